@@ -1,0 +1,29 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// DataFi's benchmark suite, kept apart from the library so its tests never build package-benchmark.
+// Each suite is one executable under Benchmarks/<Name>/ run by `swift package benchmark`.
+let suites: [(name: String, dependencies: [Target.Dependency])] = [
+    ("BigNumBenchmarks", [.product(name: "DataFiBigNum", package: "DataFi"), "BenchNative",
+                          .product(name: "BigInt", package: "BigInt")]),
+]
+
+let package = Package(
+    name: "DataFiBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "DataFi", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.0"),
+    ],
+    targets: suites.map { suite in
+        .executableTarget(
+            name: suite.name,
+            dependencies: suite.dependencies + [.product(name: "Benchmark", package: "package-benchmark")],
+            path: "Benchmarks/\(suite.name)",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")])
+    } + [
+        .systemLibrary(name: "BenchNative", path: "Sources/BenchNative"),
+    ],
+    swiftLanguageModes: [.v6]
+)

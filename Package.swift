@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// A library module of DataFi: target `DataFi<name>`, one library product of the same name.
+struct Module {
+    let name: String
+    let path: String
+    let dependencies: [Target.Dependency]
+    let testDependencies: [Target.Dependency]
+    let testResources: [Resource]?
+
+    init(_ name: String, path: String, dependencies: [Target.Dependency] = [],
+         testDependencies: [Target.Dependency] = [], testResources: [Resource]? = nil) {
+        self.name = name
+        self.path = path
+        self.dependencies = dependencies
+        self.testDependencies = testDependencies
+        self.testResources = testResources
+    }
+}
+
+let modules: [Module] = [
+    Module("DataFiBigNum", path: "Sources/Crypto/BigNum", dependencies: ["CGMP"]),
+    Module("DataFiSodium", path: "Sources/Crypto/Sodium", dependencies: ["CSodium"]),
+    Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"]),
+    Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["CSodium", "DataFiSodium", "DataFiRistretto"]),
+    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto"]),
+    Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"]),
+    Module("DataFiMarket", path: "Sources/Market", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSodium"]),
+    Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"]),
+    Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank"),
+    Module("DataFiPerson2Vec", path: "Sources/Credit/Person2Vec"),
+    Module("DataFiCredit", path: "Sources/Credit/Score",
+           dependencies: ["DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
+           testResources: [.copy("Fixtures")]),
+    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
+]
+
+let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
+
+var targets: [Target] = [
+    .systemLibrary(name: "CGMP", path: "Sources/CGMP", pkgConfig: "gmp",
+                   providers: [.apt(["libgmp-dev"])]),
+    .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+                   providers: [.apt(["libsodium-dev"])]),
+    .target(name: "DataFi", dependencies: modules.map { .target(name: $0.name) }, path: "Sources/DataFi"),
+    .executableTarget(
+        name: "datafi",
+        dependencies: modules.map { .target(name: $0.name) } + [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Sources/datafi"),
+    .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
+]
+for module in modules {
+    targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
+    targets.append(.testTarget(name: module.name + "Tests",
+                               dependencies: [.target(name: module.name), propertyBased] + module.testDependencies,
+                               path: "Tests/\(module.name)Tests",
+                               resources: module.testResources))
+}
+
+let package = Package(
+    name: "DataFi",
+    platforms: [.macOS(.v15)],
+    products: [.library(name: "DataFi", targets: ["DataFi"]), .executable(name: "datafi", targets: ["datafi"])]
+        + modules.map { .library(name: $0.name, targets: [$0.name]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

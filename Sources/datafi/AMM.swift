@@ -1,0 +1,4 @@
+import ArgumentParser
+
+// Placeholder until this area lands.
+struct AMMCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "amm") }
