@@ -4,9 +4,16 @@ import PackageDescription
 // DataFi's benchmark suite, kept apart from the library so its tests never build package-benchmark.
 // Each suite is one executable under Benchmarks/<Name>/ run by `swift package benchmark`.
 let suites: [(name: String, dependencies: [Target.Dependency])] = [
-    ("BigNumBenchmarks", [.product(name: "DataFiBigNum", package: "DataFi"), "BenchNative",
-                          .product(name: "BigInt", package: "BigInt")]),
+    ("BigNumBenchmarks", [datafi("DataFiBigNum"), "BenchNative", .product(name: "BigInt", package: "BigInt")]),
+    ("CryptoBenchmarks", [datafi("DataFiSodium"), datafi("DataFiRistretto"), "BenchNative"]),
+    ("AMMBenchmarks", [datafi("DataFiAMM"), datafi("DataFiBigNum")]),
+    ("MarketBenchmarks", [datafi("DataFiMarket"), datafi("DataFiAMM"), datafi("DataFiBigNum")]),
+    ("ZKBenchmarks", [datafi("DataFiZK"), datafi("DataFiPSI"), datafi("DataFiRistretto")]),
+    ("PrivacyBenchmarks", [datafi("DataFiPrivacy")]),
+    ("CreditBenchmarks", [datafi("DataFiCredit"), datafi("DataFiZhangRank"), datafi("DataFiPerson2Vec")]),
 ]
+
+func datafi(_ product: String) -> Target.Dependency { .product(name: product, package: "DataFi") }
 
 let package = Package(
     name: "DataFiBenchmarks",

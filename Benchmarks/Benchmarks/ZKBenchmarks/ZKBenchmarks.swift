@@ -1,0 +1,13 @@
+import Benchmark
+import Foundation
+
+let benchmarks: @Sendable () -> Void = {
+    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .mallocCountTotal, .throughput],
+        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
+        maxIterations: smoke ? 1 : 1_000_000)
+    Benchmark("ZK placeholder") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(1) }
+    }
+}
