@@ -6,6 +6,8 @@ import DataFiSodium
 ///
 /// Stored inline as its canonical 32-byte little-endian encoding; arithmetic calls libsodium's
 /// constant-time `crypto_core_ristretto255_scalar_*` and never allocates. `==` is constant time.
+/// Being a plain inline value that the compiler may copy, a `Scalar` is not wiped when released;
+/// keep long-lived secret keys in `SecureBytes` and rebuild the scalar when needed.
 public struct Scalar: Sendable, Equatable, ExpressibleByIntegerLiteral {
     var storage: Bytes32
 
