@@ -192,7 +192,7 @@ extension BigInt: Comparable, Hashable {
         read { z in
             hasher.combine(Int(datafi_mpz_sgn(z)))
             let count = datafi_mpz_limbs(z)
-            let limbs = __gmpz_limbs_read(z)!
+            guard count > 0, let limbs = __gmpz_limbs_read(z) else { return }
             for i in 0..<count { hasher.combine(limbs[i]) }
         }
     }

@@ -312,8 +312,10 @@ extension UInt256 {
         if n.fitsUInt128 {
             // d ≤ n would also fit; if d > n the native division gives (0, n) as well unless d is wider.
             if d.fitsUInt128 {
+                // One hardware-library division; the remainder comes from a cheap multiply.
                 let nn = n.low128, dd = d.low128
-                return (UInt256(nn / dd), UInt256(nn % dd))
+                let q = nn / dd
+                return (UInt256(q), UInt256(nn &- q &* dd))
             }
             return (.zero, n)
         }
@@ -384,6 +386,7 @@ extension UInt256 {
     @inlinable
     public static func / (lhs: UInt256, rhs: UInt256) -> UInt256 {
         precondition(!rhs.isZero, "UInt256 division by zero")
+        if lhs.fitsUInt128 && rhs.fitsUInt128 { return UInt256(lhs.low128 / rhs.low128) }
         return divRem(lhs, rhs).0
     }
 
@@ -391,6 +394,7 @@ extension UInt256 {
     @inlinable
     public static func % (lhs: UInt256, rhs: UInt256) -> UInt256 {
         precondition(!rhs.isZero, "UInt256 division by zero")
+        if lhs.fitsUInt128 && rhs.fitsUInt128 { return UInt256(lhs.low128 % rhs.low128) }
         return divRem(lhs, rhs).1
     }
 
