@@ -113,6 +113,7 @@ extension UInt256: Comparable {
         ((lhs.l0 ^ rhs.l0) | (lhs.l1 ^ rhs.l1) | (lhs.l2 ^ rhs.l2) | (lhs.l3 ^ rhs.l3)) == 0
     }
 
+    /// Hashes the value (equal values hash equally).
     @inlinable
     public func hash(into hasher: inout Hasher) {
         hasher.combine(l0)
@@ -121,6 +122,7 @@ extension UInt256: Comparable {
         hasher.combine(l3)
     }
 
+    /// True when `lhs` is smaller than `rhs`.
     @inlinable
     public static func < (lhs: UInt256, rhs: UInt256) -> Bool {
         if lhs.l3 != rhs.l3 { return lhs.l3 < rhs.l3 }
@@ -183,12 +185,16 @@ extension UInt256 {
     @inlinable
     public static func &- (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.subtractingReportingOverflow(rhs).partialValue }
 
+    /// Adds `rhs` to `lhs`; traps on overflow.
     @inlinable
     public static func += (lhs: inout UInt256, rhs: UInt256) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs`; traps when the result would be negative.
     @inlinable
     public static func -= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs - rhs }
+    /// Adds `rhs` to `lhs` modulo 2^256.
     @inlinable
     public static func &+= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &+ rhs }
+    /// Subtracts `rhs` from `lhs` modulo 2^256.
     @inlinable
     public static func &-= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &- rhs }
 }
@@ -285,8 +291,10 @@ extension UInt256 {
     @inlinable
     public static func &* (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.wrappingProduct(rhs) }
 
+    /// Multiplies `lhs` by `rhs`; traps on overflow.
     @inlinable
     public static func *= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs * rhs }
+    /// Multiplies `lhs` by `rhs` modulo 2^256.
     @inlinable
     public static func &*= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &* rhs }
 
@@ -398,8 +406,10 @@ extension UInt256 {
         return divRem(lhs, rhs).1
     }
 
+    /// Divides `lhs` by `rhs` (truncating); traps when `rhs` is zero.
     @inlinable
     public static func /= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs / rhs }
+    /// Replaces `lhs` with the remainder of `lhs / rhs`; traps when `rhs` is zero.
     @inlinable
     public static func %= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs % rhs }
 
@@ -551,24 +561,31 @@ extension UInt256 {
         UInt256(l3.byteSwapped, l2.byteSwapped, l1.byteSwapped, l0.byteSwapped)
     }
 
+    /// Bitwise AND.
     @inlinable
     public static func & (lhs: UInt256, rhs: UInt256) -> UInt256 {
         UInt256(lhs.l0 & rhs.l0, lhs.l1 & rhs.l1, lhs.l2 & rhs.l2, lhs.l3 & rhs.l3)
     }
+    /// Bitwise OR.
     @inlinable
     public static func | (lhs: UInt256, rhs: UInt256) -> UInt256 {
         UInt256(lhs.l0 | rhs.l0, lhs.l1 | rhs.l1, lhs.l2 | rhs.l2, lhs.l3 | rhs.l3)
     }
+    /// Bitwise XOR.
     @inlinable
     public static func ^ (lhs: UInt256, rhs: UInt256) -> UInt256 {
         UInt256(lhs.l0 ^ rhs.l0, lhs.l1 ^ rhs.l1, lhs.l2 ^ rhs.l2, lhs.l3 ^ rhs.l3)
     }
+    /// Bitwise NOT.
     @inlinable
     public static prefix func ~ (x: UInt256) -> UInt256 { UInt256(~x.l0, ~x.l1, ~x.l2, ~x.l3) }
+    /// Replaces `lhs` with `lhs & rhs`.
     @inlinable
     public static func &= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs & rhs }
+    /// Replaces `lhs` with `lhs | rhs`.
     @inlinable
     public static func |= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs | rhs }
+    /// Replaces `lhs` with `lhs ^ rhs`.
     @inlinable
     public static func ^= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs ^ rhs }
 
@@ -625,8 +642,10 @@ extension UInt256 {
         return rhs >= 256 ? .zero : lhs.shiftedRight(rhs)
     }
 
+    /// Shifts `lhs` left by `rhs` bits (see `<<`).
     @inlinable
     public static func <<= (lhs: inout UInt256, rhs: Int) { lhs = lhs << rhs }
+    /// Shifts `lhs` right by `rhs` bits (see `>>`).
     @inlinable
     public static func >>= (lhs: inout UInt256, rhs: Int) { lhs = lhs >> rhs }
 
@@ -636,8 +655,10 @@ extension UInt256 {
     /// Masking right shift: the amount is taken modulo 256.
     @inlinable
     public static func &>> (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.shiftedRight(Int(rhs.l0 & 255)) }
+    /// Shifts `lhs` left by `rhs` modulo 256 bits.
     @inlinable
     public static func &<<= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &<< rhs }
+    /// Shifts `lhs` right by `rhs` modulo 256 bits.
     @inlinable
     public static func &>>= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &>> rhs }
 }
