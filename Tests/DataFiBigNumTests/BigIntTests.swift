@@ -297,6 +297,22 @@ let smallIntGen = Gen.int(in: -3_000_000_000 ... 3_000_000_000)
         #expect(value == ((BigInt(1) << 100) + 5) * 14)
     }
 
+    @Test func storageIsReleasedWhenTheLastCopyGoes() {
+        weak var original: BigIntStorage?
+        weak var mutated: BigIntStorage?
+        do {
+            let value = BigInt(1) << 1000
+            original = value.storage
+            var copy = value
+            copy += 1
+            mutated = copy.storage
+            #expect(original != nil && mutated != nil && original !== mutated)
+        }
+        // Both objects are gone, so each ran its deinit (the one place that calls mpz_clear).
+        #expect(original == nil)
+        #expect(mutated == nil)
+    }
+
     @Test func sendableAcrossTasks() async {
         let shared = BigInt(1) << 500
         let results = await withTaskGroup(of: BigInt.self) { group in
