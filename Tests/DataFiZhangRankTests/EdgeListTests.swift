@@ -62,7 +62,7 @@ import Testing
 
 @Test func parsesSeeds() throws {
     #expect(try EdgeListCSV.parseSeeds("node,weight\na,2\nb\n\na,1\n") == ["a": 3, "b": 1])
-    #expect(try EdgeListCSV.parseSeeds("x\ny\n") == ["x": 1, "y": 1])
+    #expect(try EdgeListCSV.parseSeeds("x\r\ny\r\n") == ["x": 1, "y": 1])
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds("a,-1\n") }
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds("a,1,2\n") }
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds(",1\n") }

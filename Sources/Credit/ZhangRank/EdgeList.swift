@@ -116,9 +116,8 @@ public enum EdgeListCSV {
     public static func parseSeeds(_ text: String) throws(ZhangRankError) -> [String: Double] {
         var seeds: [String: Double] = [:]
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             if fields.count == 1 && fields[0].isEmpty { continue }
