@@ -131,6 +131,13 @@ let smallConfiguration = Person2Vec.Configuration(dimension: 24, window: 4, nega
     #expect(table.first == 0 && table.last == 3)
 }
 
+@Test func automaticNoiseTableScalesWithTheVocabulary() {
+    #expect(Person2Vec.automaticNoiseTableSize(vocabularySize: 10) == 100_000)
+    #expect(Person2Vec.automaticNoiseTableSize(vocabularySize: 1_000_000) == 10_000_000)
+    #expect(Person2Vec.automaticNoiseTableSize(vocabularySize: 1 << 40) == 100_000_000)
+    #expect(Person2Vec.automaticNoiseTableSize(vocabularySize: Int.max) == 100_000_000)
+}
+
 @Test func invalidConfigurationsAndEmptyCorporaThrow() {
     let corpus = [["a", "b"]]
     let bad: [Person2Vec.Configuration] = [
@@ -169,4 +176,16 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+@Test func corpusTextIsParsedPerLine() {
+    let text = "a b  c\n\n\td e\r\nf\n"
+    #expect(BehaviourSequence.parseCorpus(text) == [
+        BehaviourSequence(events: ["a", "b", "c"]), BehaviourSequence(events: ["d", "e"]),
+        BehaviourSequence(events: ["f"]),
+    ])
+    #expect(BehaviourSequence.parseCorpus(text, firstTokenIsPerson: true) == [
+        BehaviourSequence(person: "a", events: ["b", "c"]), BehaviourSequence(person: "d", events: ["e"]),
+    ])
+    #expect(BehaviourSequence.parseCorpus("").isEmpty)
 }

@@ -8,8 +8,7 @@ import DataFiPerson2Vec
                           events: n % 2 == 0 ? ["salary", "groceries", "repay_on_time", "groceries", "savings"]
                                              : ["cash_advance", "gambling", "late_fee", "cash_advance", "overdraft"])
     }
-    let configuration = Person2Vec.Configuration(dimension: 16, window: 3, epochs: 10, minCount: 1,
-                                                 noiseTableSize: 100_000)
+    let configuration = Person2Vec.Configuration(dimension: 16, window: 3, epochs: 10, minCount: 1)
     let model = try Person2Vec.train(corpus: corpus, configuration: configuration)
     let user0 = model.personVector(for: "user0")            // 16 floats, for a downstream scorer
     let similar = model.nearest(to: "late_fee", count: 3)   // cosine neighbours

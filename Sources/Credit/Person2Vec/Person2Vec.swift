@@ -78,15 +78,17 @@ public enum Person2Vec {
         public var threads = 1
         /// Seed of the generators (initial vectors and each thread's sampling).
         public var seed: UInt64 = 1
-        /// Slots in the noise table (word2vec.c uses 1e8).
-        public var noiseTableSize = 10_000_000
+        /// Slots in the noise table; nil picks `automaticNoiseTableSize(vocabularySize:)`.
+        /// word2vec.c uses 1e8, which misses the caches on every draw; a table of about ten slots per
+        /// token keeps the sampling error small and is several times faster.
+        public var noiseTableSize: Int? = nil
         /// Sequences longer than this are trained in chunks of this many kept tokens.
         public var maxSequenceLength = 1000
 
         /// Creates a configuration; every parameter has word2vec.c's default.
         public init(dimension: Int = 100, window: Int = 5, negative: Int = 5, epochs: Int = 5, minCount: Int = 5,
                     sample: Double = 1e-3, alpha: Float = 0.025, threads: Int = 1, seed: UInt64 = 1,
-                    noiseTableSize: Int = 10_000_000, maxSequenceLength: Int = 1000) {
+                    noiseTableSize: Int? = nil, maxSequenceLength: Int = 1000) {
             self.dimension = dimension
             self.window = window
             self.negative = negative
@@ -112,9 +114,16 @@ public enum Person2Vec {
             try check(sample.isFinite && sample >= 0, "sample", sample)
             try check(alpha.isFinite && alpha > 0, "alpha", alpha)
             try check((1...1024).contains(threads), "threads", threads)
-            try check((1...1_000_000_000).contains(noiseTableSize), "noise table size", noiseTableSize)
+            if let noiseTableSize {
+                try check((1...1_000_000_000).contains(noiseTableSize), "noise table size", noiseTableSize)
+            }
             try check((1...1_000_000).contains(maxSequenceLength), "max sequence length", maxSequenceLength)
         }
+    }
+
+    /// The default noise-table size: 10 slots per token, clamped to [100,000, 100,000,000].
+    public static func automaticNoiseTableSize(vocabularySize: Int) -> Int {
+        vocabularySize >= 10_000_000 ? 100_000_000 : max(100_000, vocabularySize * 10)
     }
 
     /// Largest number of floats (tokens + persons) × dimension, for both matrices together.
@@ -260,7 +269,8 @@ final class TrainingState: @unchecked Sendable {
             next = next &* 25_214_903_917 &+ 11
             personVectors[i] = (Float(next & 0xFFFF) / 65536 - 0.5) / Float(d)
         }
-        table = vocabulary.unigramTable(size: configuration.noiseTableSize)
+        table = vocabulary.unigramTable(size: configuration.noiseTableSize
+            ?? Person2Vec.automaticNoiseTableSize(vocabularySize: vocabulary.count))
         expTable = (0..<expTableSize).map { i in
             let e = Float(exp(Double((Float(i) / Float(expTableSize) * 2 - 1) * maxExp)))
             return e / (e + 1)
@@ -390,5 +400,45 @@ final class TrainingState: @unchecked Sendable {
         }
         }
         }
+    }
+}
+
+extension BehaviourSequence {
+    /// Reads a corpus with one sequence per line and tokens separated by spaces or tabs.
+    ///
+    /// Blank lines are skipped. With `firstTokenIsPerson`, the first token of each line is the
+    /// person id and the rest are the events; a line with a person but no events is skipped (that
+    /// person gets no vector unless another line names them).
+    public static func parseCorpus(_ text: String, firstTokenIsPerson: Bool = false) -> [BehaviourSequence] {
+        var corpus: [BehaviourSequence] = []
+        var text = text
+        text.withUTF8 { bytes in
+            var tokens: [String] = []
+            var lineStart = 0
+            let count = bytes.count
+            while lineStart < count {
+                var end = lineStart
+                while end < count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                tokens.removeAll(keepingCapacity: true)
+                var i = lineStart
+                while i < end {
+                    while i < end && (bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 13) { i += 1 }
+                    let start = i
+                    while i < end && !(bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 13) { i += 1 }
+                    if i > start {
+                        tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    }
+                }
+                if firstTokenIsPerson {
+                    if tokens.count >= 2 {
+                        corpus.append(BehaviourSequence(person: tokens[0], events: Array(tokens.dropFirst())))
+                    }
+                } else if !tokens.isEmpty {
+                    corpus.append(BehaviourSequence(events: tokens))
+                }
+                lineStart = end + 1
+            }
+        }
+        return corpus
     }
 }
