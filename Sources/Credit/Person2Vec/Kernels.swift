@@ -41,3 +41,27 @@ func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
         i += 1
     }
 }
+
+/// The negative-sampling update of one output row, fused: `acc += g · out` (old `out`), then
+/// `out += g · input`, reading `out` once.
+@inline(__always)
+func fusedUpdate(_ g: Float, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+                 accumulator: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    let ri = UnsafeRawPointer(input), ro = UnsafeMutableRawPointer(output), ra = UnsafeMutableRawPointer(accumulator)
+    let vg = SIMD8<Float>(repeating: g)
+    while i + 8 <= n {
+        let o = ro.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        let a = ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + vg * o
+        ra.storeBytes(of: a, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        let x = ri.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        ro.storeBytes(of: o + vg * x, toByteOffset: i * 4, as: SIMD8<Float>.self)
+        i += 8
+    }
+    while i < n {
+        let o = output[i]
+        accumulator[i] += g * o
+        output[i] = o + g * input[i]
+        i += 1
+    }
+}

@@ -343,8 +343,7 @@ final class TrainingState: @unchecked Sendable {
                     } else {
                         g = (label - expTable[Int((f + maxExp) * Float(expTableSize / Int(maxExp) / 2))]) * alpha
                     }
-                    axpy(g, l2, neu1e, d)
-                    axpy(g, l1, l2, d)
+                    fusedUpdate(g, input: l1, output: l2, accumulator: neu1e, d)
                 }
                 axpy(1, neu1e, l1, d)
             }
