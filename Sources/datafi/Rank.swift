@@ -167,9 +167,13 @@ struct EmbedCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        try CLIIO.write(Data(model.wordVectors.text().utf8), to: out)
-        if let personVectors {
-            try CLIIO.write(Data(model.personVectors.text().utf8), to: personVectors)
+        do {
+            try CLIIO.write(Data(model.wordVectors.text().utf8), to: out)
+            if let personVectors {
+                try CLIIO.write(Data(model.personVectors.text().utf8), to: personVectors)
+            }
+        } catch let error as Person2VecError {
+            throw CLIError("\(error)")
         }
         CLIIO.printError("embed: vocabulary=\(model.vocabulary.count) persons=\(model.personVectors.count) "
             + "words=\(model.wordsProcessed) seconds=\(String(format: "%.3f", model.trainingSeconds)) "

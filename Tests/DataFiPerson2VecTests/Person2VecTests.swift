@@ -74,6 +74,13 @@ let smallConfiguration = Person2Vec.Configuration(dimension: 24, window: 4, nega
     #expect(neighbourPurity(model.wordVectors, clusterOf: cluster(of:)) >= 0.85)
 }
 
+@Test func moreThreadsThanSequencesIsFine() throws {
+    let model = try Person2Vec.train(sequences: [["a", "b", "c"], ["c", "b"]],
+                                     configuration: .init(dimension: 8, epochs: 3, minCount: 1, threads: 4))
+    #expect(model.wordsProcessed == 15)
+    #expect(Person2Vec.splitByTokens(sequenceStart: [0, 3, 5], parts: 4).reduce(0) { $0 + $1.count } == 2)
+}
+
 @Test func plainSequencesTrainWithoutPersons() throws {
     let model = try Person2Vec.train(sequences: [["a", "b", "c"], ["b", "c", "a"], ["a"]],
                                      configuration: .init(dimension: 8, minCount: 1, noiseTableSize: 1000))

@@ -14,6 +14,6 @@ import DataFiPerson2Vec
     let similar = model.nearest(to: "late_fee", count: 3)   // cosine neighbours
     #expect(user0?.count == 16)
     #expect(similar.contains { $0.word == "gambling" || $0.word == "overdraft" || $0.word == "cash_advance" })
-    let saved = model.wordVectors.text()                     // word2vec text format
+    let saved = try model.wordVectors.text()                     // word2vec text format
     #expect(try WordVectors(text: saved) == model.wordVectors)
 }

@@ -5,7 +5,7 @@ import Testing
 @Test func textFormatRoundTrips() throws {
     let vectors = try WordVectors(words: ["a", "b", "ç"], dimension: 3,
                                   values: [0.1, -2.5e-7, 3, 1e30, 0, -0, 0.333333343, 7, -1])
-    let text = vectors.text()
+    let text = try vectors.text()
     #expect(text.hasPrefix("3 3\n"))
     #expect(try WordVectors(text: text) == vectors)
     // word2vec.c style: trailing spaces and CRLF.
@@ -22,7 +22,14 @@ import Testing
             return Float(Int64(bitPattern: raw) % 1_000_000) / 997
         }
         let vectors = try WordVectors(words: (0..<rows).map { "w\($0)" }, dimension: dimension, values: values)
-        #expect(try WordVectors(text: vectors.text()) == vectors)
+        #expect(try WordVectors(text: try vectors.text()) == vectors)
+    }
+}
+
+@Test func namesThatCannotBeWrittenAreRejected() throws {
+    for bad in ["", "a b", "a\tb", "a\nb"] {
+        let vectors = try WordVectors(words: [bad], dimension: 1, values: [1])
+        #expect(throws: Person2VecError.unwritableWord(bad)) { try vectors.text() }
     }
 }
 

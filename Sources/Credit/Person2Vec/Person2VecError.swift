@@ -22,6 +22,8 @@ public enum Person2VecError: Error, Equatable, Sendable, CustomStringConvertible
     case trailingData(line: Int)
     /// Vectors of different dimensions were combined.
     case dimensionMismatch(expected: Int, found: Int)
+    /// A name is empty or contains whitespace, so it cannot be written in the text format.
+    case unwritableWord(String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,7 @@ public enum Person2VecError: Error, Equatable, Sendable, CustomStringConvertible
         case let .duplicateWord(line, word): return "line \(line): word '\(word.prefix(40))' appears twice"
         case let .trailingData(line): return "line \(line): more rows than the header promises"
         case let .dimensionMismatch(expected, found): return "dimension \(found) does not match \(expected)"
+        case let .unwritableWord(word): return "'\(word.prefix(40))' is empty or contains whitespace"
         }
     }
 }

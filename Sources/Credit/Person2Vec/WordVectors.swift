@@ -86,7 +86,11 @@ public struct WordVectors: Sendable, Equatable {
     // MARK: word2vec text format
 
     /// The table in word2vec text format (values printed so they read back exactly).
-    public func text() -> String {
+    /// - Throws: `unwritableWord` when a name is empty or contains whitespace.
+    public func text() throws(Person2VecError) -> String {
+        for word in words where word.isEmpty || word.contains(where: { $0.isWhitespace }) {
+            throw .unwritableWord(word)
+        }
         var out = "\(words.count) \(dimension)\n"
         out.reserveCapacity(words.count * (dimension * 11 + 16))
         for (i, word) in words.enumerated() {

@@ -7,6 +7,22 @@ import Foundation
 /// recent behaviour weighs more and old good history fades instead of being farmed once and reused.
 /// With decay switched off the result equals `networkx.pagerank` (same damping, personalization,
 /// dangling handling, L1 convergence test `Σ|x − x_last| < N · tolerance`, no renormalization).
+///
+/// Decisions where networkx has none or differs:
+/// - Edges dated after `now` are rejected (`timestampInFuture`), not clamped: a future date means
+///   skewed clocks or forged data, and clamping would let it count at full weight.
+/// - Under decay every edge needs a timestamp (`missingTimestamp`): an undated edge would never fade.
+/// - A personalization naming a node outside the graph is an error (networkx ignores it).
+/// - Damping must be in [0, 1) and tolerance > 0.
+///
+/// The product `Aᵀx` runs over fixed blocks of 4,096 rows on `threads` workers; each row is a fixed
+/// sum and block partial sums are added in block order, so the scores are bit-identical for any
+/// thread count.
+///
+/// Sybil resistance: with personalization on trusted seeds in an honest region H, a sybil region S
+/// receives no teleport and no dangling mass, so its total rank satisfies
+/// `x(S) ≤ d · Φ / (1 − d)`, where `Φ = Σ_{u∈H} x_u · w(u→S) / W_u` is the rank flowing over attack
+/// edges, however many sybils and fresh edges among them there are.
 public enum ZhangRank {
     /// Where the rank of a node without outgoing weight goes.
     public enum DanglingPolicy: Sendable, Equatable {
@@ -87,7 +103,7 @@ public enum ZhangRank {
     ///
     /// - Parameters:
     ///   - personalization: trusted seed accounts and their teleport weights (normalized here);
-    ///     nil teleports uniformly. Nodes left out get zero.
+    ///     nil teleports uniformly. Nodes left out get zero; unknown nodes are an error.
     /// - Returns: one score per node, indexed like `graph.nodes`.
     /// - Throws: a `ZhangRankError` for an invalid configuration, personalization, missing or future
     ///   timestamps under decay, or `didNotConverge`.
