@@ -196,3 +196,11 @@ struct SplitMix: RandomNumberGenerator {
     ])
     #expect(BehaviourSequence.parseCorpus("").isEmpty)
 }
+
+@Test func hostileCorpusTextNeverCrashes() async {
+    let alphabet: [Character] = ["a", "b", " ", "\n", "\t", "\r", "é", "\u{0}", "z", "\r\n"]
+    await propertyCheck(count: 200, input: Gen.int(in: 0...9).array(of: 0...60), Gen.bool) { picks, persons in
+        let corpus = BehaviourSequence.parseCorpus(String(picks.map { alphabet[$0] }), firstTokenIsPerson: persons)
+        #expect(corpus.allSatisfy { !$0.events.isEmpty && $0.events.allSatisfy { !$0.contains(" ") } })
+    }
+}

@@ -67,3 +67,19 @@ import Testing
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds("a,1,2\n") }
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds(",1\n") }
 }
+
+@Test func hostileBytesAndHugeValues() throws {
+    // Invalid UTF-8 in an id is decoded with replacement characters, not a crash.
+    let bytes: [UInt8] = Array("a,".utf8) + [0xFF, 0xFE] + Array(",2\n".utf8)
+    let graph = try bytes.withUnsafeBufferPointer { try EdgeListCSV.parse(bytes: $0) }
+    #expect(graph.nodeCount == 2 && graph.weights == [2])
+    // Overflowing numbers are rejected, not turned into infinity.
+    #expect(throws: ZhangRankError.self) { try EdgeListCSV.parse("a,b,1e309\n") }
+    #expect(throws: ZhangRankError.self) { try EdgeListCSV.parse("a,b,1,-1e400\n") }
+    // A long id and many lines parse.
+    let longID = String(repeating: "x", count: 100_000)
+    #expect(try EdgeListCSV.parse("\(longID),b\n").nodes.first == longID)
+    let many = (0..<50_000).map { "n\($0),n\(($0 * 7) % 50_000),\($0 % 9)" }.joined(separator: "\n")
+    let big = try EdgeListCSV.parse(many)
+    #expect(big.edgeCount == 50_000 && big.nodeCount == 50_000)
+}
