@@ -7,7 +7,7 @@ struct DPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dp",
         abstract: "Differential privacy: exact-noise releases and privacy accounting.",
-        subcommands: [DPEpsilonCommand.self, DPReleaseCommand.self])
+        subcommands: [DPEpsilonCommand.self, DPReleaseCommand.self, DPNoiseCommand.self])
 }
 
 /// `datafi dp epsilon`: ε of DP-SGD style training (Poisson-subsampled Gaussian) by RDP or PLD.
@@ -133,6 +133,57 @@ struct DPReleaseCommand: ParsableCommand {
         }
         guard lower < upper else { throw CLIError("bounds must satisfy L < U, got \(text)") }
         return (lower, upper)
+    }
+}
+
+/// `datafi dp noise`: draws noise from an exact sampler and reports its speed and moments (the samples
+/// themselves are not printed). Used by the benchmark peer scripts.
+struct DPNoiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "noise",
+        abstract: "Time an exact noise sampler: samples per second, mean and variance.")
+
+    @Option(help: "discrete-laplace, discrete-gaussian, bernoulli-exp.")
+    var distribution: String
+    @Option(help: "Scale b (discrete Laplace), standard deviation σ (discrete Gaussian) or γ (Bernoulli(e^-γ)).")
+    var scale: Double
+    @Option(help: "Number of samples (at most 10^8).")
+    var count: Int = 1_000_000
+
+    func run() throws {
+        guard (1...100_000_000).contains(count) else { throw CLIError("count must be in 1...100000000") }
+        var rng = SecureBitSource()
+        var sum = 0.0, sumSquares = 0.0
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            switch distribution {
+            case "discrete-laplace":
+                let b = try PrivacyRational.roundingUp(scale)
+                for _ in 0..<count {
+                    let x = Double(try ExactSampler.discreteLaplace(scale: b, using: &rng))
+                    sum += x; sumSquares += x * x
+                }
+            case "discrete-gaussian":
+                let noise = try DiscreteGaussianNoise(standardDeviation: scale, granularityExponent: 0)
+                for x in noise.sampleUnits(count: count, using: &rng) {
+                    sum += Double(x); sumSquares += Double(x) * Double(x)
+                }
+            case "bernoulli-exp":
+                let gamma = try PrivacyRational.roundingUp(scale)
+                for _ in 0..<count where ExactSampler.bernoulliExp(gamma, using: &rng) { sum += 1; sumSquares += 1 }
+            default:
+                throw CLIError("unknown distribution \(distribution)")
+            }
+        } catch let error as PrivacyError {
+            throw CLIError(error.description)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let mean = sum / Double(count)
+        try CLIIO.printJSON([
+            "distribution": distribution, "count": count, "seconds": seconds,
+            "samples_per_second": Double(count) / max(seconds, 1e-9),
+            "mean": mean, "variance": sumSquares / Double(count) - mean * mean,
+        ])
     }
 }
 

@@ -104,3 +104,18 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     let answer = try #require(try privacyJSON(result.stdout)["answer"] as? Double)
     #expect(answer >= 0 && answer <= 10_000)
 }
+
+@Test func dpNoiseReportsMoments() throws {
+    let result = try CLIRunner.run(["dp", "noise", "--distribution", "discrete-gaussian", "--scale", "3", "--count", "20000"])
+    #expect(result.status == 0)
+    let json = try privacyJSON(result.stdout)
+    let variance = try #require(json["variance"] as? Double)
+    #expect(abs(variance - 9) < 0.6)
+    #expect((json["samples_per_second"] as? Double ?? 0) > 0)
+    for bad in [["--distribution", "cauchy", "--scale", "1"], ["--distribution", "discrete-laplace", "--scale", "-1"],
+                ["--distribution", "discrete-laplace", "--scale", "1", "--count", "0"]] {
+        let r = try CLIRunner.run(["dp", "noise"] + bad)
+        #expect(r.status == 1, "\(bad)")
+        #expect(r.stdout.isEmpty)
+    }
+}
