@@ -55,8 +55,40 @@ func checkBounds(_ lower: Double, _ upper: Double) throws(PrivacyError) {
     guard lower.isFinite, upper.isFinite, lower < upper else { throw .invalidBounds(lower: lower, upper: upper) }
 }
 
-/// The default source of randomness for releases: libsodium's CSPRNG.
+/// The default source of randomness for releases: libsodium's CSPRNG, read 4 KiB at a time.
 ///
 /// Every sampler in this module is generic over `RandomNumberGenerator`; production code passes a
-/// `SecureBitSource` (or uses the overloads that create one), tests pass a seeded generator.
-public typealias SecureBitSource = SodiumRandomNumberGenerator
+/// `SecureBitSource` (or uses the overloads that create one), tests pass a seeded generator. The
+/// buffer avoids one system call per 64-bit word; it lives on the heap, is consumed once, and is
+/// zeroed when the source is released. A source is meant for one thread (it is not `Sendable`).
+public struct SecureBitSource: RandomNumberGenerator {
+    private final class Buffer {
+        static let words = 512
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+        var index = words
+        init() { storage.initialize(repeating: 0, count: Buffer.words) }
+        func refill() {
+            SecureRandom.fill(UnsafeMutableRawBufferPointer(start: storage, count: Buffer.words * 8))
+            index = 0
+        }
+        deinit {
+            // Clear the unused random words before freeing them.
+            UnsafeMutableRawBufferPointer(start: storage, count: Buffer.words * 8).initializeMemory(as: UInt8.self, repeating: 0)
+            storage.deallocate()
+        }
+    }
+    private let buffer = Buffer()
+
+    /// A new source; the first call to `next()` reads 4 KiB from libsodium.
+    public init() {}
+
+    /// The next 64 random bits.
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        if buffer.index == Buffer.words { buffer.refill() }
+        let value = buffer.storage[buffer.index]
+        buffer.storage[buffer.index] = 0
+        buffer.index += 1
+        return value
+    }
+}

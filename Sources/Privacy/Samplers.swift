@@ -68,7 +68,8 @@ public enum ExactSampler {
     /// Bernoulli(exp(−1)).
     @inline(__always)
     static func bernoulliExpMinusOne<R: RandomNumberGenerator>(_ rng: inout R) -> Bool {
-        var k: UInt64 = 1
+        // Algorithm 1 with γ = 1: the trial at k = 1 (probability γ/1 = 1) always succeeds, so start at k = 2.
+        var k: UInt64 = 2
         while rng.next(upperBound: k) == 0 { k += 1 }
         return k & 1 == 1
     }
