@@ -57,8 +57,8 @@ public struct NoiseGrid: Sendable, Hashable {
 func conservativeScale(_ numerator: Double, over epsilon: Double) throws(PrivacyError) -> PrivacyRational {
     let quotient = numerator / epsilon
     let padded = quotient * (1 + 0x1p-40)
-    guard padded.isFinite, padded <= 0x1p40 else {
-        throw .parameterOutOfRange("noise scale \(quotient) above 2^40 grid units")
+    guard padded.isFinite, padded <= 0x1p50 else {
+        throw .parameterOutOfRange("noise scale \(quotient) above 2^50 grid units")
     }
     return try PrivacyRational.roundingUp(padded)
 }

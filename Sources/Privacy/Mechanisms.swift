@@ -127,7 +127,7 @@ public struct GaussianMechanism: Sendable {
             let units = try Double(grid.sensitivityUnits(sensitivity))
             let sigmaUnits = sigma * units / sensitivity
             let variance = sigmaUnits * sigmaUnits * (1 + 0x1p-40)
-            if variance <= 0x1p39 {
+            if variance <= 0x1p50 {
                 self.grid = grid
                 self.gridVariance = try PrivacyRational.roundingUp(variance)
                 return
@@ -182,7 +182,7 @@ public struct DiscreteGaussianNoise: Sendable {
 
     /// Noise with standard deviation `standardDeviation` on a grid of spacing 2^`granularityExponent`.
     /// - Throws: `PrivacyError.parameterOutOfRange` when σ is not positive and finite, or σ in grid units
-    ///   exceeds 2^19.5 (σ² above 2^39).
+    ///   exceeds 2^25 (σ² above 2^50).
     public init(standardDeviation: Double, granularityExponent: Int = -20) throws(PrivacyError) {
         guard standardDeviation.isFinite, standardDeviation > 0 else {
             throw .parameterOutOfRange("standard deviation \(standardDeviation)")
@@ -190,8 +190,8 @@ public struct DiscreteGaussianNoise: Sendable {
         let grid = try NoiseGrid(exponent: granularityExponent)
         let units = Double(sign: .plus, exponent: -granularityExponent, significand: standardDeviation)
         let variance = units * units * (1 + 0x1p-40)
-        guard variance.isFinite, variance <= 0x1p39 else {
-            throw .parameterOutOfRange("σ = \(standardDeviation) is more than 2^19.5 grid units of 2^\(granularityExponent)")
+        guard variance.isFinite, variance <= 0x1p50 else {
+            throw .parameterOutOfRange("σ = \(standardDeviation) is more than 2^25 grid units of 2^\(granularityExponent)")
         }
         self.standardDeviation = standardDeviation
         self.grid = grid

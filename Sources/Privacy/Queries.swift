@@ -188,3 +188,39 @@ enum ExponentialSampler {
         }
     }
 }
+
+extension PrivateQueries {
+    /// `count(_:epsilon:using:)` with noise from libsodium's CSPRNG.
+    public static func count(_ count: Int, epsilon: Double) throws(PrivacyError) -> Int64 {
+        var rng = SecureBitSource()
+        return try self.count(count, epsilon: epsilon, using: &rng)
+    }
+
+    /// `boundedSum(_:lower:upper:epsilon:using:)` with noise from libsodium's CSPRNG.
+    public static func boundedSum(_ values: [Double], lower: Double, upper: Double, epsilon: Double) throws(PrivacyError) -> Double {
+        var rng = SecureBitSource()
+        return try boundedSum(values, lower: lower, upper: upper, epsilon: epsilon, using: &rng)
+    }
+
+    /// `boundedMean(_:lower:upper:epsilon:using:)` with noise from libsodium's CSPRNG.
+    public static func boundedMean(_ values: [Double], lower: Double, upper: Double, epsilon: Double) throws(PrivacyError) -> Double {
+        var rng = SecureBitSource()
+        return try boundedMean(values, lower: lower, upper: upper, epsilon: epsilon, using: &rng)
+    }
+
+    /// `histogram(_:lower:upper:bins:epsilon:using:)` with noise from libsodium's CSPRNG.
+    public static func histogram(_ values: [Double], lower: Double, upper: Double, bins: Int, epsilon: Double)
+        throws(PrivacyError) -> [Int64]
+    {
+        var rng = SecureBitSource()
+        return try histogram(values, lower: lower, upper: upper, bins: bins, epsilon: epsilon, using: &rng)
+    }
+
+    /// `quantile(_:quantile:lower:upper:epsilon:using:)` with randomness from libsodium's CSPRNG.
+    public static func quantile(_ values: [Double], quantile q: Double, lower: Double, upper: Double, epsilon: Double)
+        throws(PrivacyError) -> Double
+    {
+        var rng = SecureBitSource()
+        return try quantile(values, quantile: q, lower: lower, upper: upper, epsilon: epsilon, using: &rng)
+    }
+}

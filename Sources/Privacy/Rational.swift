@@ -17,15 +17,15 @@ public struct PrivacyRational: Sendable, Hashable, CustomStringConvertible {
     /// The largest exponent `k` used for dyadic conversions: denominators are at most 2^40.
     static let maxScaleExponent = 40
     /// Numerators produced by the conversions are at most this value.
-    static let maxNumerator: UInt64 = 1 << 48
+    static let maxNumerator: UInt64 = 1 << 52
 
-    /// The smallest dyadic rational `n / 2^k` (k ≤ 40, n ≤ 2^48) that is at least `value`.
+    /// The smallest dyadic rational `n / 2^k` (k ≤ 40, n ≤ 2^52) that is at least `value`.
     ///
     /// Rounding up is the conservative direction for noise scales and variances.
-    /// - Throws: `PrivacyError.parameterOutOfRange` when `value` is not finite, negative, or above 2^48.
+    /// - Throws: `PrivacyError.parameterOutOfRange` when `value` is not finite, negative, or above 2^52.
     public static func roundingUp(_ value: Double) throws(PrivacyError) -> PrivacyRational {
         guard value.isFinite, value >= 0, value <= Double(maxNumerator) else {
-            throw .parameterOutOfRange("value \(value) must be in [0, 2^48]")
+            throw .parameterOutOfRange("value \(value) must be in [0, 2^52]")
         }
         var k = maxScaleExponent
         while k > 0 && (value * Double(UInt64(1) << UInt64(k))).rounded(.up) > Double(maxNumerator) { k -= 1 }
@@ -33,14 +33,14 @@ public struct PrivacyRational: Sendable, Hashable, CustomStringConvertible {
         return try PrivacyRational(n, UInt64(1) << UInt64(k))
     }
 
-    /// The largest dyadic rational `n / 2^k` (k ≤ 40, n ≤ 2^48) that is at most `value`.
+    /// The largest dyadic rational `n / 2^k` (k ≤ 40, n ≤ 2^52) that is at most `value`.
     ///
     /// Rounding down is the conservative direction for ε.
-    /// - Throws: `PrivacyError.parameterOutOfRange` when `value` is not finite, negative, above 2^48,
+    /// - Throws: `PrivacyError.parameterOutOfRange` when `value` is not finite, negative, above 2^52,
     ///   or so small that it rounds to zero.
     public static func roundingDown(_ value: Double) throws(PrivacyError) -> PrivacyRational {
         guard value.isFinite, value >= 0, value <= Double(maxNumerator) else {
-            throw .parameterOutOfRange("value \(value) must be in [0, 2^48]")
+            throw .parameterOutOfRange("value \(value) must be in [0, 2^52]")
         }
         var k = maxScaleExponent
         while k > 0 && (value * Double(UInt64(1) << UInt64(k))).rounded(.down) > Double(maxNumerator) { k -= 1 }

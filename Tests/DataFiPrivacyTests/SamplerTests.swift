@@ -106,17 +106,17 @@ func discreteGaussianMatchesExactPMF(n: UInt64, d: UInt64) throws {
 @Test func samplerParameterLimits() throws {
     var rng = SplitMix64(seed: 7)
     #expect(throws: PrivacyError.self) { try ExactSampler.discreteLaplace(scale: PrivacyRational(0, 1), using: &rng) }
-    #expect(throws: PrivacyError.self) { try ExactSampler.discreteLaplace(scale: PrivacyRational(1 << 50, 1), using: &rng) }
+    #expect(throws: PrivacyError.self) { try ExactSampler.discreteLaplace(scale: PrivacyRational(1 << 53, 1), using: &rng) }
     #expect(throws: PrivacyError.self) { try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational(0, 1), using: &rng) }
-    #expect(throws: PrivacyError.self) { try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational(1 << 45, 1), using: &rng) }
+    #expect(throws: PrivacyError.self) { try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational(1 << 52, 1), using: &rng) }
     #expect(throws: PrivacyError.self) { try DiscreteGaussianNoise(standardDeviation: .nan) }
     #expect(throws: PrivacyError.self) { try DiscreteGaussianNoise(standardDeviation: -1) }
     #expect(throws: PrivacyError.self) { try DiscreteGaussianNoise(standardDeviation: 1e9, granularityExponent: -20) }
     // Extreme but valid parameters still sample.
-    _ = try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational((1 << 40) - 1, 1), using: &rng)
-    _ = try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational(1, 1 << 48), using: &rng)
-    _ = try ExactSampler.discreteLaplace(scale: PrivacyRational(1 << 48, 1), using: &rng)
-    _ = try ExactSampler.discreteLaplace(scale: PrivacyRational(1, 1 << 48), using: &rng)
+    _ = try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational((1 << 52) - 1, 1), using: &rng)
+    _ = try ExactSampler.discreteGaussian(sigmaSquared: PrivacyRational(1, 1 << 52), using: &rng)
+    _ = try ExactSampler.discreteLaplace(scale: PrivacyRational(1 << 52, 1), using: &rng)
+    _ = try ExactSampler.discreteLaplace(scale: PrivacyRational(1, 1 << 52), using: &rng)
 }
 
 @Test func rationalRoundingIsConservative() async {
