@@ -154,12 +154,22 @@ struct DensePLDPmf: Sendable {
             var orders: [Double] = []
             for k in -20..<0 { orders.append(Double(k) / Double(n)) }
             for k in 1...20 { orders.append(Double(k) / Double(n)) }
+            let firstNonzero = probs.firstIndex { $0 > 0 } ?? 0
+            let lastNonzero = probs.lastIndex { $0 > 0 } ?? 0
             for order in orders {
-                // log Σ p_i e^{i·order}, computed stably.
-                var m = -Double.infinity
-                for (i, p) in probs.enumerated() where p > 0 { m = max(m, Double(i) * order) }
-                var s = 0.0
-                for (i, p) in probs.enumerated() where p != 0 { s += p * exp(Double(i) * order - m) }
+                // log Σ p_i e^{i·order}, relative to the largest exponent; the weights e^{(i − i*)·order}
+                // are built by repeated multiplication (relative error about n·2^-53, ample for a bound).
+                var s = 0.0, w = 1.0
+                let m: Double
+                if order > 0 {
+                    m = Double(lastNonzero) * order
+                    let step = exp(-order)
+                    for i in stride(from: lastNonzero, through: 0, by: -1) { s += probs[i] * w; w *= step }
+                } else {
+                    m = Double(firstNonzero) * order
+                    let step = exp(order)
+                    for i in firstNonzero..<n { s += probs[i] * w; w *= step }
+                }
                 let logMgf = m + log(s)
                 let bound = (Double(times) * logMgf + log(2 / truncation)) / order
                 guard bound.isFinite else { continue }
@@ -178,11 +188,17 @@ struct DensePLDPmf: Sendable {
         FFT.transform(&re, &im, inverse: false)
         let t = Double(times)
         for k in 0..<size {
-            let r = (re[k] * re[k] + im[k] * im[k]).squareRoot()
-            let theta = atan2(im[k], re[k])
-            let rt = pow(r, t)
-            re[k] = rt * cos(t * theta)
-            im[k] = rt * sin(t * theta)
+            // z^times by binary exponentiation.
+            var (br, bi) = (re[k], im[k])
+            var (rr, ri) = (1.0, 0.0)
+            var e = times
+            while e > 0 {
+                if e & 1 == 1 { (rr, ri) = (rr * br - ri * bi, rr * bi + ri * br) }
+                e >>= 1
+                if e > 0 { (br, bi) = (br * br - bi * bi, 2 * br * bi) }
+            }
+            re[k] = rr
+            im[k] = ri
         }
         FFT.transform(&re, &im, inverse: true)
         var out = [Double](repeating: 0, count: outputLength)
@@ -400,6 +416,8 @@ enum FFT {
             wr[k] = cos(angle)
             wi[k] = sign * sin(angle)
         }
+        wr.withUnsafeBufferPointer { wr in
+        wi.withUnsafeBufferPointer { wi in
         re.withUnsafeMutableBufferPointer { r in
             im.withUnsafeMutableBufferPointer { m in
                 var length = 2
@@ -427,6 +445,8 @@ enum FFT {
                     for i in 0..<n { r[i] *= scale; m[i] *= scale }
                 }
             }
+        }
+        }
         }
     }
 
