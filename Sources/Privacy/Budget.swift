@@ -113,3 +113,49 @@ public enum Composition {
         return (min(advanced, kd * epsilon), min(1, kd * delta + deltaPrime))
     }
 }
+
+/// A Rényi-DP budget filter for Gaussian and Poisson-subsampled Gaussian releases (for example the steps
+/// of private training): a release is admitted only if, after charging it, some order α still has
+/// accumulated RDP at most ε − ln(1/δ)/(α − 1). Stopping when every order would exceed its share is a
+/// valid filter for adaptively chosen releases (Feldman & Zrnic 2021; Lécuyer 2021, multiple orders),
+/// and the admitted sequence is (ε, δ)-DP by the standard RDP conversion.
+///
+/// `charge` either records the release or throws and leaves the filter unchanged.
+public struct RDPBudgetFilter: Sendable, Equatable {
+    /// The target ε.
+    public let epsilon: Double
+    /// The target δ.
+    public let delta: Double
+    /// The accumulated RDP.
+    public private(set) var accountant: RDPAccountant
+
+    /// A filter for target (ε, δ) over `orders`.
+    /// - Throws: `PrivacyError` for invalid ε, δ or orders.
+    public init(epsilon: Double, delta: Double, orders: [Double] = RDPAccountant.defaultOrders) throws(PrivacyError) {
+        try checkEpsilon(epsilon)
+        try checkDelta(delta)
+        self.epsilon = epsilon
+        self.delta = delta
+        self.accountant = try RDPAccountant(orders: orders)
+    }
+
+    /// Whether some order is still within its budget share for this accountant state.
+    func admits(_ state: RDPAccountant) -> Bool {
+        zip(state.orders, state.rdp).contains { alpha, r in r <= epsilon - log(1 / delta) / (alpha - 1) }
+    }
+
+    /// Charges `count` Poisson-subsampled Gaussian steps (q = 1 for the plain Gaussian mechanism).
+    /// - Throws: `PrivacyError.budgetExceeded` when no order stays within budget (nothing is charged), or
+    ///   the accountant's parameter errors.
+    public mutating func charge(samplingRate q: Double, noiseMultiplier sigma: Double, count: Int = 1) throws(PrivacyError) {
+        var next = accountant
+        try next.composePoissonSubsampledGaussian(samplingRate: q, noiseMultiplier: sigma, count: count)
+        guard admits(next) else {
+            let requested = (try? next.epsilon(delta: delta).epsilon) ?? .infinity
+            let spent = (try? accountant.epsilon(delta: delta).epsilon) ?? .infinity
+            throw .budgetExceeded(requestedEpsilon: requested, requestedDelta: delta,
+                                  remainingEpsilon: max(0, epsilon - spent), remainingDelta: delta)
+        }
+        accountant = next
+    }
+}
