@@ -112,10 +112,56 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     let variance = try #require(json["variance"] as? Double)
     #expect(abs(variance - 9) < 0.6)
     #expect((json["samples_per_second"] as? Double ?? 0) > 0)
-    for bad in [["--distribution", "cauchy", "--scale", "1"], ["--distribution", "discrete-laplace", "--scale", "-1"],
+    for bad in [["--distribution", "cauchy", "--scale", "1"], ["--distribution", "discrete-laplace", "--scale=-1"],
                 ["--distribution", "discrete-laplace", "--scale", "1", "--count", "0"]] {
         let r = try CLIRunner.run(["dp", "noise"] + bad)
         #expect(r.status == 1, "\(bad)")
         #expect(r.stdout.isEmpty)
+    }
+}
+
+@Test func dpReleaseRejectsHostileInput() throws {
+    let good = try privacyCSV(privacySample)
+    let binary = CLIRunner.temporaryDirectoryPathForPrivacy()
+    let cases: [[String]] = [
+        ["--query", "histogram", "--column", "age", "--bounds", "0,100", "--bins", "0", "--data", good],
+        ["--query", "histogram", "--column", "age", "--bounds", "0,100", "--bins", "1000000000", "--data", good],
+        ["--query", "quantile", "--column", "age", "--bounds", "0,100", "--quantile", "2", "--data", good],
+        ["--query", "sum", "--column", "income", "--bounds", "0,inf", "--data", good],
+        ["--query", "sum", "--column", "income", "--bounds", "0,1,2", "--data", good],
+        ["--query", "count", "--budget=-1", "--data", good],
+        ["--query", "count", "--data", binary],
+    ]
+    for args in cases {
+        let result = try CLIRunner.run(["dp", "release", "--epsilon", "1"] + args)
+        #expect(result.status == 1, "\(args)")
+        #expect(result.stdout.isEmpty, "\(args)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(args): \(result.stderr)")
+    }
+    // Huge values are clamped, not trusted.
+    let huge = try privacyCSV("x\n1e308\n-1e308\n5\n")
+    let result = try CLIRunner.run(["dp", "release", "--query", "mean", "--column", "x", "--bounds", "0,10",
+                                    "--epsilon", "5", "--data", huge])
+    #expect(result.status == 0)
+    let answer = try #require(try privacyJSON(result.stdout)["answer"] as? Double)
+    #expect(answer >= 0 && answer <= 10)
+}
+
+@Test func dpEpsilonRejectsHostileSteps() throws {
+    for steps in ["-1", "1000000000000", "abc"] {
+        let result = try CLIRunner.run(["dp", "epsilon", "--noise-multiplier", "1", "--sampling-rate", "0.1",
+                                        "--steps", steps, "--delta", "1e-5"])
+        #expect(result.status != 0, "steps \(steps)")
+        #expect(result.stdout.isEmpty)
+    }
+}
+
+extension CLIRunner {
+    /// A file of invalid UTF-8 bytes.
+    static func temporaryDirectoryPathForPrivacy() -> String {
+        let dir = (try? temporaryDirectory()) ?? FileManager.default.temporaryDirectory
+        let url = dir.appendingPathComponent("binary.csv")
+        try? Data([0xFF, 0xFE, 0x00, 0xC3, 0x28, 0x0A]).write(to: url)
+        return url.path
     }
 }
