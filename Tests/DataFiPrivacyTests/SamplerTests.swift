@@ -64,7 +64,8 @@ func discreteLaplaceMatchesExactPMF(t: UInt64, s: UInt64) throws {
     #expect(abs(variance - expectedVariance) < 0.05 * expectedVariance)
 }
 
-@Test(arguments: [(UInt64(1), UInt64(1)), (9, 4), (25, 1), (1, 10), (300, 1)])
+// (2^33 + 1) / 2^25 ≈ 256 exercises the 128-bit path (2·n·d·t² ≈ 2^68).
+@Test(arguments: [(UInt64(1), UInt64(1)), (9, 4), (25, 1), (1, 10), (300, 1), (UInt64(1 << 33) + 1, UInt64(1 << 25))])
 func discreteGaussianMatchesExactPMF(n: UInt64, d: UInt64) throws {
     var rng = SplitMix64(seed: 5 &+ n &* 17 &+ d)
     let sigma2 = try PrivacyRational(n, d)
