@@ -93,10 +93,10 @@ public enum AnalyticGaussian {
 /// The Gaussian mechanism, (ε, δ)-differential privacy for a query of ℓ2-sensitivity Δ.
 ///
 /// σ comes from the analytic Gaussian mechanism (Balle & Wang 2018). Noise is drawn with the exact
-/// discrete Gaussian sampler on a grid; the discrete Gaussian with the same σ satisfies the same
-/// (Δ²/2σ²)-zCDP bound as the continuous one (Canonne, Kamath & Steinke 2020, Theorem 4), and its
-/// (ε, δ) curve is within a negligible distance of the continuous curve for σ of a few grid units or
-/// more, which the grid choice guarantees (σ ≥ 2^10 grid units whenever σ ≥ Δ).
+/// discrete Gaussian sampler on a grid. Because the released noise is discrete, the σ in grid units is
+/// then checked against a rigorous upper bound on the discrete Gaussian's own δ (Canonne, Kamath &
+/// Steinke 2020, Theorem 7; see `DiscreteGaussianPrivacy`) and raised in steps of 2^-10 until the bound
+/// is at most δ; for σ of many grid units the change is negligible.
 public struct GaussianMechanism: Sendable {
     /// The ℓ2-sensitivity of the query.
     public let sensitivity: Double
@@ -125,7 +125,8 @@ public struct GaussianMechanism: Sendable {
         while true {
             let grid = try NoiseGrid.relative(to: sensitivity, bits: bits)
             let units = try Double(grid.sensitivityUnits(sensitivity))
-            let sigmaUnits = sigma * units / sensitivity
+            let sigmaUnits = try DiscreteGaussianPrivacy.calibrate(
+                sigma: sigma * units / sensitivity, epsilon: epsilon, delta: delta, sensitivity: UInt64(units))
             let variance = sigmaUnits * sigmaUnits * (1 + 0x1p-40)
             if variance <= 0x1p50 {
                 self.grid = grid
@@ -160,9 +161,12 @@ public struct GaussianMechanism: Sendable {
         return out
     }
 
-    /// Releases an integer-valued answer with discrete Gaussian noise of σ·⌈Δ⌉/Δ.
+    /// Releases an integer-valued answer with discrete Gaussian noise of σ·⌈Δ⌉/Δ (raised if needed so the
+    /// discrete mechanism's own (ε, δ) bound holds).
     public func release<R: RandomNumberGenerator>(integer value: Int64, using rng: inout R) throws(PrivacyError) -> Int64 {
-        let s = sigma * sensitivity.rounded(.up) / sensitivity
+        let units = sensitivity.rounded(.up)
+        let s = try DiscreteGaussianPrivacy.calibrate(
+            sigma: sigma * units / sensitivity, epsilon: epsilon, delta: delta, sensitivity: UInt64(units))
         let variance = try PrivacyRational.roundingUp(s * s * (1 + 0x1p-40))
         let noise = try ExactSampler.discreteGaussian(sigmaSquared: variance, using: &rng)
         let (sum, overflow) = value.addingReportingOverflow(noise)
@@ -219,3 +223,39 @@ public struct DiscreteGaussianNoise: Sendable {
 
 /// The standard normal CDF Φ(x).
 func normalCDF(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+
+/// The (ε, δ) guarantee of the discrete Gaussian mechanism itself (integer sensitivity, integer noise).
+public enum DiscreteGaussianPrivacy {
+    /// A rigorous upper bound on the δ at ε of x + N_Z(0, σ²) for integer sensitivity Δ.
+    ///
+    /// Canonne, Kamath & Steinke 2020, Theorem 7: δ = P[Y > a] − e^ε·P[Y > b] with Y ~ N_Z(0, σ²),
+    /// a = εσ²/Δ − Δ/2, b = εσ²/Δ + Δ/2. With f(y) = e^{−y²/2σ²}: Σ_{y ≥ m} f(y) lies between
+    /// ∫_m^∞ f and ∫_{m−1}^∞ f for m ≥ 1, and by Poisson summation the normaliser Σ_y f(y) is
+    /// σ√(2π)·θ with 1 ≤ θ ≤ 1 + 2e^{−2π²σ²}/(1 − e^{−2π²σ²}). Combining the bounds in the
+    /// unfavourable direction gives the value returned.
+    public static func deltaUpperBound(sigma: Double, epsilon: Double, sensitivity: UInt64) -> Double {
+        let delta = Double(sensitivity)
+        let a = epsilon * sigma * sigma / delta - delta / 2
+        let b = epsilon * sigma * sigma / delta + delta / 2
+        let ma = a.rounded(.down) + 1, mb = b.rounded(.down) + 1
+        // Upper bound on P[Y > a] (θ ≥ 1); 1 when the tail starts at or below the mode.
+        let upperTail = ma >= 1 ? normalCDF(-(ma - 1) / sigma) : 1
+        let q = exp(-2 * Double.pi * Double.pi * sigma * sigma)
+        let thetaHigh = 1 + 2 * q / (1 - q)
+        // Lower bound on P[Y > b].
+        let lowerTail = mb >= 1 ? normalCDF(-mb / sigma) / thetaHigh : 0
+        return min(1, max(0, upperTail - exp(epsilon) * lowerTail))
+    }
+
+    /// The smallest σ' ≥ σ on the ladder σ·(1 + 2^-10)^k whose `deltaUpperBound` is at most δ.
+    /// - Throws: `PrivacyError.parameterOutOfRange` when no σ' within a factor 2^4 of σ qualifies.
+    public static func calibrate(sigma: Double, epsilon: Double, delta: Double, sensitivity: UInt64) throws(PrivacyError) -> Double {
+        var s = sigma
+        for _ in 0..<3000 {
+            if deltaUpperBound(sigma: s, epsilon: epsilon, sensitivity: sensitivity) <= delta { return s }
+            s *= 1 + 0x1p-10
+            if s > sigma * 16 { break }
+        }
+        throw .parameterOutOfRange("no discrete Gaussian σ near \(sigma) meets δ = \(delta) at ε = \(epsilon)")
+    }
+}

@@ -155,3 +155,22 @@ import Testing
     #expect(throws: PrivacyError.self) { try Composition.advanced(epsilon: 1, delta: 0, count: 0, deltaPrime: 1e-5) }
     #expect(throws: PrivacyError.self) { try Composition.advanced(epsilon: 1, delta: 0, count: 3, deltaPrime: 0) }
 }
+
+@Test func discreteGaussianDeltaBoundTracksTheContinuousCurve() throws {
+    // For many grid units the discrete bound is within a few percent of the analytic (continuous) δ.
+    for (eps, delta) in [(1.0, 1e-5), (0.5, 1e-6), (2.0, 1e-3)] {
+        let sigma = try AnalyticGaussian.sigma(epsilon: eps, delta: delta, sensitivity: 1024)
+        let bound = DiscreteGaussianPrivacy.deltaUpperBound(sigma: sigma, epsilon: eps, sensitivity: 1024)
+        #expect(abs(bound - delta) < 0.05 * delta, "ε=\(eps): \(bound) vs \(delta)")
+        let calibrated = try DiscreteGaussianPrivacy.calibrate(sigma: sigma, epsilon: eps, delta: delta, sensitivity: 1024)
+        #expect(calibrated >= sigma && calibrated < sigma * 1.01)
+        #expect(DiscreteGaussianPrivacy.deltaUpperBound(sigma: calibrated, epsilon: eps, sensitivity: 1024) <= delta)
+    }
+    // With sensitivity 1 and small σ the discreteness matters and calibration raises σ when needed.
+    let small = try AnalyticGaussian.sigma(epsilon: 1, delta: 1e-5)
+    let raised = try DiscreteGaussianPrivacy.calibrate(sigma: small, epsilon: 1, delta: 1e-5, sensitivity: 1)
+    #expect(DiscreteGaussianPrivacy.deltaUpperBound(sigma: raised, epsilon: 1, sensitivity: 1) <= 1e-5)
+    // More noise never hurts.
+    #expect(DiscreteGaussianPrivacy.deltaUpperBound(sigma: 10, epsilon: 1, sensitivity: 1)
+            < DiscreteGaussianPrivacy.deltaUpperBound(sigma: 3, epsilon: 1, sensitivity: 1))
+}
