@@ -147,14 +147,30 @@ public struct GaussianMechanism: Sendable {
         return grid.value(sum)
     }
 
-    /// Releases each coordinate of a vector answer (ℓ2-sensitivity Δ for the whole vector).
+    /// Releases each coordinate of a vector answer whose ℓ2-sensitivity (whole vector) is Δ.
+    ///
+    /// Rounding each coordinate to the grid moves it by less than one grid unit relative to a neighbour's,
+    /// so the rounded vectors' ℓ2 distance is at most Δ/g + √d grid units; σ is calibrated (analytic
+    /// Gaussian) for that inflated sensitivity. The (ε, δ) statement for the vector uses the continuous
+    /// bound; the multivariate discrete Gaussian matches it up to terms exponentially small in σ² (Canonne,
+    /// Kamath & Steinke 2020, Section 6), and σ here is at least 2^10 grid units whenever σ ≥ Δ.
+    /// - Throws: `PrivacyError.invalidInput` for non-finite or too large values or more than 10^8 values.
     public func release<R: RandomNumberGenerator>(_ values: [Double], using rng: inout R) throws(PrivacyError) -> [Double] {
-        let plan = try DiscreteGaussianPlan(sigmaSquared: gridVariance)
+        guard values.count <= 100_000_000 else { throw .invalidInput("more than 10^8 values") }
+        if values.count <= 1 {
+            return try values.map { (v: Double) throws(PrivacyError) -> Double in try release(v, using: &rng) }
+        }
+        let scaled = Double(sign: .plus, exponent: -grid.exponent, significand: sensitivity)
+        let units = scaled + Double(values.count).squareRoot()
+        let sigmaUnits = try AnalyticGaussian.sigma(epsilon: epsilon, delta: delta, sensitivity: units)
+        let variance = sigmaUnits * sigmaUnits * (1 + 0x1p-40)
+        guard variance <= 0x1p50 else { throw .parameterOutOfRange("σ of \(sigmaUnits) grid units is too large") }
+        let plan = try DiscreteGaussianPlan(sigmaSquared: PrivacyRational.roundingUp(variance))
         var out: [Double] = []
         out.reserveCapacity(values.count)
         for value in values {
-            let units = try grid.units(value)
-            let (sum, overflow) = units.addingReportingOverflow(plan.sample(&rng))
+            let u = try grid.units(value)
+            let (sum, overflow) = u.addingReportingOverflow(plan.sample(&rng))
             guard !overflow else { throw .invalidInput("answer \(value) too large") }
             out.append(grid.value(sum))
         }
@@ -177,6 +193,11 @@ public struct GaussianMechanism: Sendable {
 
 /// Discrete Gaussian noise vectors on a power-of-two grid, for callers that calibrate σ themselves
 /// (for example DP-SGD with a noise multiplier and an RDP accountant).
+///
+/// Choose the grid so that σ is many grid units (the default 2^-20 gives 2^20 units per unit of σ):
+/// then the discrete noise's privacy matches the continuous Gaussian's that the accountants assume, up to
+/// terms exponentially small in σ² (Canonne, Kamath & Steinke 2020). Values the noise is added to should be
+/// rounded to the same grid, which adds at most √d grid units to their ℓ2 sensitivity.
 public struct DiscreteGaussianNoise: Sendable {
     /// The standard deviation σ in real units.
     public let standardDeviation: Double
