@@ -20,6 +20,7 @@ public enum PrivacyError: Error, Equatable, Sendable, CustomStringConvertible {
     case budgetExceeded(requestedEpsilon: Double, requestedDelta: Double,
                         remainingEpsilon: Double, remainingDelta: Double)
 
+    /// A one-line description of the error.
     public var description: String {
         switch self {
         case .invalidEpsilon(let e): return "epsilon must be positive and finite, got \(e)"

@@ -52,6 +52,7 @@ public struct PrivacyRational: Sendable, Hashable, CustomStringConvertible {
     /// The value as a `Double` (for display and for non-sampling arithmetic).
     public var doubleValue: Double { Double(numerator) / Double(denominator) }
 
+    /// The fraction as "numerator/denominator".
     public var description: String { "\(numerator)/\(denominator)" }
 }
 
