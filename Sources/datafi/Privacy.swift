@@ -26,9 +26,12 @@ struct DPEpsilonCommand: ParsableCommand {
     var delta: Double
     @Option(help: "Accountant: rdp or pld.")
     var accountant: String = "rdp"
+    @Flag(help: "Also print the accountant's computing time in seconds.")
+    var timing = false
 
     func run() throws {
         guard steps >= 0, steps <= 100_000_000 else { throw CLIError("steps must be in 0...100000000") }
+        let start = DispatchTime.now().uptimeNanoseconds
         let epsilon: Double
         do {
             switch accountant {
@@ -45,7 +48,10 @@ struct DPEpsilonCommand: ParsableCommand {
         } catch let error as PrivacyError {
             throw CLIError(error.description)
         }
-        try CLIIO.printJSON(["epsilon": epsilon.isFinite ? epsilon as Any : "inf", "accountant": accountant])
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var output: [String: Any] = ["epsilon": epsilon.isFinite ? epsilon as Any : "inf", "accountant": accountant]
+        if timing { output["seconds"] = seconds }
+        try CLIIO.printJSON(output)
     }
 }
 

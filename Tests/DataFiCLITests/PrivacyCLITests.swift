@@ -26,6 +26,10 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
                                  "--steps", "10000", "--delta", "1e-5", "--accountant", "pld"])
     #expect(pld.status == 0)
     #expect(abs((try privacyJSON(pld.stdout)["epsilon"] as? Double ?? 0) - 0.9469993068930963) < 1e-6)
+    let timed = try CLIRunner.run(["dp", "epsilon", "--noise-multiplier", "1.1", "--sampling-rate", "0.01",
+                                   "--steps", "1000", "--delta", "1e-5", "--timing"])
+    #expect(timed.status == 0)
+    #expect((try privacyJSON(timed.stdout)["seconds"] as? Double ?? -1) >= 0)
 }
 
 @Test func dpEpsilonRejectsBadParameters() throws {
