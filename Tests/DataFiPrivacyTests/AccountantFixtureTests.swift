@@ -104,3 +104,13 @@ enum DPAccountingFixtures {
     #expect(abs(pld - 0.9469993068930963) < 1e-2)
     #expect(pld < rdp)   // the PLD accountant is tighter
 }
+
+@Test func pldGaussianCompositionMatchesDPAccounting() throws {
+    // dp-accounting composes T Gaussian events as one Gaussian of σ/√T; composeGaussian does the same.
+    for (q, sigma, steps, delta, expected) in DPAccountingFixtures.pldFixtures where q == 1 {
+        var accountant = try PLDAccountant()
+        try accountant.composeGaussian(noiseMultiplier: sigma, count: steps)
+        let eps = try accountant.epsilon(delta: delta)
+        #expect(abs(eps - expected) <= 1e-6 * expected, "σ=\(sigma) T=\(steps): \(eps) vs \(expected)")
+    }
+}
