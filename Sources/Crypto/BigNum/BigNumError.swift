@@ -25,6 +25,8 @@ public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidRadix(Int)
     /// A decimals count outside the supported range.
     case invalidDecimals(Int)
+    /// Two token amounts with different decimals were combined.
+    case decimalsMismatch(Int, Int)
     /// A result would need more bits than the documented limit, so it is refused before allocating.
     case resultTooLarge(limitBits: Int)
 
@@ -41,6 +43,7 @@ public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
         case .excessPrecision(let maxDecimals): "more than \(maxDecimals) fractional digits"
         case .invalidRadix(let radix): "radix \(radix) outside 2...36"
         case .invalidDecimals(let decimals): "decimals \(decimals) outside the supported range"
+        case .decimalsMismatch(let a, let b): "amounts with \(a) and \(b) decimals cannot be combined"
         case .resultTooLarge(let limitBits): "result would exceed \(limitBits) bits"
         }
     }
