@@ -134,7 +134,9 @@ public struct Route: Sendable, Hashable {
         return PriceImpact(numerator: n, denominator: d).doubleValue
     }
 
+    /// Routes are equal when they use the same pools in the same direction.
     public static func == (lhs: Route, rhs: Route) -> Bool { lhs.pools == rhs.pools && lhs.path == rhs.path }
+    /// Hashes the pools and the path.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(pools)
         hasher.combine(path)

@@ -93,6 +93,7 @@ struct AMMQuoteCommand: ParsableCommand {
 struct AMMReplaySession {
     static let startTime: UInt64 = 1_600_000_000
     var pair: Pair
+    private let decoder = JSONDecoder()
 
     init() throws {
         pair = try Pair(address: "pair", token0: "token0", token1: "token1", blockTimestamp: Self.startTime)
@@ -112,7 +113,7 @@ struct AMMReplaySession {
     mutating func handle(_ bytes: [UInt8]) -> [String: Any] {
         let operation: AMMReplayOperation
         do {
-            operation = try JSONDecoder().decode(AMMReplayOperation.self, from: Data(bytes))
+            operation = try decoder.decode(AMMReplayOperation.self, from: Data(bytes))
         } catch let error as AMMReplayInputError {
             return Self.badInput(error.description)
         } catch {

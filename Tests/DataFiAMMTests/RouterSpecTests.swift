@@ -62,6 +62,10 @@ import DataFiBigNum
         #expect(ammError { try router.amountsIn(amountOut: 1, path: [token0]) } == .invalidPath)
         #expect(try router.amountsIn(amountOut: 1, path: [token0, token1]) == [2, 1])
         #expect(ammError { try router.amountsOut(amountIn: 2, path: [token0, "nope"]) } == .pairNotFound)
+        #expect(ammError { try router.amountsIn(amountOut: 1, path: [token0, token0]) } == .identicalAddresses)
+        // The direct factory loop agrees with the resolved route.
+        #expect(try router.route([token0, token1]).amountsOut(amountIn: 777) == router.amountsOut(amountIn: 777, path: [token0, token1]))
+        #expect(try router.route([token1, token0]).amountsIn(amountOut: 77) == router.amountsIn(amountOut: 77, path: [token1, token0]))
     }
 
     @Test func addLiquidity() throws {
