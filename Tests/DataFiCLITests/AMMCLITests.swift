@@ -129,6 +129,37 @@ import Testing
         #expect((out[18]["result"] as? [String: String])?["liquidity"] == "999000")
     }
 
+    @Test func jsonSpellingsGiveTheSameAnswers() throws {
+        // The same operations, plain and in spellings only a full JSON parser reads (escapes, spaces,
+        // non-ASCII, nested unknown fields, numbers as strings).
+        let plain = try replay([
+            #"{"op":"mint","to":"a","amount0":"1000000","amount1":"2000000"}"#,
+            #"{"op":"advanceTime","seconds":60}"#,
+            #"{"op":"swap","amount0In":"1000","amount1In":"0","amount0Out":"0","amount1Out":"1990","to":"b"}"#,
+        ])
+        let fancy = try replay([
+            #" { "op" : "mint" , "to" : "\u0061", "amount0":"1000000","amount1":"2000000", "x": [1, {"y": true}] } "#,
+            #"{"op":"advanceTime","seconds":"60","note":"é"}"#,
+            #"{"\u006fp":"swap","amount0In":"1000","amount1In":"0","amount0Out":"0","amount1Out":"1990","to":"b","z":1.5}"#,
+        ])
+        #expect(plain.count == 3 && fancy.count == 3)
+        for (a, b) in zip(plain, fancy) {
+            let canonicalA = try JSONSerialization.data(withJSONObject: a, options: .sortedKeys)
+            let canonicalB = try JSONSerialization.data(withJSONObject: b, options: .sortedKeys)
+            #expect(canonicalA == canonicalB, "\(a) vs \(b)")
+        }
+        #expect(plain[2]["ok"] as? Bool == true)
+    }
+
+    @Test func accountNamesAreEscapedInTheOutput() throws {
+        let name = "q\"b\\n\u{01}é🙂"
+        let line = try String(decoding: JSONSerialization.data(withJSONObject: [
+            "op": "mint", "to": name, "amount0": "1000000", "amount1": "1000000",
+        ]), as: UTF8.self)
+        let out = try replay([line])
+        #expect((out[0]["lp"] as? [String: String])?[name] == "999000")
+    }
+
     @Test func replayStreamsLineByLine() throws {
         let process = Process()
         process.executableURL = CLIRunner.executable
