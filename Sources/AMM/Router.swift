@@ -43,8 +43,9 @@ public struct Router: Sendable, Hashable {
     ///   ``AMMError/identicalAddresses``; and the errors of ``ConstantProduct/amountOut(amountIn:reserveIn:reserveOut:)``.
     public func amountsOut(amountIn: UInt256, path: [Address]) throws(AMMError) -> [UInt256] {
         guard path.count >= 2 else { throw .invalidPath }
-        var amounts = [amountIn]
+        var amounts: [UInt256] = []
         amounts.reserveCapacity(path.count)
+        amounts.append(amountIn)
         var amount = amountIn
         for index in 0..<(path.count - 1) {
             let (reserveIn, reserveOut) = try factory.reserves(selling: path[index], buying: path[index + 1])

@@ -83,8 +83,9 @@ public struct Route: Sendable, Hashable {
     /// Amounts at each token of the path for an exact input (V2's `getAmountsOut`).
     /// - Throws: as ``ConstantProduct/amountOut(amountIn:reserveIn:reserveOut:)``.
     public func amountsOut(amountIn: UInt256) throws(AMMError) -> [UInt256] {
-        var amounts = [amountIn]
+        var amounts: [UInt256] = []
         amounts.reserveCapacity(path.count)
+        amounts.append(amountIn)
         var amount = amountIn
         for (reserveIn, reserveOut) in hopReserves {
             amount = try ConstantProduct.amountOut(amountIn: amount, reserveIn: reserveIn, reserveOut: reserveOut)

@@ -1,4 +1,5 @@
 import Testing
+import PropertyBased
 import DataFiBigNum
 @testable import DataFiAMM
 
@@ -80,5 +81,23 @@ import DataFiBigNum
         }
         #expect(pair.price0CumulativeLast == expected)
         #expect(wrapped)
+    }
+}
+
+@Suite struct UQ112x112Tests {
+    /// The two-step 128-bit ratio equals the plain 256-bit division `(n << 112) / d` for all reserve sizes.
+    @Test func ratioMatchesWideDivision() async {
+        let reserveGen = Gen.uint64().array(of: 3).map { (w: [UInt64]) -> UInt256 in
+            let value = UInt256(littleEndianLimbs: (w[0], w[1], 0, 0)) >> Int(w[2] % 128)
+            let bounded = value & Pair.maxReserve
+            return bounded.isZero ? .one : bounded
+        }
+        await propertyCheck(count: 500, input: reserveGen, reserveGen) { n, d in
+            #expect(UQ112x112.ratio(n, d).rawValue == (n << 112) / d)
+        }
+        for (n, d) in [(Pair.maxReserve, UInt256.one), (UInt256.one, Pair.maxReserve), (Pair.maxReserve, Pair.maxReserve),
+                       (Pair.maxReserve - 1, Pair.maxReserve), (UInt256(3 as UInt64), UInt256(7 as UInt64))] {
+            #expect(UQ112x112.ratio(n, d).rawValue == (n << 112) / d)
+        }
     }
 }

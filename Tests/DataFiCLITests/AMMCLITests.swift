@@ -160,6 +160,26 @@ import Testing
         #expect((out[0]["lp"] as? [String: String])?[name] == "999000")
     }
 
+    @Test func truncatedAndNonUTF8LinesAreBadInput() throws {
+        var input = Data(#"{"op":"mint","to":"a","amount0":"1000000""#.utf8 + [0x0A])      // truncated object
+        input.append(contentsOf: [0x7B, 0x22, 0x6F, 0x70, 0x22, 0x3A, 0x22, 0xFF, 0xFE, 0x22, 0x7D, 0x0A])   // {"op":"<FF FE>"}
+        input.append(contentsOf: [0x00, 0x01, 0x02, 0x0A])                                        // binary
+        input.append(contentsOf: Data(#"{"op":"sync"}"#.utf8))                                   // no final newline
+        let result = try CLIRunner.run(["amm", "replay"], stdin: input)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        for line in lines.prefix(3) { #expect(line.contains(#""error":"BAD_INPUT""#)) }
+        #expect(lines.last?.contains(#""ok":true"#) == true)
+        // A line over the limit is refused without holding it; the next line still works.
+        let small = try CLIRunner.run(["amm", "replay", "--max-line-bytes", "64"],
+                                      stdin: String(repeating: " ", count: 100) + #"{"op":"sync"}"# + "\n" + #"{"op":"sync"}"# + "\n")
+        #expect(small.stdout.split(separator: "\n").count == 2)
+        #expect(small.stdout.hasPrefix(#"{"ok":false,"error":"BAD_INPUT","message":"line longer than 64 bytes"}"#))
+        let badOption = try CLIRunner.run(["amm", "replay", "--max-line-bytes", "1"], stdin: "")
+        #expect(badOption.status != 0)
+    }
+
     @Test func replayStreamsLineByLine() throws {
         let process = Process()
         process.executableURL = CLIRunner.executable
