@@ -257,7 +257,8 @@ def workload(count, seed=7):
     emit({"op": "mint", "to": "alice", "amount0": str(10**24), "amount1": str(3 * 10**24)})
     while len(lines) < count:
         roll = rng.random()
-        who = rng.choice(accounts)
+        # Now and then the pair itself, a token address or the zero address acts.
+        who = rng.choice(accounts) if rng.random() < 0.97 else rng.choice(["pair", "token0", "token1", "0"])
         r0, r1 = model.reserve0, model.reserve1
         if roll < 0.55 and r0 and r1:
             zero_for_one = rng.random() < 0.5
