@@ -196,6 +196,30 @@ public struct Trade: Sendable, Hashable {
         priceImpact = PriceImpact(numerator: shortfall, denominator: quote)
     }
 
+    /// The least output to accept with a slippage tolerance (v2-sdk's `minimumAmountOut`):
+    /// `⌊output / (1 + tolerance)⌋` for exact-input trades, the exact output otherwise.
+    /// - Parameter slippageBasisPoints: the tolerance in 1/10000 (50 = 0.5%).
+    public func minimumAmountOut(slippageBasisPoints: UInt32) -> UInt256 {
+        guard tradeType == .exactInput else { return outputAmount }
+        let scale = UInt256(10_000 as UInt64)
+        // output · 10000 / (10000 + bps) is below output, so it always fits.
+        return (try? UInt256.mulDiv(outputAmount, scale, scale + UInt256(UInt64(slippageBasisPoints)))) ?? outputAmount
+    }
+
+    /// The most input to allow with a slippage tolerance (v2-sdk's `maximumAmountIn`):
+    /// `⌊input · (1 + tolerance)⌋` for exact-output trades, the exact input otherwise.
+    /// - Parameter slippageBasisPoints: the tolerance in 1/10000 (50 = 0.5%).
+    /// - Throws: ``AMMError/mathOverflow`` when the bound exceeds 2^256 − 1.
+    public func maximumAmountIn(slippageBasisPoints: UInt32) throws(AMMError) -> UInt256 {
+        guard tradeType == .exactOutput else { return inputAmount }
+        let scale = UInt256(10_000 as UInt64)
+        do {
+            return try UInt256.mulDiv(inputAmount, scale + UInt256(UInt64(slippageBasisPoints)), scale)
+        } catch {
+            throw .mathOverflow
+        }
+    }
+
     /// v2-sdk's `tradeComparator`: more output first, then less input, then lower price impact, then
     /// fewer hops. Returns true when `lhs` is the better trade.
     public static func isBetter(_ lhs: Trade, than rhs: Trade) -> Bool {

@@ -106,6 +106,21 @@ import DataFiBigNum
         }
     }
 
+    // v2-sdk trade.test.ts #minimumAmountOut / #maximumAmountIn (0%, 5%, 200%).
+    @Test func slippageBounds() throws {
+        let route = try Route(pools: [Self.p01, Self.p12], input: Self.t0)
+        let exactIn = try Trade.exactInput(route: route, amountIn: 100)
+        #expect(exactIn.minimumAmountOut(slippageBasisPoints: 0) == 69)
+        #expect(exactIn.minimumAmountOut(slippageBasisPoints: 500) == 65)
+        #expect(exactIn.minimumAmountOut(slippageBasisPoints: 20_000) == 23)
+        #expect(try exactIn.maximumAmountIn(slippageBasisPoints: 500) == 100)
+        let exactOut = try Trade.exactOutput(route: route, amountOut: 100)
+        #expect(try exactOut.maximumAmountIn(slippageBasisPoints: 0) == 156)
+        #expect(try exactOut.maximumAmountIn(slippageBasisPoints: 500) == 163)
+        #expect(try exactOut.maximumAmountIn(slippageBasisPoints: 20_000) == 468)
+        #expect(exactOut.minimumAmountOut(slippageBasisPoints: 20_000) == 100)
+    }
+
     @Test func routeValidation() {
         #expect(ammError { try Route(pools: [], input: Self.t0) } == .invalidPath)
         #expect(ammError { try Route(pools: [Self.p12], input: Self.t0) } == .invalidPath)
