@@ -84,19 +84,24 @@ enum HessianKernel {
                     while k + 4 <= q {
                         let a0 = a + k * b, a1 = a0 + b, a2 = a1 + b, a3 = a2 + b
                         var s0 = SIMD2<Double>(), s1 = SIMD2<Double>(), s2 = SIMD2<Double>(), s3 = SIMD2<Double>()
+                        var t0 = SIMD2<Double>(), t1 = SIMD2<Double>(), t2 = SIMD2<Double>(), t3 = SIMD2<Double>()
                         var r = 0
                         while r < b {
-                            let v = SIMD2(aj[r], aj[r + 1])
+                            let v = SIMD2(aj[r], aj[r + 1]), u = SIMD2(aj[r + 2], aj[r + 3])
                             s0 += v * SIMD2(a0[r], a0[r + 1])
                             s1 += v * SIMD2(a1[r], a1[r + 1])
                             s2 += v * SIMD2(a2[r], a2[r + 1])
                             s3 += v * SIMD2(a3[r], a3[r + 1])
-                            r += 2
+                            t0 += u * SIMD2(a0[r + 2], a0[r + 3])
+                            t1 += u * SIMD2(a1[r + 2], a1[r + 3])
+                            t2 += u * SIMD2(a2[r + 2], a2[r + 3])
+                            t3 += u * SIMD2(a3[r + 2], a3[r + 3])
+                            r += 4
                         }
-                        h[j * q + k] += s0.sum()
-                        h[j * q + k + 1] += s1.sum()
-                        h[j * q + k + 2] += s2.sum()
-                        h[j * q + k + 3] += s3.sum()
+                        h[j * q + k] += (s0 + t0).sum()
+                        h[j * q + k + 1] += (s1 + t1).sum()
+                        h[j * q + k + 2] += (s2 + t2).sum()
+                        h[j * q + k + 3] += (s3 + t3).sum()
                         k += 4
                     }
                     while k < q {

@@ -333,7 +333,8 @@ struct IRLSSolver {
             f = newF
             if options.l2 == 0 && maxAbsEta() > separationLimit { throw .perfectSeparation }
             if t * maxStep <= options.tolerance * maxTheta {
-                // Recompute the Hessian at the final θ for the standard errors, then stop.
+                // Recompute the Hessian at the final θ only when standard errors are wanted.
+                guard options.computeStandardErrors else { break }
                 converged = true
             }
         }
