@@ -48,6 +48,14 @@ import Testing
                     [try mle.double("intercept")] + (try mle.doubles("coefficients")), relative: 1e-6)
     }
 
+    @Test func subsampledHessianReachesTheSameOptimum() throws {
+        let (x, y, _) = try GermanCredit.design(standardize: true)
+        let full = try LogisticRegression.fit(x, labels: y, options: .init(l2: 1))
+        let sampled = try LogisticRegression.fit(x, labels: y, options: .init(l2: 1, hessianSampleRows: 300))
+        expectClose([sampled.intercept] + sampled.coefficients, [full.intercept] + full.coefficients, relative: 1e-8)
+        expectClose(try #require(sampled.standardErrors), try #require(full.standardErrors), relative: 1e-10)
+    }
+
     @Test func integerWeightsEqualRepeatedRows() throws {
         // Weight 2 on a row is the same as the row appearing twice.
         let (x, y, _) = try GermanCredit.design(standardize: true)

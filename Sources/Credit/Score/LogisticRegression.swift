@@ -15,10 +15,16 @@ public struct LogisticRegressionOptions: Sendable, Equatable, Codable {
     public var threads: Int
     /// Whether to compute standard errors from the inverse Hessian at the optimum.
     public var computeStandardErrors: Bool
+    /// With more than twice this many rows, Newton directions use the exact gradient but a Hessian from an
+    /// evenly strided subsample of about this many rows (scaled up). The optimum is unchanged — only the
+    /// path to it — and standard errors always use the full Hessian.
+    public var hessianSampleRows: Int
 
-    /// Creates options; defaults are λ = 0, 100 iterations, tolerance 1e-10, 2 threads, standard errors on.
+    /// Creates options; defaults are λ = 0, 100 iterations, tolerance 1e-10, 2 threads, standard errors on,
+    /// Hessian subsample of 100,000 rows.
     public init(l2: Double = 0, maxIterations: Int = 100, tolerance: Double = 1e-10, threads: Int = 2,
-                computeStandardErrors: Bool = true) {
+                computeStandardErrors: Bool = true, hessianSampleRows: Int = 100_000) {
+        self.hessianSampleRows = hessianSampleRows
         self.l2 = l2
         self.maxIterations = maxIterations
         self.tolerance = tolerance
@@ -197,6 +203,7 @@ struct IRLSSolver {
         guard options.l2 >= 0, options.l2.isFinite else { throw .invalidParameter("l2 must be finite and ≥ 0") }
         guard options.maxIterations >= 1 else { throw .invalidParameter("maxIterations must be ≥ 1") }
         guard options.tolerance > 0, options.tolerance.isFinite else { throw .invalidParameter("tolerance must be > 0") }
+        guard options.hessianSampleRows >= 1 else { throw .invalidParameter("hessianSampleRows must be ≥ 1") }
         guard x.rows > 0 else { throw .emptyInput }
         guard labels.count == x.rows else { throw .lengthMismatch(what: "labels", expected: x.rows, actual: labels.count) }
         let weightsArray = weights ?? [Double](repeating: 1, count: x.rows)
@@ -274,14 +281,21 @@ struct IRLSSolver {
 
     mutating func run() throws(CreditError) -> LogisticRegression {
         let q = p + 1
-        var f = objective(eta: eta, theta: theta)
+        var (loss, rawGradient) = FusedPass.evaluate(x: x, y: y, w: w, theta: theta, eta: &eta,
+                                                     threads: options.threads)
+        var f = loss + penalty(theta)
         var iterations = 0
         var converged = false
         var factor: [Double] = []
         let separationLimit = 36.0
+        let stride = n > 2 * options.hessianSampleRows ? n / options.hessianSampleRows : 1
+        // The subsampled Hessian is dropped for the full one when progress is slow.
+        var currentStride = stride
+        var previousStep = Double.infinity
         while true {
-            var (gradient, hessian) = HessianKernel.gradientAndHessian(
-                x: x, y: y, w: w, eta: eta, threads: options.threads)
+            var gradient = rawGradient
+            var hessian = HessianKernel.hessian(x: x, y: y, w: w, eta: eta, threads: options.threads,
+                                                hessianStride: converged ? 1 : currentStride)
             if options.l2 > 0 {
                 for j in 1..<q {
                     gradient[j] += options.l2 * theta[j]
@@ -302,8 +316,10 @@ struct IRLSSolver {
             }
             guard maxStep.isFinite else { throw .singularMatrix }
             if maxStep <= options.tolerance * maxTheta {
-                // Already at the optimum: the Hessian just computed is the one at θ.
-                break
+                // Already at the optimum; recompute the full Hessian only if a subsample was used.
+                guard currentStride > 1 && options.computeStandardErrors else { break }
+                converged = true
+                continue
             }
             guard iterations < options.maxIterations else {
                 if options.l2 == 0 && maxAbsEta() > 20 { throw .perfectSeparation }
@@ -312,11 +328,13 @@ struct IRLSSolver {
             // Step halving: accept the first step length that does not increase the objective.
             var t = 1.0
             var accepted = false
-            var newTheta = theta, newEta = eta, newF = f
+            var newTheta = theta, newEta = eta, newF = f, newGradient = rawGradient
             for _ in 0..<40 {
                 for j in 0..<q { newTheta[j] = theta[j] - t * step[j] }
-                newEta = computeEta(newTheta)
-                newF = objective(eta: newEta, theta: newTheta)
+                let (newLoss, g) = FusedPass.evaluate(x: x, y: y, w: w, theta: newTheta, eta: &newEta,
+                                                      threads: options.threads)
+                newF = newLoss + penalty(newTheta)
+                newGradient = g
                 if newF.isFinite && newF <= f + 1e-12 * abs(f) {
                     accepted = true
                     break
@@ -328,8 +346,13 @@ struct IRLSSolver {
                 break
             }
             iterations += 1
+            if currentStride > 1 && iterations > 3 && (t < 1 || t * maxStep > 0.25 * previousStep || iterations > 15) {
+                currentStride = 1
+            }
+            previousStep = t * maxStep
             theta = newTheta
-            eta = newEta
+            swap(&eta, &newEta)
+            rawGradient = newGradient
             f = newF
             if options.l2 == 0 && maxAbsEta() > separationLimit { throw .perfectSeparation }
             if t * maxStep <= options.tolerance * maxTheta {
