@@ -248,33 +248,11 @@ struct IRLSSolver {
         eta = [Double](repeating: theta[0], count: x.rows)
     }
 
-    /// Penalized objective Σ wᵢ·(softplus(ηᵢ) − yᵢ·ηᵢ) + (λ/2)·‖β‖² for a given η.
-    func objective(eta: [Double], theta: [Double]) -> Double {
-        var total = 0.0
-        eta.withUnsafeBufferPointer { e in
-            y.withUnsafeBufferPointer { ys in
-                w.withUnsafeBufferPointer { ws in
-                    for i in 0..<n where ws[i] != 0 {
-                        total += ws[i] * (Logistic.softplus(e[i]) - ys[i] * e[i])
-                    }
-                }
-            }
-        }
-        return total + penalty(theta)
-    }
-
     func penalty(_ theta: [Double]) -> Double {
         guard options.l2 > 0 else { return 0 }
         var s = 0.0
         for j in 1..<theta.count { s += theta[j] * theta[j] }
         return 0.5 * options.l2 * s
-    }
-
-    func computeEta(_ theta: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: n)
-        Logistic.linearPredictor(x, intercept: theta[0], coefficients: Array(theta[1...]), into: &out,
-                                 threads: options.threads)
-        return out
     }
 
     func maxAbsEta() -> Double { eta.reduce(0) { max($0, abs($1)) } }
