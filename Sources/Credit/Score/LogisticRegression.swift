@@ -272,18 +272,18 @@ struct IRLSSolver {
         var previousStep = Double.infinity
         while true {
             var gradient = rawGradient
-            var hessian = HessianKernel.hessian(x: x, y: y, w: w, eta: eta, threads: options.threads,
-                                                hessianStride: converged ? 1 : currentStride)
-            if options.l2 > 0 {
-                for j in 1..<q {
-                    gradient[j] += options.l2 * theta[j]
-                    hessian[j * q + j] += options.l2
+            if options.l2 > 0 { for j in 1..<q { gradient[j] += options.l2 * theta[j] } }
+            // Close to the optimum a subsampled Hessian barely changes: keep its factor.
+            let reuse = !converged && currentStride > 1 && previousStep < 1e-3 && !factor.isEmpty
+            if !reuse {
+                var hessian = HessianKernel.hessian(x: x, y: y, w: w, eta: eta, threads: options.threads,
+                                                    hessianStride: converged ? 1 : currentStride)
+                if options.l2 > 0 { for j in 1..<q { hessian[j * q + j] += options.l2 } }
+                factor = hessian
+                guard Cholesky.factor(&factor, n: q) else {
+                    if options.l2 == 0 && maxAbsEta() > 20 { throw .perfectSeparation }
+                    throw .singularMatrix
                 }
-            }
-            factor = hessian
-            guard Cholesky.factor(&factor, n: q) else {
-                if options.l2 == 0 && maxAbsEta() > 20 { throw .perfectSeparation }
-                throw .singularMatrix
             }
             if converged { break }
             let step = Cholesky.solve(factor, n: q, gradient)
@@ -324,10 +324,13 @@ struct IRLSSolver {
                 break
             }
             iterations += 1
-            if currentStride > 1 && iterations > 3 && (t < 1 || t * maxStep > 0.25 * previousStep || iterations > 15) {
+            // Switch to the full Hessian when a line search was needed, when the steps are already small but
+            // shrink only linearly and slowly, or after many iterations.
+            let slow = t * maxStep < 1e-2 * maxTheta && t * maxStep / maxTheta > 0.5 * previousStep
+            if currentStride > 1 && (iterations > 20 || (iterations > 3 && t < 1) || slow) {
                 currentStride = 1
             }
-            previousStep = t * maxStep
+            previousStep = t * maxStep / maxTheta
             theta = newTheta
             swap(&eta, &newEta)
             rawGradient = newGradient
