@@ -1,4 +1,272 @@
 import ArgumentParser
+import DataFiPrivacy
+import Foundation
 
-// Placeholder until this area lands.
-struct DPCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "dp") }
+/// `datafi dp`: differentially private releases and privacy accounting.
+struct DPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dp",
+        abstract: "Differential privacy: exact-noise releases and privacy accounting.",
+        subcommands: [DPEpsilonCommand.self, DPReleaseCommand.self, DPNoiseCommand.self])
+}
+
+/// `datafi dp epsilon`: ε of DP-SGD style training (Poisson-subsampled Gaussian) by RDP or PLD.
+struct DPEpsilonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "epsilon",
+        abstract: "Compute ε for T steps of the Poisson-subsampled Gaussian mechanism at a target δ.")
+
+    @Option(help: "Noise multiplier σ (noise standard deviation over sensitivity).")
+    var noiseMultiplier: Double
+    @Option(help: "Poisson sampling rate q in [0, 1].")
+    var samplingRate: Double
+    @Option(help: "Number of steps T.")
+    var steps: Int
+    @Option(help: "Target δ in (0, 1).")
+    var delta: Double
+    @Option(help: "Accountant: rdp or pld.")
+    var accountant: String = "rdp"
+    @Flag(help: "Also print the accountant's computing time in seconds.")
+    var timing = false
+
+    func run() throws {
+        guard steps >= 0, steps <= 100_000_000 else { throw CLIError("steps must be in 0...100000000") }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let epsilon: Double
+        do {
+            switch accountant {
+            case "rdp":
+                epsilon = try RDPAccountant.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
+                                                    steps: steps, delta: delta)
+            case "pld":
+                guard steps >= 1 else { throw CLIError("steps must be at least 1 for the pld accountant") }
+                epsilon = try PLDAccountant.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
+                                                    steps: steps, delta: delta)
+            default:
+                throw CLIError("unknown accountant \(accountant) (use rdp or pld)")
+            }
+        } catch let error as PrivacyError {
+            throw CLIError(error.description)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var output: [String: Any] = ["epsilon": epsilon.isFinite ? epsilon as Any : "inf", "accountant": accountant]
+        if timing { output["seconds"] = seconds }
+        try CLIIO.printJSON(output)
+    }
+}
+
+/// `datafi dp release`: one private statistic over a CSV column, charged to a budget.
+struct DPReleaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release",
+        abstract: "Release a differentially private count, sum, mean, histogram or quantile of a CSV column.")
+
+    @Option(help: "count, sum, mean, histogram or quantile.")
+    var query: String
+    @Option(help: "Column name (from the CSV header). Optional for count.")
+    var column: String?
+    @Option(help: "Privacy parameter ε of this release.")
+    var epsilon: Double
+    @Option(help: "Clamping bounds L,U (required except for count); write --bounds=-5,5 for a negative L.")
+    var bounds: String?
+    @Option(help: "CSV file with a header row ('-' for stdin).")
+    var data: String
+    @Option(help: "Total ε budget of the dataset (default: ε of this release).")
+    var budget: Double?
+    @Option(help: "Number of histogram bins.")
+    var bins: Int = 10
+    @Option(help: "Quantile in [0, 1] for the quantile query.")
+    var quantile: Double = 0.5
+
+    func run() throws {
+        guard ["count", "sum", "mean", "histogram", "quantile"].contains(query) else {
+            throw CLIError("unknown query \(query) (use count, sum, mean, histogram or quantile)")
+        }
+        guard epsilon.isFinite, epsilon > 0 else { throw CLIError("epsilon must be positive and finite, got \(epsilon)") }
+        var ledger: PrivacyLedger
+        do {
+            ledger = try PrivacyLedger(epsilon: budget ?? epsilon)
+        } catch {
+            throw CLIError("budget must be positive and finite, got \(budget ?? epsilon)")
+        }
+        guard ledger.canCharge(epsilon: epsilon) else {
+            throw CLIError("privacy budget exceeded: release needs ε=\(epsilon), budget is \(ledger.totalEpsilon)")
+        }
+        let table = try DPCSVTable(parsing: CLIIO.readText(data))
+        var rng = SecureBitSource()
+        let answer: Any
+        do {
+            if query == "count" {
+                if let column { _ = try table.columnIndex(column) }
+                answer = try PrivateQueries.count(table.rows.count, epsilon: epsilon, using: &rng)
+            } else {
+                guard let column else { throw CLIError("--column is required for \(query)") }
+                guard let bounds else { throw CLIError("--bounds L,U is required for \(query)") }
+                let (lower, upper) = try Self.parseBounds(bounds)
+                let values = try table.numericColumn(column)
+                switch query {
+                case "sum":
+                    answer = try PrivateQueries.boundedSum(values, lower: lower, upper: upper, epsilon: epsilon, using: &rng)
+                case "mean":
+                    answer = try PrivateQueries.boundedMean(values, lower: lower, upper: upper, epsilon: epsilon, using: &rng)
+                case "histogram":
+                    answer = try PrivateQueries.histogram(values, lower: lower, upper: upper, bins: bins,
+                                                          epsilon: epsilon, using: &rng)
+                default:
+                    answer = try PrivateQueries.quantile(values, quantile: quantile, lower: lower, upper: upper,
+                                                         epsilon: epsilon, using: &rng)
+                }
+            }
+            try ledger.charge(epsilon: epsilon)
+        } catch let error as PrivacyError {
+            throw CLIError(error.description)
+        }
+        try CLIIO.printJSON([
+            "query": query,
+            "answer": answer,
+            "epsilon_spent": ledger.spentEpsilon,
+            "budget_remaining": ledger.remainingEpsilon,
+        ])
+    }
+
+    static func parseBounds(_ text: String) throws -> (Double, Double) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count == 2,
+              let lower = Double(parts[0].trimmingCharacters(in: .whitespaces)),
+              let upper = Double(parts[1].trimmingCharacters(in: .whitespaces)),
+              lower.isFinite, upper.isFinite else {
+            throw CLIError("bounds must be two numbers L,U, got \(text)")
+        }
+        guard lower < upper else { throw CLIError("bounds must satisfy L < U, got \(text)") }
+        return (lower, upper)
+    }
+}
+
+/// `datafi dp noise`: draws noise from an exact sampler and reports its speed and moments (the samples
+/// themselves are not printed). Used by the benchmark peer scripts.
+struct DPNoiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "noise",
+        abstract: "Time an exact noise sampler: samples per second, mean and variance.")
+
+    @Option(help: "discrete-laplace, discrete-gaussian, bernoulli-exp.")
+    var distribution: String
+    @Option(help: "Scale b (discrete Laplace), standard deviation σ (discrete Gaussian) or γ (Bernoulli(e^-γ)).")
+    var scale: Double
+    @Option(help: "Number of samples (at most 10^8).")
+    var count: Int = 1_000_000
+
+    func run() throws {
+        guard (1...100_000_000).contains(count) else { throw CLIError("count must be in 1...100000000") }
+        var rng = SecureBitSource()
+        var sum = 0.0, sumSquares = 0.0
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            switch distribution {
+            case "discrete-laplace":
+                let b = try PrivacyRational.roundingUp(scale)
+                for _ in 0..<count {
+                    let x = Double(try ExactSampler.discreteLaplace(scale: b, using: &rng))
+                    sum += x; sumSquares += x * x
+                }
+            case "discrete-gaussian":
+                let noise = try DiscreteGaussianNoise(standardDeviation: scale, granularityExponent: 0)
+                for x in noise.sampleUnits(count: count, using: &rng) {
+                    sum += Double(x); sumSquares += Double(x) * Double(x)
+                }
+            case "bernoulli-exp":
+                let gamma = try PrivacyRational.roundingUp(scale)
+                for _ in 0..<count where ExactSampler.bernoulliExp(gamma, using: &rng) { sum += 1; sumSquares += 1 }
+            default:
+                throw CLIError("unknown distribution \(distribution)")
+            }
+        } catch let error as PrivacyError {
+            throw CLIError(error.description)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let mean = sum / Double(count)
+        try CLIIO.printJSON([
+            "distribution": distribution, "count": count, "seconds": seconds,
+            "samples_per_second": Double(count) / max(seconds, 1e-9),
+            "mean": mean, "variance": sumSquares / Double(count) - mean * mean,
+        ])
+    }
+}
+
+/// A CSV table (RFC 4180: comma separated, double-quoted fields with "" escapes, CRLF or LF line ends)
+/// with a header row.
+struct DPCSVTable {
+    let header: [String]
+    let rows: [[String]]
+
+    init(parsing text: String) throws {
+        var records: [[String]] = []
+        var field = ""
+        var record: [String] = []
+        var inQuotes = false
+        var afterQuote = false
+        var line = 1
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func endRecord() {
+            record.append(field)
+            field = ""
+            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+            record = []
+        }
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if inQuotes {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; afterQuote = true; pending = next }
+                    } else { inQuotes = false; afterQuote = true }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case ",":
+                record.append(field); field = ""; afterQuote = false
+            case "\r":
+                if let next = iterator.next(), next != "\n" { pending = next }
+                endRecord(); afterQuote = false; line += 1
+            case "\n":
+                endRecord(); afterQuote = false; line += 1
+            case "\"":
+                guard field.isEmpty, !afterQuote else { throw CLIError("CSV line \(line): unexpected quote") }
+                inQuotes = true
+            default:
+                guard !afterQuote else { throw CLIError("CSV line \(line): text after closing quote") }
+                field.unicodeScalars.append(c)
+            }
+            if records.count > PrivateQueries.maxRecords { throw CLIError("CSV has more than \(PrivateQueries.maxRecords) rows") }
+        }
+        if inQuotes { throw CLIError("CSV line \(line): unterminated quoted field") }
+        if !field.isEmpty || !record.isEmpty || afterQuote { endRecord() }
+        guard let first = records.first else { throw CLIError("CSV is empty (a header row is required)") }
+        header = first.map { $0.trimmingCharacters(in: .whitespaces) }
+        rows = Array(records.dropFirst())
+        for (i, row) in rows.enumerated() where row.count != header.count {
+            throw CLIError("CSV row \(i + 2) has \(row.count) fields, header has \(header.count)")
+        }
+    }
+
+    func columnIndex(_ name: String) throws -> Int {
+        guard let index = header.firstIndex(of: name) else { throw CLIError("CSV has no column \(name)") }
+        return index
+    }
+
+    func numericColumn(_ name: String) throws -> [Double] {
+        let index = try columnIndex(name)
+        return try rows.enumerated().map { (i, row) in
+            let cell = row[index].trimmingCharacters(in: .whitespaces)
+            guard let value = Double(cell), value.isFinite else {
+                throw CLIError("CSV row \(i + 2), column \(name): not a finite number: \(cell.prefix(40))")
+            }
+            return value
+        }
+    }
+}

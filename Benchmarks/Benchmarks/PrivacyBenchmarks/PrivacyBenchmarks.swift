@@ -1,5 +1,19 @@
 import Benchmark
+import DataFiPrivacy
+import DataFiSodium
 import Foundation
+
+/// SplitMix64, to separate the samplers' own cost from libsodium's.
+struct BenchSplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
 
 let benchmarks: @Sendable () -> Void = {
     let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
@@ -7,7 +21,59 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .mallocCountTotal, .throughput],
         maxDuration: smoke ? .milliseconds(1) : .seconds(2),
         maxIterations: smoke ? 1 : 1_000_000)
-    Benchmark("Privacy placeholder") { benchmark in
-        for _ in benchmark.scaledIterations { blackHole(1) }
+
+    // Each iteration draws 1,000 samples (scalingFactor .kilo): throughput is samples per second.
+    let perSample = Benchmark.Configuration(scalingFactor: .kilo)
+
+    func samplerBenchmarks<G: RandomNumberGenerator>(_ label: String, _ makeRNG: @escaping @Sendable () -> G) {
+        Benchmark("Bernoulli(1/3) [\(label)]", configuration: perSample) { benchmark in
+            var rng = makeRNG()
+            for _ in benchmark.scaledIterations {
+                blackHole(try ExactSampler.bernoulli(numerator: 1, denominator: 3, using: &rng))
+            }
+        }
+        Benchmark("Bernoulli(exp(-1/2)) [\(label)]", configuration: perSample) { benchmark in
+            var rng = makeRNG()
+            let gamma = try PrivacyRational(1, 2)
+            for _ in benchmark.scaledIterations { blackHole(ExactSampler.bernoulliExp(gamma, using: &rng)) }
+        }
+        for scale: UInt64 in [1, 100] {
+            Benchmark("Discrete Laplace scale \(scale) [\(label)]", configuration: perSample) { benchmark in
+                var rng = makeRNG()
+                let b = try PrivacyRational(scale, 1)
+                for _ in benchmark.scaledIterations { blackHole(try ExactSampler.discreteLaplace(scale: b, using: &rng)) }
+            }
+        }
+        for sigma: UInt64 in [1, 100] {
+            Benchmark("Discrete Gaussian sigma \(sigma) [\(label)]", configuration: perSample) { benchmark in
+                var rng = makeRNG()
+                let s2 = try PrivacyRational(sigma * sigma, 1)
+                for _ in benchmark.scaledIterations {
+                    blackHole(try ExactSampler.discreteGaussian(sigmaSquared: s2, using: &rng))
+                }
+            }
+        }
+    }
+    samplerBenchmarks("libsodium, buffered") { SecureBitSource() }
+    samplerBenchmarks("SplitMix64") { BenchSplitMix64(state: 42) }
+
+    Benchmark("Gaussian noise vector (sigma 1, grid 2^-16) [libsodium, buffered]", configuration: perSample) { benchmark in
+        let noise = try DiscreteGaussianNoise(standardDeviation: 1, granularityExponent: -16)
+        var rng = SecureBitSource()
+        benchmark.startMeasurement()
+        blackHole(noise.sample(count: benchmark.scaledIterations.count, using: &rng))
+    }
+
+    Benchmark("RDP accountant, 10000 steps (q=0.01, sigma=4)",
+              configuration: .init(maxDuration: smoke ? .milliseconds(1) : .seconds(3), maxIterations: smoke ? 1 : 50)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try RDPAccountant.epsilon(samplingRate: 0.01, noiseMultiplier: 4, steps: 10_000, delta: 1e-5))
+        }
+    }
+    Benchmark("PLD accountant, 10000 steps (q=0.01, sigma=4)",
+              configuration: .init(maxDuration: smoke ? .milliseconds(1) : .seconds(3), maxIterations: smoke ? 1 : 50)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try PLDAccountant.epsilon(samplingRate: 0.01, noiseMultiplier: 4, steps: 10_000, delta: 1e-5))
+        }
     }
 }
