@@ -110,5 +110,11 @@ import Testing
         #expect(auc > 0.75)
         let decoded = try JSONDecoder().decode(Scorecard.self, from: JSONEncoder().encode(card))
         #expect(try decoded.score(table) == scores)
+        var hostile = card
+        hostile.points[0].removeLast()
+        #expect(throws: CreditError.invalidParameter("scorecard: points do not match the bins")) { try hostile.score(table) }
+        hostile = card
+        hostile.binnings[0].bins = []
+        #expect(throws: CreditError.invalidParameter("binning of \(top[0]) has no bins")) { try hostile.probabilities(table) }
     }
 }

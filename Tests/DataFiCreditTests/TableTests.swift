@@ -86,6 +86,31 @@ import Testing
         #expect(throws: CreditError.missingColumn("city")) { try encoder.transform(try DataTable(csv: "age\n30\n")) }
     }
 
+    @Test func hostileModelJSONIsRejected() throws {
+        let table = try DataTable(csv: csv)
+        let model = try CreditScoreModel.train(table, target: TargetSpec(column: "bad", positive: "1"),
+                                               options: .init(l2: 1), standardize: true)
+        var short = model
+        short.regression.coefficients.removeLast()
+        #expect(throws: CreditError.invalidParameter("model: expected 4 centers, scales and coefficients")) {
+            try short.probabilities(table)
+        }
+        var zeroScale = model
+        zeroScale.encoder.scales[0] = 0
+        #expect(throws: CreditError.invalidParameter("model: non-finite or non-positive parameter")) {
+            try zeroScale.scores(table)
+        }
+        var renamed = model
+        renamed.encoder.encodedNames[1] = "city=Oslo"
+        #expect(throws: CreditError.invalidParameter("model: encoded names do not match the features")) {
+            try renamed.logOdds(table)
+        }
+        // Truncated and garbage JSON fail to decode instead of trapping.
+        let json = try JSONEncoder().encode(model)
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(CreditScoreModel.self, from: json.prefix(json.count / 2)) }
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(CreditScoreModel.self, from: Data("[1,2]".utf8)) }
+    }
+
     @Test func modelRoundTripsThroughJSON() throws {
         let table = try DataTable(csv: csv)
         let target = try TargetSpec.resolve(table, column: "bad", positive: nil)

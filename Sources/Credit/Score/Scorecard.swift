@@ -88,6 +88,10 @@ public struct Scorecard: Sendable, Equatable, Codable {
     /// Total points per row: base points plus the points of each variable's bin.
     /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`.
     public func score(_ table: DataTable) throws(CreditError) -> [Double] {
+        guard points.count == binnings.count,
+              zip(points, binnings).allSatisfy({ $0.count == $1.bins.count && $0.allSatisfy(\.isFinite) }) else {
+            throw .invalidParameter("scorecard: points do not match the bins")
+        }
         var totals = [Double](repeating: basePoints, count: table.rowCount)
         for (v, binning) in binnings.enumerated() {
             let cells = try table.column(binning.variable)
@@ -99,7 +103,10 @@ public struct Scorecard: Sendable, Equatable, Codable {
     /// Probability of the positive class per row from the WoE model.
     /// - Throws: like `score`.
     public func probabilities(_ table: DataTable) throws(CreditError) -> [Double] {
-        try regression.probabilities(try Scorecard.woeMatrix(table, binnings))
+        guard regression.coefficients.count == binnings.count else {
+            throw .invalidParameter("scorecard: one coefficient per variable expected")
+        }
+        return try regression.probabilities(try Scorecard.woeMatrix(table, binnings))
     }
 }
 
@@ -137,9 +144,27 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
         Dictionary(uniqueKeysWithValues: zip(encoder.encodedNames, regression.coefficients))
     }
 
+    /// Checks that a model (for example one decoded from untrusted JSON) is consistent: encoded names match
+    /// the features, one finite center, positive scale and coefficient per encoded column.
+    /// - Throws: `CreditError.invalidParameter` naming the first inconsistency.
+    public func validate() throws(CreditError) {
+        let expected = FeatureEncoder(features: encoder.features).encodedNames
+        let width = expected.count
+        guard encoder.encodedNames == expected else { throw .invalidParameter("model: encoded names do not match the features") }
+        guard encoder.centers.count == width, encoder.scales.count == width, regression.coefficients.count == width else {
+            throw .invalidParameter("model: expected \(width) centers, scales and coefficients")
+        }
+        guard encoder.centers.allSatisfy(\.isFinite), encoder.scales.allSatisfy({ $0.isFinite && $0 > 0 }),
+              regression.coefficients.allSatisfy(\.isFinite), regression.intercept.isFinite else {
+            throw .invalidParameter("model: non-finite or non-positive parameter")
+        }
+    }
+
     /// Log-odds of the positive class per row (the target column is not needed).
-    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`.
+    /// - Throws: `CreditError.invalidParameter` for an inconsistent model, `.missingColumn`, `.nonNumericCell`,
+    ///   `.nonFinite`, `.unseenCategory`.
     public func logOdds(_ table: DataTable) throws(CreditError) -> [Double] {
+        try validate()
         let x = try encoder.transform(table)
         var eta = [Double](repeating: 0, count: x.rows)
         Logistic.linearPredictor(x, intercept: regression.intercept, coefficients: regression.coefficients,

@@ -196,8 +196,10 @@ public struct WoEBinning: Sendable, Equatable, Codable {
     }
 
     /// Index of the bin holding a cell of this variable.
-    /// - Throws: `CreditError.nonNumericCell`, `.nonFinite` (numeric), `.unseenCategory` (categorical).
+    /// - Throws: `CreditError.nonNumericCell`, `.nonFinite` (numeric), `.unseenCategory` (categorical),
+    ///   `.invalidParameter` (a binning without bins).
     public func binIndex(cell: String, row: Int = 0) throws(CreditError) -> Int {
+        guard !bins.isEmpty else { throw .invalidParameter("binning of \(variable) has no bins") }
         if isNumeric {
             guard let v = Double(cell) else { throw .nonNumericCell(column: variable, row: row, value: cell) }
             guard v.isFinite else { throw .nonFinite(what: "column \(variable)", row: row) }
