@@ -21,9 +21,9 @@ public struct LogisticRegressionOptions: Sendable, Equatable, Codable {
     public var hessianSampleRows: Int
 
     /// Creates options; defaults are λ = 0, 100 iterations, tolerance 1e-10, 2 threads, standard errors on,
-    /// Hessian subsample of 100,000 rows.
+    /// Hessian subsample of 50,000 rows.
     public init(l2: Double = 0, maxIterations: Int = 100, tolerance: Double = 1e-10, threads: Int = 2,
-                computeStandardErrors: Bool = true, hessianSampleRows: Int = 100_000) {
+                computeStandardErrors: Bool = true, hessianSampleRows: Int = 50_000) {
         self.hessianSampleRows = hessianSampleRows
         self.l2 = l2
         self.maxIterations = maxIterations
