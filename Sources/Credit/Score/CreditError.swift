@@ -34,6 +34,7 @@ public enum CreditError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The input is larger than the configured bound.
     case tooLarge(String)
 
+    /// A one-line, human-readable explanation of the error.
     public var description: String {
         switch self {
         case .emptyInput: return "empty input: no rows"
