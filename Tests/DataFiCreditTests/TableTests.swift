@@ -84,6 +84,11 @@ import Testing
             try encoder.transform(try DataTable(csv: "age,city\n1,Paris\nNaN,Paris\n"))
         }
         #expect(throws: CreditError.missingColumn("city")) { try encoder.transform(try DataTable(csv: "age\n30\n")) }
+        var broken = encoder
+        broken.centers.removeLast()
+        #expect(throws: CreditError.invalidParameter("encoder: 3 encoded names, 2 centers and 3 scales for 3 columns")) {
+            try broken.transform(try DataTable(csv: csv))
+        }
     }
 
     @Test func hostileModelJSONIsRejected() throws {
@@ -109,6 +114,10 @@ import Testing
         let json = try JSONEncoder().encode(model)
         #expect(throws: (any Error).self) { try JSONDecoder().decode(CreditScoreModel.self, from: json.prefix(json.count / 2)) }
         #expect(throws: (any Error).self) { try JSONDecoder().decode(CreditScoreModel.self, from: Data("[1,2]".utf8)) }
+        let bad = Data(#"{"rows": 1000000, "columns": 50, "values": [1, 2]}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Matrix.self, from: bad) }
+        let good = Data(#"{"rows": 1, "columns": 2, "values": [1, 2]}"#.utf8)
+        #expect(try JSONDecoder().decode(Matrix.self, from: good).row(0) == [1, 2])
     }
 
     @Test func modelRoundTripsThroughJSON() throws {

@@ -88,9 +88,17 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
     }
 
     /// Encodes the table's rows into a design matrix with `encodedNames.count` columns.
-    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`.
+    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`,
+    ///   `.invalidParameter` for an inconsistent (for example hand-edited) encoder.
     public func transform(_ table: DataTable) throws(CreditError) -> Matrix {
         let n = table.rowCount, width = encodedNames.count
+        let expectedWidth = features.reduce(0) { total, feature in
+            if case let .categorical(levels) = feature.kind { return total + max(levels.count - 1, 0) }
+            return total + 1
+        }
+        guard expectedWidth == width, centers.count == width, scales.count == width else {
+            throw .invalidParameter("encoder: \(width) encoded names, \(centers.count) centers and \(scales.count) scales for \(expectedWidth) columns")
+        }
         var values = [Double](repeating: 0, count: n * width)
         var offset = 0
         for feature in features {

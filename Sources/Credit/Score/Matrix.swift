@@ -51,6 +51,22 @@ public struct Matrix: Sendable, Equatable, Codable {
         return Matrix(unchecked: indices.count, columns, out)
     }
 
+    private enum CodingKeys: String, CodingKey { case rows, columns, values }
+
+    /// Decodes a matrix and checks that `values` holds exactly `rows × columns` numbers.
+    /// - Throws: `DecodingError.dataCorrupted` when the sizes do not match.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rows = try container.decode(Int.self, forKey: .rows)
+        let columns = try container.decode(Int.self, forKey: .columns)
+        let values = try container.decode([Double].self, forKey: .values)
+        do {
+            self = try Matrix(rows: rows, columns: columns, values: values)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.values], debugDescription: error.description))
+        }
+    }
+
     init(unchecked rows: Int, _ columns: Int, _ values: [Double]) {
         self.rows = rows
         self.columns = columns
