@@ -120,11 +120,11 @@ public struct Route: Sendable, Hashable {
     }
 
     /// The mid price as an exact fraction `(Π reserveOut, Π reserveIn)` (output per input, no fee).
-    var midPriceFraction: (numerator: BigNatural, denominator: BigNatural) {
-        var numerator = BigNatural(1 as UInt64), denominator = BigNatural(1 as UInt64)
+    var midPriceFraction: (numerator: BigInt, denominator: BigInt) {
+        var numerator = BigInt.one, denominator = BigInt.one
         for (reserveIn, reserveOut) in hopReserves {
-            numerator = numerator * BigNatural(reserveOut)
-            denominator = denominator * BigNatural(reserveIn)
+            numerator = numerator * BigInt(reserveOut)
+            denominator = denominator * BigInt(reserveIn)
         }
         return (numerator, denominator)
     }
@@ -169,7 +169,7 @@ public struct Trade: Sendable, Hashable {
     public var outputAmount: UInt256 { amounts[amounts.count - 1] }
     /// Output per input, as a `Double` (for display).
     public var executionPrice: Double {
-        PriceImpact(numerator: BigNatural(outputAmount), denominator: BigNatural(inputAmount)).doubleValue
+        PriceImpact(numerator: BigInt(outputAmount), denominator: BigInt(inputAmount)).doubleValue
     }
 
     /// The trade that spends exactly `amountIn` along `route`.
@@ -190,9 +190,9 @@ public struct Trade: Sendable, Hashable {
         self.amounts = amounts
         // impact = (mid·in − out) / (mid·in) = (n·in − out·d) / (n·in) with mid = n/d.
         let (n, d) = route.midPriceFraction
-        let quote = n * BigNatural(amounts[0])
-        let received = BigNatural(amounts[amounts.count - 1]) * d
-        let shortfall = quote > received ? quote - received : BigNatural(0 as UInt64)
+        let quote = n * BigInt(amounts[0])
+        let received = BigInt(amounts[amounts.count - 1]) * d
+        let shortfall = quote > received ? quote - received : BigInt.zero
         priceImpact = PriceImpact(numerator: shortfall, denominator: quote)
     }
 
@@ -306,4 +306,60 @@ public struct Trade: Sendable, Hashable {
         search(amount: amountOut, token: tokenOut, hopsLeft: maxHops)
         return best
     }
+}
+
+/// A price impact: the exact fraction `(midPrice · input − output) / (midPrice · input)` of a trade, as
+/// v2-sdk's `computePriceImpact` defines it (it includes the 0.30% fee).
+public struct PriceImpact: Sendable, Hashable, Comparable, CustomStringConvertible {
+    let numerator: BigInt
+    let denominator: BigInt
+
+    /// `numerator / denominator`; both are non-negative.
+    init(numerator: BigInt, denominator: BigInt) {
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    /// The impact in basis points (1/10000), floored; 0...10000 for any V2 trade.
+    public var basisPoints: Int {
+        // Largest b in 0...10000 with b · denominator ≤ numerator · 10000 (exact).
+        let cap = 10_000
+        if denominator.isZero { return cap }
+        let quotient = (numerator * BigInt(cap)) / denominator
+        return quotient >= BigInt(cap) ? cap : (quotient.intValue ?? cap)
+    }
+
+    /// The impact as a fraction of one (for display; rounded).
+    public var doubleValue: Double {
+        // Each side keeps its top 64 bits as `top · 2^exponent`; the quotient of the tops is scaled back
+        // by the exponent difference, so neither side's size limits the range or the precision.
+        func split(_ value: BigInt) -> (top: Double, exponent: Int) {
+            let shift = Swift.max(0, value.bitCount - 64)
+            return (Double(UInt64(truncatingIfNeeded: value >> shift)), shift)
+        }
+        guard !denominator.isZero else { return 0 }
+        let n = split(numerator), d = split(denominator)
+        return Double(sign: .plus, exponent: n.exponent - d.exponent, significand: n.top / d.top)
+    }
+
+    /// The exact numerator in decimal.
+    public var numeratorDescription: String { numerator.description }
+    /// The exact denominator in decimal.
+    public var denominatorDescription: String { denominator.description }
+
+    /// Compares the exact fractions.
+    public static func < (lhs: PriceImpact, rhs: PriceImpact) -> Bool {
+        lhs.numerator * rhs.denominator < rhs.numerator * lhs.denominator
+    }
+
+    /// Equality of the exact fractions (not of their representations).
+    public static func == (lhs: PriceImpact, rhs: PriceImpact) -> Bool {
+        lhs.numerator * rhs.denominator == rhs.numerator * lhs.denominator
+    }
+
+    /// Hashes the basis points (consistent with ``==`` since equal fractions have equal basis points).
+    public func hash(into hasher: inout Hasher) { hasher.combine(basisPoints) }
+
+    /// `"<numerator>/<denominator>"`.
+    public var description: String { "\(numerator.description)/\(denominator.description)" }
 }

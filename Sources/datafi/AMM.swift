@@ -241,27 +241,10 @@ enum AMMJSON {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends `value` in decimal, in quotes (19 digits at a time through 64-bit remainders).
+    /// Appends `value` in decimal, in quotes.
     static func appendDecimalString(_ value: UInt256, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        if let small = value.uint64Value {
-            out.append(contentsOf: String(small).utf8)
-        } else {
-            let chunkBase = UInt256(10_000_000_000_000_000_000 as UInt64)
-            var chunks: [UInt64] = []
-            var rest = value
-            while !rest.isZero {
-                let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: chunkBase)
-                chunks.append(remainder.uint64Value ?? 0)
-                rest = quotient
-            }
-            out.append(contentsOf: String(chunks[chunks.count - 1]).utf8)
-            for chunk in chunks.dropLast().reversed() {
-                let digits = String(chunk).utf8
-                out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 19 - digits.count))
-                out.append(contentsOf: digits)
-            }
-        }
+        out.append(contentsOf: value.description.utf8)
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -9,7 +9,7 @@ private let amountGen = Gen.uint64().array(of: 5).map { (w: [UInt64]) -> UInt256
     return w[4] % 8 == 0 ? UInt256(w[0] % 4) : full >> Int(w[4] % 256)
 }
 
-private let max256 = BigNatural(UInt256.max)
+private let max256 = BigInt(UInt256.max)
 
 /// The slow obvious check: V2's formulas in unbounded integers, with "would SafeMath revert" decided
 /// by comparing each intermediate to 2^256 − 1.
@@ -19,9 +19,9 @@ private let max256 = BigNatural(UInt256.max)
             let actual = Result { () throws(AMMError) in try ConstantProduct.amountOut(amountIn: a, reserveIn: rIn, reserveOut: rOut) }
             if a.isZero { #expect(actual == .failure(.insufficientInputAmount)); return }
             if rIn.isZero || rOut.isZero { #expect(actual == .failure(.insufficientLiquidity)); return }
-            let withFee = BigNatural(a) * BigNatural(997 as UInt64)
-            let numerator = withFee * BigNatural(rOut)
-            let scaledIn = BigNatural(rIn) * BigNatural(1000 as UInt64)
+            let withFee = BigInt(a) * BigInt(997)
+            let numerator = withFee * BigInt(rOut)
+            let scaledIn = BigInt(rIn) * BigInt(1000)
             let denominator = scaledIn + withFee
             if withFee > max256 || numerator > max256 || scaledIn > max256 || denominator > max256 {
                 #expect(actual == .failure(.mathOverflow))
@@ -29,8 +29,8 @@ private let max256 = BigNatural(UInt256.max)
             }
             guard case .success(let q) = actual else { Issue.record("unexpected \(actual)"); return }
             // q = ⌊numerator / denominator⌋  ⇔  q·den ≤ num < (q+1)·den
-            #expect(BigNatural(q) * denominator <= numerator)
-            #expect(numerator < (BigNatural(q) + BigNatural(1 as UInt64)) * denominator)
+            #expect(BigInt(q) * denominator <= numerator)
+            #expect(numerator < (BigInt(q) + BigInt(1)) * denominator)
         }
     }
 
@@ -39,18 +39,18 @@ private let max256 = BigNatural(UInt256.max)
             let actual = Result { () throws(AMMError) in try ConstantProduct.amountIn(amountOut: out, reserveIn: rIn, reserveOut: rOut) }
             if out.isZero { #expect(actual == .failure(.insufficientOutputAmount)); return }
             if rIn.isZero || rOut.isZero { #expect(actual == .failure(.insufficientLiquidity)); return }
-            let numerator = BigNatural(rIn) * BigNatural(out) * BigNatural(1000 as UInt64)
-            let rInOut = BigNatural(rIn) * BigNatural(out)
+            let numerator = BigInt(rIn) * BigInt(out) * BigInt(1000)
+            let rInOut = BigInt(rIn) * BigInt(out)
             if rInOut > max256 || numerator > max256 { #expect(actual == .failure(.mathOverflow)); return }
             if out > rOut { #expect(actual == .failure(.mathUnderflow)); return }
-            let remaining = BigNatural(rOut - out) * BigNatural(997 as UInt64)
+            let remaining = BigInt(rOut - out) * BigInt(997)
             if remaining > max256 { #expect(actual == .failure(.mathOverflow)); return }
             if remaining.isZero { #expect(actual == .failure(.insufficientLiquidity)); return }
             guard case .success(let input) = actual else { Issue.record("unexpected \(actual)"); return }
             // input = ⌊numerator / remaining⌋ + 1
-            let q = BigNatural(input - 1)
+            let q = BigInt(input - 1)
             #expect(q * remaining <= numerator)
-            #expect(numerator < (q + BigNatural(1 as UInt64)) * remaining)
+            #expect(numerator < (q + BigInt(1)) * remaining)
         }
     }
 
@@ -59,11 +59,11 @@ private let max256 = BigNatural(UInt256.max)
             let actual = Result { () throws(AMMError) in try ConstantProduct.quote(amountA: a, reserveA: rA, reserveB: rB) }
             if a.isZero { #expect(actual == .failure(.insufficientAmount)); return }
             if rA.isZero || rB.isZero { #expect(actual == .failure(.insufficientLiquidity)); return }
-            let product = BigNatural(a) * BigNatural(rB)
+            let product = BigInt(a) * BigInt(rB)
             if product > max256 { #expect(actual == .failure(.mathOverflow)); return }
             guard case .success(let q) = actual else { Issue.record("unexpected \(actual)"); return }
-            #expect(BigNatural(q) * BigNatural(rA) <= product)
-            #expect(product < (BigNatural(q) + BigNatural(1 as UInt64)) * BigNatural(rA))
+            #expect(BigInt(q) * BigInt(rA) <= product)
+            #expect(product < (BigInt(q) + BigInt(1)) * BigInt(rA))
         }
     }
 }

@@ -129,9 +129,9 @@ private struct Simulation {
 /// `k_new · supply_old² ≥ k_old · supply_new²`, i.e. √k per liquidity token did not fall.
 private func shareValueDidNotFall(from old: Pair, to new: Pair) -> Bool {
     guard !old.totalSupply.isZero else { return true }
-    let kOld = BigNatural(old.reserve0) * BigNatural(old.reserve1)
-    let kNew = BigNatural(new.reserve0) * BigNatural(new.reserve1)
-    let sOld = BigNatural(old.totalSupply), sNew = BigNatural(new.totalSupply)
+    let kOld = BigInt(old.reserve0) * BigInt(old.reserve1)
+    let kNew = BigInt(new.reserve0) * BigInt(new.reserve1)
+    let sOld = BigInt(old.totalSupply), sNew = BigInt(new.totalSupply)
     return kNew * sOld * sOld >= kOld * sNew * sNew
 }
 

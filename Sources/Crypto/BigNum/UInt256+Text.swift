@@ -90,21 +90,34 @@ extension UInt256 {
     /// Decimal digits without leading zeros (`"0"` for zero).
     public var description: String {
         if let small = uint64Value { return String(small) }
-        // Peel off 19 decimal digits at a time with one-limb division.
-        var chunks: [UInt64] = []
-        chunks.reserveCapacity(5)
-        var rest = self
-        while !rest.isZero {
-            let (q, r) = rest.dividedBySmall(10_000_000_000_000_000_000)
-            chunks.append(r.l0)
-            rest = q
+        // Peel off 19 digits at a time: divide the limbs by 10^19 from the top, one 128-by-64-bit division
+        // per limb. Digits go right to left into the end of the result's own buffer and are then moved to
+        // its front, so nothing besides the result is allocated.
+        let chunkBase: UInt64 = 10_000_000_000_000_000_000
+        var (a0, a1, a2, a3) = (l0, l1, l2, l3)
+        return String(unsafeUninitializedCapacity: UInt256.maxDecimalDigits) { buffer in
+            var position = UInt256.maxDecimalDigits
+            while true {
+                var chunk: UInt64 = 0
+                if a3 != 0 { (a3, chunk) = chunkBase.dividingFullWidth((0, a3)) }
+                if a2 != 0 || chunk != 0 { (a2, chunk) = chunkBase.dividingFullWidth((chunk, a2)) }
+                if a1 != 0 || chunk != 0 { (a1, chunk) = chunkBase.dividingFullWidth((chunk, a1)) }
+                (a0, chunk) = chunkBase.dividingFullWidth((chunk, a0))
+                let last = (a0 | a1 | a2 | a3) == 0
+                // Inner chunks keep their leading zeros (19 digits); the leading chunk drops them.
+                var written = 0
+                while written < 19 && (!last || chunk != 0) {
+                    position -= 1
+                    buffer[position] = 0x30 &+ UInt8(truncatingIfNeeded: chunk % 10)
+                    chunk /= 10
+                    written += 1
+                }
+                if last { break }
+            }
+            let count = UInt256.maxDecimalDigits - position
+            for index in 0..<count { buffer[index] = buffer[position + index] }
+            return count
         }
-        var text = String(chunks.removeLast())
-        for chunk in chunks.reversed() {
-            let part = String(chunk)
-            text += String(repeating: "0", count: 19 - part.count) + part
-        }
-        return text
     }
 
     /// Reads exactly 32 big-endian bytes (the Ethereum ABI word), so a truncated or padded encoding is
