@@ -26,11 +26,13 @@ let package = Package(
     targets: suites.map { suite in
         .executableTarget(
             name: suite.name,
-            dependencies: suite.dependencies + [.product(name: "Benchmark", package: "package-benchmark")],
+            dependencies: suite.dependencies + ["BenchSupport", .product(name: "Benchmark", package: "package-benchmark")],
             path: "Benchmarks/\(suite.name)",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")])
     } + [
         .systemLibrary(name: "BenchNative", path: "Sources/BenchNative"),
+        .target(name: "BenchSupport", dependencies: [.product(name: "Benchmark", package: "package-benchmark")],
+                path: "Sources/BenchSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

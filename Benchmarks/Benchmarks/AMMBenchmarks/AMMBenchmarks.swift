@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import DataFiAMM
 import DataFiBigNum
@@ -41,12 +42,7 @@ private func seededRoute() throws -> Route {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        scalingFactor: .kilo,
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 1_000_000)
+    BenchSupport.configure(scalingFactor: .kilo)
 
     // The yardstick: V2's getAmountOut as bare UInt256 arithmetic.
     Benchmark("Formula a*997*r/(R*1000+a*997) (UInt256)") { benchmark in

@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import DataFiBigNum
 import Foundation
@@ -40,11 +41,7 @@ let mulOperands: ([UInt8], [UInt8]) = {
 }()
 
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 1_000_000)
+    BenchSupport.configure()
 
     // (1) AMM output amount a·997·r / (R·1000 + a·997), 256 evaluations per iteration.
     Benchmark("AMM amountOut ×256: UInt256") { benchmark in

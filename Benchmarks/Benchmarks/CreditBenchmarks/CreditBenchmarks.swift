@@ -1,20 +1,17 @@
+import BenchSupport
 import Benchmark
 import DataFiCredit
 import Foundation
 
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 1_000_000)
+    BenchSupport.configure()
 
     // Same seeded design as `datafi score bench` and Benchmarks/peers/credit_peers.py.
-    let rows = smoke ? 2_000 : 100_000
+    let rows = BenchSupport.smoke ? 2_000 : 100_000
     guard let (x, labels) = try? SyntheticCreditData.uniformDesign(rows: rows, features: 50, seed: 1) else { return }
 
     Benchmark("Logistic regression fit \(rows)x50 (Newton/IRLS, 2 threads)",
-              configuration: .init(maxDuration: smoke ? .milliseconds(1) : .seconds(5), maxIterations: smoke ? 1 : 5)) { benchmark in
+              configuration: .init(maxDuration: BenchSupport.smoke ? .milliseconds(1) : .seconds(5), maxIterations: BenchSupport.smoke ? 1 : 5)) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try LogisticRegression.fit(x, labels: labels, options: .init(computeStandardErrors: false)))
         }

@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import BenchNative
 import DataFiRistretto
@@ -7,12 +8,7 @@ import Foundation
 // Each DataFi call is timed beside the bare libsodium call it wraps, in the same run, so the
 // ratio of the two rows is the wrapper's overhead.
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        timeUnits: .nanoseconds,
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 1_000_000)
+    BenchSupport.configure(timeUnits: .nanoseconds)
     _ = sodium_init()
 
     // Ed25519 verification of a 64-byte message.

@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import DataFiPrivacy
 import DataFiSodium
@@ -16,11 +17,7 @@ struct BenchSplitMix64: RandomNumberGenerator {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 1_000_000)
+    BenchSupport.configure()
 
     // Each iteration draws 1,000 samples (scalingFactor .kilo): throughput is samples per second.
     let perSample = Benchmark.Configuration(scalingFactor: .kilo)
@@ -65,13 +62,13 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("RDP accountant, 10000 steps (q=0.01, sigma=4)",
-              configuration: .init(maxDuration: smoke ? .milliseconds(1) : .seconds(3), maxIterations: smoke ? 1 : 50)) { benchmark in
+              configuration: .init(maxDuration: BenchSupport.smoke ? .milliseconds(1) : .seconds(3), maxIterations: BenchSupport.smoke ? 1 : 50)) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try RDPAccountant.epsilon(samplingRate: 0.01, noiseMultiplier: 4, steps: 10_000, delta: 1e-5))
         }
     }
     Benchmark("PLD accountant, 10000 steps (q=0.01, sigma=4)",
-              configuration: .init(maxDuration: smoke ? .milliseconds(1) : .seconds(3), maxIterations: smoke ? 1 : 50)) { benchmark in
+              configuration: .init(maxDuration: BenchSupport.smoke ? .milliseconds(1) : .seconds(3), maxIterations: BenchSupport.smoke ? 1 : 50)) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try PLDAccountant.epsilon(samplingRate: 0.01, noiseMultiplier: 4, steps: 10_000, delta: 1e-5))
         }
