@@ -20,6 +20,20 @@ public struct AccessRecord: Codable, Hashable, Sendable {
     public let time: UInt64
     /// The compute-node operator that opened it.
     public let node: AccountID
+
+    /// Creates a record.
+    public init(sequence: Int, task: UInt64, consumer: AccountID, owner: AccountID, dataset: DatasetID, asset: Int,
+                purpose: String, time: UInt64, node: AccountID) {
+        self.sequence = sequence
+        self.task = task
+        self.consumer = consumer
+        self.owner = owner
+        self.dataset = dataset
+        self.asset = asset
+        self.purpose = purpose
+        self.time = time
+        self.node = node
+    }
 }
 
 /// What an applied transaction did. Amounts are raw units (18 decimals).
