@@ -39,7 +39,7 @@ public struct Market: Sendable, Equatable {
     /// Every opening of an asset, in order.
     public private(set) var accessLog: [AccessRecord] = []
 
-    var balances: [BalanceKey: UInt256] = [:]
+    var balances: [AccountID: Holdings] = [:]
     var positions: [PositionKey: OwnerPosition] = [:]
     var storedAssets: [DatasetID: [StoredAsset]] = [:]
     var accessByOwner: [AccountID: [Int]] = [:]
@@ -78,12 +78,16 @@ public struct Market: Sendable, Equatable {
 
     /// The balance of `account` in `token` (raw units).
     public func balance(of account: AccountID, in token: TokenID) -> UInt256 {
-        balances[BalanceKey(token: token, account: account)] ?? .zero
+        balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
     }
 
     /// Every nonzero balance of `token`, ordered by account.
     public func holders(of token: TokenID) -> [(account: AccountID, amount: UInt256)] {
-        balances.filter { $0.key.token == token }.map { ($0.key.account, $0.value) }.sorted { $0.account < $1.account }
+        let isBase = token == baseToken
+        return balances.compactMap { entry -> (account: AccountID, amount: UInt256)? in
+            let amount = entry.value.amount(token, isBase: isBase)
+            return amount.isZero ? nil : (entry.key, amount)
+        }.sorted { $0.account < $1.account }
     }
 
     /// The owner position of `account` in `dataset`, if it joined.
@@ -139,10 +143,13 @@ public struct Market: Sendable, Equatable {
             overflow = overflow || o
             table[token] = sum
         }
-        for (key, value) in balances { add(&accounts, key.token, value) }
+        for holdings in balances.values {
+            add(&accounts, baseToken, holdings.base)
+            for (token, value) in holdings.tokens { add(&accounts, token, value) }
+        }
         for ds in datasets.values {
             let data = ds.id.token
-            let (dataHeld, baseHeld) = ds.pool.token0 == data.address
+            let (dataHeld, baseHeld) = ds.dataIsToken0
                 ? (ds.pool.balance0, ds.pool.balance1) : (ds.pool.balance1, ds.pool.balance0)
             add(&pools, data, dataHeld)
             add(&pools, baseToken, baseHeld)
@@ -209,7 +216,7 @@ public struct Market: Sendable, Equatable {
     // MARK: Book primitives (writes only after checks)
 
     private func require(_ token: TokenID, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
-        let available = balance(of: account, in: token)
+        let available = balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
         guard available >= amount else {
             throw .insufficientBalance(token: token, account: account, needed: amount, available: available)
         }
@@ -218,15 +225,14 @@ public struct Market: Sendable, Equatable {
     /// Credits a checked amount. Cannot overflow: a balance never exceeds its token's supply (< 2^112).
     private mutating func credit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
         guard !amount.isZero else { return }
-        balances[BalanceKey(token: token, account: account), default: .zero] += amount
+        balances[account, default: Holdings()].add(token, amount, isBase: token == baseToken)
     }
 
     /// Debits an amount the caller has checked with ``require(_:_:_:)``.
     private mutating func debit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
-        guard !amount.isZero else { return }
-        let key = BalanceKey(token: token, account: account)
-        let left = (balances[key] ?? .zero) - amount
-        if left.isZero { balances.removeValue(forKey: key) } else { balances[key] = left }
+        guard !amount.isZero, let index = balances.index(forKey: account) else { return }
+        balances.values[index].subtract(token, amount, isBase: token == baseToken)
+        if balances.values[index].isEmpty { balances.remove(at: index) }
     }
 
     private func dataset(_ id: DatasetID) throws(MarketError) -> Dataset {
@@ -239,8 +245,12 @@ public struct Market: Sendable, Equatable {
     }
 
     private static func text(_ value: String, limit: Int) -> Bool {
-        let count = value.utf8.count
-        return count > 0 && count <= limit && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        let utf8 = value.utf8
+        let count = utf8.count
+        guard count > 0 && count <= limit else { return false }
+        // Printable ASCII needs no Unicode lookup.
+        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return true }
+        return !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     // MARK: Reward-per-share arithmetic
@@ -319,8 +329,8 @@ public struct Market: Sendable, Equatable {
         datasets[id] = Dataset(
             id: id, maker: maker, title: terms.title, requirements: terms.requirements,
             usageScenarios: terms.usageScenarios, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
-            createdAt: time, pool: pair, rewardReserve: terms.rewardReserve, ownerPool: .zero, totalPaidIn: .zero,
-            totalClaimed: .zero, totalShares: 0, accRewardPerShare: .zero, assetCount: 0)
+            createdAt: time, dataIsToken0: pair.token0 == id.token.address, pool: pair,
+            rewards: RewardAccounting(rewardReserve: terms.rewardReserve))
         return [.datasetCreated(dataset: id, maker: maker, supply: terms.dataTokenSupply, poolData: terms.poolDataTokens,
                                 poolBase: terms.poolBaseTokens, liquidity: minted.liquidity)]
     }
@@ -330,7 +340,7 @@ public struct Market: Sendable, Equatable {
         guard !amount.isZero else { throw .zeroAmount }
         try require(id.token, account, amount)
         debit(id.token, account, amount)
-        datasets[id]?.rewardReserve += amount
+        datasets[id]?.rewards.rewardReserve += amount
         return [.rewardsFunded(dataset: id, from: account, amount: amount)]
     }
 
@@ -357,9 +367,9 @@ public struct Market: Sendable, Equatable {
         positions[key] = position
         let index = ds.assetCount
         storedAssets[id, default: []].append(StoredAsset(index: index, owner: owner, joinedAt: time, asset: asset))
-        datasets[id]?.assetCount = index + 1
-        datasets[id]?.totalShares = total
-        datasets[id]?.rewardReserve = ds.rewardReserve - reward
+        datasets[id]?.rewards.assetCount = index + 1
+        datasets[id]?.rewards.totalShares = total
+        datasets[id]?.rewards.rewardReserve = ds.rewardReserve - reward
         credit(id.token, owner, reward)
         return [.joined(dataset: id, owner: owner, asset: index, records: asset.records, reward: reward)]
     }
@@ -367,8 +377,10 @@ public struct Market: Sendable, Equatable {
     private mutating func swap(_ id: DatasetID, side: SwapSide, amount: SwapAmount, deadline: UInt64,
                                trader: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         try Self.check(deadline, time)
-        let ds = try dataset(id)
-        let (reserveData, reserveBase) = ds.reserves
+        guard let index = datasets.index(forKey: id) else { throw .unknownDataset(id) }
+        let dataIs0 = datasets.values[index].dataIsToken0
+        var pair = datasets.values[index].pool
+        let (reserveData, reserveBase) = dataIs0 ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
         let (tokenIn, tokenOut) = side == .buyDataToken ? (baseToken, id.token) : (id.token, baseToken)
         let (reserveIn, reserveOut) = side == .buyDataToken ? (reserveBase, reserveData) : (reserveData, reserveBase)
         let amountIn: UInt256, amountOut: UInt256
@@ -395,10 +407,9 @@ public struct Market: Sendable, Equatable {
             throw .arithmeticOverflow
         }
         try require(tokenIn, trader, amountIn)
-        var pair = ds.pool
         pair.blockTimestamp = time
         _ = try Self.pool { () throws(AMMError) in
-            let inIsToken0 = pair.token0 == tokenIn.address
+            let inIsToken0 = (side == .sellDataToken) == dataIs0
             try pair.transferIn(amount0: inIsToken0 ? amountIn : .zero, amount1: inIsToken0 ? .zero : amountIn)
             return try pair.swap(amount0Out: inIsToken0 ? .zero : amountOut, amount1Out: inIsToken0 ? amountOut : .zero,
                                  to: trader.address)
@@ -406,8 +417,8 @@ public struct Market: Sendable, Equatable {
         // Commit.
         debit(tokenIn, trader, amountIn)
         credit(tokenOut, trader, amountOut)
-        datasets[id]?.pool = pair
-        let after = datasets[id]?.reserves ?? (.zero, .zero)
+        datasets.values[index].pool = pair
+        let after = dataIs0 ? (data: pair.reserve0, base: pair.reserve1) : (data: pair.reserve1, base: pair.reserve0)
         return [.swapped(dataset: id, trader: trader, side: side, amountIn: amountIn, amountOut: amountOut,
                          reserveData: after.data, reserveBase: after.base)]
     }
@@ -440,7 +451,7 @@ public struct Market: Sendable, Equatable {
         var pair = ds.pool
         pair.blockTimestamp = time
         let minted = try Self.pool { () throws(AMMError) in
-            let dataIs0 = pair.token0 == id.token.address
+            let dataIs0 = ds.dataIsToken0
             try pair.transferIn(amount0: dataIs0 ? data : base, amount1: dataIs0 ? base : data)
             return try pair.mint(to: provider.address)
         }
@@ -463,8 +474,7 @@ public struct Market: Sendable, Equatable {
             try pair.transferLiquidity(from: provider.address, to: pair.address, amount: liquidity)
             return try pair.burn(to: provider.address)
         }
-        let dataIs0 = pair.token0 == id.token.address
-        let (data, base) = dataIs0 ? (burned.amount0, burned.amount1) : (burned.amount1, burned.amount0)
+        let (data, base) = ds.dataIsToken0 ? (burned.amount0, burned.amount1) : (burned.amount1, burned.amount0)
         guard data >= dataMinimum else { throw .slippage(minimum: dataMinimum, actual: data) }
         guard base >= baseMinimum else { throw .slippage(minimum: baseMinimum, actual: base) }
         // Commit.
@@ -479,17 +489,23 @@ public struct Market: Sendable, Equatable {
     /// Data tokens = `ceil(fee · reserveData / reserveBase)`: the fee's worth at the pool's spot price
     /// (no swap, no price impact), rounded up in the owners' favour.
     static func price(_ order: TaskOrder, in ds: Dataset) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
-        guard ds.totalShares > 0 else { throw .noOwners(ds.id) }
+        let (reserveData, reserveBase) = ds.reserves
+        return try price(order, totalShares: ds.rewards.totalShares, pricing: ds.pricing, reserveData: reserveData,
+                         reserveBase: reserveBase)
+    }
+
+    static func price(_ order: TaskOrder, totalShares: UInt64, pricing: PricingRule, reserveData: UInt256,
+                      reserveBase: UInt256) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
+        guard totalShares > 0 else { throw .noOwners(order.dataset) }
         let c = order.complexity
-        guard c.rows >= 1, c.rows <= ds.totalShares else {
-            throw .invalidComplexity("rows must be in 1...\(ds.totalShares) (the dataset's records)")
+        guard c.rows >= 1, c.rows <= totalShares else {
+            throw .invalidComplexity("rows must be in 1...\(totalShares) (the dataset's records)")
         }
         guard (1...TaskComplexity.maxOperationsPerRow).contains(c.operationsPerRow) else {
             throw .invalidComplexity("operations per row must be in 1...\(TaskComplexity.maxOperationsPerRow)")
         }
-        let fee = try ds.pricing.fee(for: c)
+        let fee = try pricing.fee(for: c)
         guard !fee.isZero else { throw .zeroAmount }
-        let (reserveData, reserveBase) = ds.reserves
         guard let dataTokens = try? UInt256.mulDiv(fee, reserveData, reserveBase, rounding: .up) else {
             throw .arithmeticOverflow
         }
@@ -499,32 +515,45 @@ public struct Market: Sendable, Equatable {
     private mutating func submitTask(_ order: TaskOrder, consumer: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         try Self.check(order.deadline, time)
         let id = order.dataset
-        let ds = try dataset(id)
+        // One hash for the dataset; fields are read and written in place (no copy of the dataset).
+        guard let index = datasets.index(forKey: id) else { throw .unknownDataset(id) }
         guard Self.text(order.purpose, limit: 200) else { throw .invalidPurpose }
-        let (fee, dataTokens) = try Self.price(order, in: ds)
+        let rewards = datasets.values[index].rewards
+        let dataIs0 = datasets.values[index].dataIsToken0
+        let reserve0 = datasets.values[index].pool.reserve0, reserve1 = datasets.values[index].pool.reserve1
+        let (fee, dataTokens) = try Self.price(order, totalShares: rewards.totalShares, pricing: datasets.values[index].pricing,
+                                               reserveData: dataIs0 ? reserve0 : reserve1,
+                                               reserveBase: dataIs0 ? reserve1 : reserve0)
         guard fee <= order.maximumFee else { throw .excessiveInput(maximum: order.maximumFee, actual: fee) }
         guard dataTokens <= order.maximumDataTokens else {
             throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
         }
-        try require(baseToken, consumer, fee)
-        try require(id.token, consumer, dataTokens)
+        let token = id.token
+        let holdings = balances[consumer]
+        let baseHeld = holdings?.base ?? .zero, dataHeld = holdings?.tokens[token] ?? .zero
+        guard baseHeld >= fee else {
+            throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
+        }
+        guard dataHeld >= dataTokens else {
+            throw .insufficientBalance(token: token, account: consumer, needed: dataTokens, available: dataHeld)
+        }
         // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
-        let increment = (dataTokens << 128) / UInt256(ds.totalShares)
-        let (acc, overflow) = ds.accRewardPerShare.addingReportingOverflow(increment)
+        let increment = (dataTokens << 128) / UInt256(rewards.totalShares)
+        let (acc, overflow) = rewards.accRewardPerShare.addingReportingOverflow(increment)
         guard !overflow else { throw .arithmeticOverflow }
-        let (ownerPool, o2) = ds.ownerPool.addingReportingOverflow(dataTokens)
-        let (paidIn, o3) = ds.totalPaidIn.addingReportingOverflow(dataTokens)
+        let (ownerPool, o2) = rewards.ownerPool.addingReportingOverflow(dataTokens)
+        let (paidIn, o3) = rewards.totalPaidIn.addingReportingOverflow(dataTokens)
         guard !o2, !o3 else { throw .arithmeticOverflow }
         // Commit: O(1) whatever the number of owners.
         debit(baseToken, consumer, fee)
         credit(baseToken, computeOperator, fee)
-        debit(id.token, consumer, dataTokens)
-        datasets[id]?.accRewardPerShare = acc
-        datasets[id]?.ownerPool = ownerPool
-        datasets[id]?.totalPaidIn = paidIn
+        debit(token, consumer, dataTokens)
+        datasets.values[index].rewards.accRewardPerShare = acc
+        datasets.values[index].rewards.ownerPool = ownerPool
+        datasets.values[index].rewards.totalPaidIn = paidIn
         let taskID = UInt64(tasks.count + 1)
         tasks.append(ComputeTask(id: taskID, dataset: id, consumer: consumer, complexity: order.complexity,
-                                 purpose: order.purpose, fee: fee, dataTokens: dataTokens, assetCount: ds.assetCount,
+                                 purpose: order.purpose, fee: fee, dataTokens: dataTokens, assetCount: rewards.assetCount,
                                  submittedAt: time, status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
                                node: computeOperator)]
@@ -543,8 +572,8 @@ public struct Market: Sendable, Equatable {
         position.claimed += amount
         // Commit.
         positions[key] = position
-        datasets[id]?.ownerPool = ds.ownerPool - amount
-        datasets[id]?.totalClaimed = ds.totalClaimed + amount
+        datasets[id]?.rewards.ownerPool = ds.ownerPool - amount
+        datasets[id]?.rewards.totalClaimed = ds.totalClaimed + amount
         credit(id.token, owner, amount)
         return [.claimed(dataset: id, owner: owner, amount: amount)]
     }

@@ -54,6 +54,24 @@ public struct TokenInfo: Hashable, Sendable {
     public var decimals: Int { Market.decimals }
 }
 
+/// A dataset's reward accounting (plain numbers, so reading it copies no references).
+public struct RewardAccounting: Hashable, Sendable {
+    /// Data tokens left for join rewards.
+    public internal(set) var rewardReserve: UInt256
+    /// Data tokens held for owners: paid in by tasks, not yet claimed (includes rounding dust).
+    public internal(set) var ownerPool: UInt256 = .zero
+    /// All data tokens ever paid in by tasks.
+    public internal(set) var totalPaidIn: UInt256 = .zero
+    /// All data tokens ever claimed by owners.
+    public internal(set) var totalClaimed: UInt256 = .zero
+    /// Sum of owners' shares (records contributed).
+    public internal(set) var totalShares: UInt64 = 0
+    /// Accumulated reward per share, scaled by 2^128.
+    public internal(set) var accRewardPerShare: UInt256 = .zero
+    /// Number of assets joined.
+    public internal(set) var assetCount: Int = 0
+}
+
 /// A dataset: its terms, its pool and its owner-reward accounting.
 public struct Dataset: Hashable, Sendable {
     /// Symbol of the dataset and its data token.
@@ -68,26 +86,31 @@ public struct Dataset: Hashable, Sendable {
     public let pricing: PricingRule
     /// Creation time (seconds).
     public let createdAt: UInt64
+    /// True when the data token is the pool's token0.
+    public let dataIsToken0: Bool
     /// The data token / base token pool (exact Uniswap V2).
     public internal(set) var pool: Pair
+    /// Reward reserve, owners' pool, shares and reward per share.
+    public internal(set) var rewards: RewardAccounting
+
     /// Data tokens left for join rewards.
-    public internal(set) var rewardReserve: UInt256
-    /// Data tokens held for owners: paid in by tasks, not yet claimed (includes rounding dust).
-    public internal(set) var ownerPool: UInt256
+    public var rewardReserve: UInt256 { rewards.rewardReserve }
+    /// Data tokens held for owners, not yet claimed (includes rounding dust).
+    public var ownerPool: UInt256 { rewards.ownerPool }
     /// All data tokens ever paid in by tasks.
-    public internal(set) var totalPaidIn: UInt256
+    public var totalPaidIn: UInt256 { rewards.totalPaidIn }
     /// All data tokens ever claimed by owners.
-    public internal(set) var totalClaimed: UInt256
+    public var totalClaimed: UInt256 { rewards.totalClaimed }
     /// Sum of owners' shares (records contributed).
-    public internal(set) var totalShares: UInt64
+    public var totalShares: UInt64 { rewards.totalShares }
     /// Accumulated reward per share, scaled by 2^128.
-    public internal(set) var accRewardPerShare: UInt256
+    public var accRewardPerShare: UInt256 { rewards.accRewardPerShare }
     /// Number of assets joined.
-    public internal(set) var assetCount: Int
+    public var assetCount: Int { rewards.assetCount }
 
     /// The pool's reserves as (data token, base token).
     public var reserves: (data: UInt256, base: UInt256) {
-        pool.token0 == id.token.address ? (pool.reserve0, pool.reserve1) : (pool.reserve1, pool.reserve0)
+        dataIsToken0 ? (pool.reserve0, pool.reserve1) : (pool.reserve1, pool.reserve0)
     }
 }
 
@@ -149,9 +172,29 @@ public struct ComputeTask: Hashable, Sendable {
     public internal(set) var status: TaskStatus
 }
 
-struct BalanceKey: Hashable, Sendable {
-    let token: TokenID
-    let account: AccountID
+/// One account's balances: the base token inline, data tokens by symbol (no zero entries).
+struct Holdings: Hashable, Sendable {
+    var base: UInt256 = .zero
+    var tokens: [TokenID: UInt256] = [:]
+
+    var isEmpty: Bool { base.isZero && tokens.isEmpty }
+
+    func amount(_ token: TokenID, isBase: Bool) -> UInt256 { isBase ? base : tokens[token] ?? .zero }
+
+    /// Cannot overflow: a balance never exceeds its token's supply (< 2^112).
+    mutating func add(_ token: TokenID, _ amount: UInt256, isBase: Bool) {
+        if isBase { base += amount } else { tokens[token, default: .zero] += amount }
+    }
+
+    /// The caller has checked the balance.
+    mutating func subtract(_ token: TokenID, _ amount: UInt256, isBase: Bool) {
+        if isBase {
+            base -= amount
+        } else if let index = tokens.index(forKey: token) {
+            let left = tokens.values[index] - amount
+            if left.isZero { tokens.remove(at: index) } else { tokens.values[index] = left }
+        }
+    }
 }
 
 struct PositionKey: Hashable, Sendable {
