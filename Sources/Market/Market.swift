@@ -32,14 +32,25 @@ public struct Market: Sendable, Equatable {
 
     /// Every token, by symbol.
     public private(set) var tokens: [TokenID: TokenInfo] = [:]
-    /// Every dataset, by symbol.
-    public private(set) var datasets: [DatasetID: Dataset] = [:]
-    /// Paid tasks in submission order (task id n is at index n − 1).
-    public private(set) var tasks: [ComputeTask] = []
+    /// Every dataset, by symbol. Builds a dictionary on each call; use ``dataset(_:)`` to read one.
+    public var datasets: [DatasetID: Dataset] {
+        Dictionary(uniqueKeysWithValues: datasetList.map { ($0.id, $0) })
+    }
+    /// Paid tasks in submission order (task id n is at index n − 1). Builds an array on each call; use
+    /// ``task(_:)`` and ``taskCount`` to read one.
+    public var tasks: [ComputeTask] { taskChunks.flatMap { $0 } }
+    /// Number of paid tasks.
+    public private(set) var taskCount = 0
+    /// Tasks in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
+    var taskChunks: [[ComputeTask]] = []
+    static let taskChunkSize = 4096
     /// Every opening of an asset, in order.
     public private(set) var accessLog: [AccessRecord] = []
 
     var balances: [AccountID: Holdings] = [:]
+    // Datasets live in an array so hot paths read and write their fields in place.
+    var datasetList: [Dataset] = []
+    var datasetIndex: [DatasetID: Int] = [:]
     var positions: [PositionKey: OwnerPosition] = [:]
     var storedAssets: [DatasetID: [StoredAsset]] = [:]
     var accessByOwner: [AccountID: [Int]] = [:]
@@ -76,6 +87,12 @@ public struct Market: Sendable, Equatable {
 
     // MARK: Reading
 
+    /// The dataset `id`, if it exists.
+    public func dataset(_ id: DatasetID) -> Dataset? {
+        guard let slot = datasetIndex[id] else { return nil }
+        return datasetList[slot]
+    }
+
     /// The balance of `account` in `token` (raw units).
     public func balance(of account: AccountID, in token: TokenID) -> UInt256 {
         balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
@@ -97,7 +114,7 @@ public struct Market: Sendable, Equatable {
 
     /// Data tokens `account` could claim now from `dataset`.
     public func pendingRewards(of account: AccountID, in dataset: DatasetID) -> UInt256 {
-        guard let ds = datasets[dataset], let position = position(of: account, in: dataset) else { return .zero }
+        guard let ds = self.dataset(dataset), let position = position(of: account, in: dataset) else { return .zero }
         return Self.pending(position, acc: ds.accRewardPerShare)
     }
 
@@ -106,8 +123,9 @@ public struct Market: Sendable, Equatable {
 
     /// The task with id `id`, if paid.
     public func task(_ id: UInt64) -> ComputeTask? {
-        guard id >= 1, id <= UInt64(tasks.count) else { return nil }
-        return tasks[Int(id - 1)]
+        guard id >= 1, id <= UInt64(taskCount) else { return nil }
+        let position = Int(id - 1)
+        return taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize]
     }
 
     /// Every opening of `owner`'s assets, in order: what a data subject audits.
@@ -118,7 +136,7 @@ public struct Market: Sendable, Equatable {
     /// The price of one data token of `dataset` in raw base-token units, i.e. `reserveBase · 10^18 /
     /// reserveData` floored: read it as an 18-decimal amount of base token. `nil` for an unknown dataset.
     public func spotPrice(of dataset: DatasetID) -> UInt256? {
-        guard let ds = datasets[dataset] else { return nil }
+        guard let ds = self.dataset(dataset) else { return nil }
         let (data, base) = ds.reserves
         return try? UInt256.mulDiv(base, Self.unit, data)
     }
@@ -129,7 +147,7 @@ public struct Market: Sendable, Equatable {
     /// What `order` would cost now: the fee in base token and the data tokens consumed.
     /// - Throws: as ``Transaction/submitTask(_:)`` does for checks that do not depend on balances.
     public func quoteTask(_ order: TaskOrder) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
-        guard let ds = datasets[order.dataset] else { throw .unknownDataset(order.dataset) }
+        guard let ds = dataset(order.dataset) else { throw .unknownDataset(order.dataset) }
         return try Self.price(order, in: ds)
     }
 
@@ -147,7 +165,7 @@ public struct Market: Sendable, Equatable {
             add(&accounts, baseToken, holdings.base)
             for (token, value) in holdings.tokens { add(&accounts, token, value) }
         }
-        for ds in datasets.values {
+        for ds in datasetList {
             let data = ds.id.token
             let (dataHeld, baseHeld) = ds.dataIsToken0
                 ? (ds.pool.balance0, ds.pool.balance1) : (ds.pool.balance1, ds.pool.balance0)
@@ -169,7 +187,7 @@ public struct Market: Sendable, Equatable {
 
     /// True when every pool's liquidity-token balances sum to its liquidity-token supply.
     public var liquidityBalanced: Bool {
-        datasets.values.allSatisfy { ds in
+        datasetList.allSatisfy { ds in
             var sum = UInt256.zero
             for value in ds.pool.liquidityBalances.values {
                 let (s, o) = sum.addingReportingOverflow(value)
@@ -235,9 +253,9 @@ public struct Market: Sendable, Equatable {
         if balances.values[index].isEmpty { balances.remove(at: index) }
     }
 
-    private func dataset(_ id: DatasetID) throws(MarketError) -> Dataset {
-        guard let ds = datasets[id] else { throw .unknownDataset(id) }
-        return ds
+    private func slot(_ id: DatasetID) throws(MarketError) -> Int {
+        guard let slot = datasetIndex[id] else { throw .unknownDataset(id) }
+        return slot
     }
 
     private static func check(_ deadline: UInt64, _ time: UInt64) throws(MarketError) {
@@ -289,7 +307,7 @@ public struct Market: Sendable, Equatable {
     private mutating func createDataset(_ terms: DatasetTerms, maker: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         let id = terms.id
         guard TokenID.isValidSymbol(id.rawValue) else { throw .invalidSymbol(id.rawValue) }
-        guard tokens[id.token] == nil, datasets[id] == nil else { throw .symbolTaken(id.rawValue) }
+        guard tokens[id.token] == nil, datasetIndex[id] == nil else { throw .symbolTaken(id.rawValue) }
         guard Self.text(terms.title, limit: 200) else { throw .invalidTerms("title must be 1-200 bytes without control characters") }
         guard terms.requirements.utf8.count <= 5000, Self.text(terms.requirements.replacingControlNewlines, limit: 5000) else {
             throw .invalidTerms("requirements must be 1-5000 bytes")
@@ -326,26 +344,28 @@ public struct Market: Sendable, Equatable {
         tokens[id.token] = TokenInfo(id: id.token, totalSupply: terms.dataTokenSupply, dataset: id)
         debit(baseToken, maker, terms.poolBaseTokens)
         credit(id.token, maker, terms.dataTokenSupply - committed)
-        datasets[id] = Dataset(
+        datasetIndex[id] = datasetList.count
+        datasetList.append(Dataset(
             id: id, maker: maker, title: terms.title, requirements: terms.requirements,
             usageScenarios: terms.usageScenarios, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
             createdAt: time, dataIsToken0: pair.token0 == id.token.address, pool: pair,
-            rewards: RewardAccounting(rewardReserve: terms.rewardReserve))
+            rewards: RewardAccounting(rewardReserve: terms.rewardReserve)))
         return [.datasetCreated(dataset: id, maker: maker, supply: terms.dataTokenSupply, poolData: terms.poolDataTokens,
                                 poolBase: terms.poolBaseTokens, liquidity: minted.liquidity)]
     }
 
     private mutating func fundRewards(_ id: DatasetID, amount: UInt256, from account: AccountID) throws(MarketError) -> [MarketEvent] {
-        _ = try dataset(id)
+        let slot = try slot(id)
         guard !amount.isZero else { throw .zeroAmount }
         try require(id.token, account, amount)
         debit(id.token, account, amount)
-        datasets[id]?.rewards.rewardReserve += amount
+        datasetList[slot].rewards.rewardReserve += amount
         return [.rewardsFunded(dataset: id, from: account, amount: amount)]
     }
 
     private mutating func join(_ id: DatasetID, asset: SealedAsset, owner: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
-        let ds = try dataset(id)
+        let slot = try slot(id)
+        let ds = datasetList[slot]
         do { try asset.validate() } catch { throw .invalidMetadata(error) }
         guard ds.assetCount < Self.maxAssetsPerDataset else { throw .datasetFull(id) }
         let reward = ds.rewardPerJoin
@@ -367,9 +387,9 @@ public struct Market: Sendable, Equatable {
         positions[key] = position
         let index = ds.assetCount
         storedAssets[id, default: []].append(StoredAsset(index: index, owner: owner, joinedAt: time, asset: asset))
-        datasets[id]?.rewards.assetCount = index + 1
-        datasets[id]?.rewards.totalShares = total
-        datasets[id]?.rewards.rewardReserve = ds.rewardReserve - reward
+        datasetList[slot].rewards.assetCount = index + 1
+        datasetList[slot].rewards.totalShares = total
+        datasetList[slot].rewards.rewardReserve = ds.rewardReserve - reward
         credit(id.token, owner, reward)
         return [.joined(dataset: id, owner: owner, asset: index, records: asset.records, reward: reward)]
     }
@@ -377,9 +397,9 @@ public struct Market: Sendable, Equatable {
     private mutating func swap(_ id: DatasetID, side: SwapSide, amount: SwapAmount, deadline: UInt64,
                                trader: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         try Self.check(deadline, time)
-        guard let index = datasets.index(forKey: id) else { throw .unknownDataset(id) }
-        let dataIs0 = datasets.values[index].dataIsToken0
-        var pair = datasets.values[index].pool
+        let index = try slot(id)
+        let dataIs0 = datasetList[index].dataIsToken0
+        var pair = datasetList[index].pool
         let (reserveData, reserveBase) = dataIs0 ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
         let (tokenIn, tokenOut) = side == .buyDataToken ? (baseToken, id.token) : (id.token, baseToken)
         let (reserveIn, reserveOut) = side == .buyDataToken ? (reserveBase, reserveData) : (reserveData, reserveBase)
@@ -417,7 +437,7 @@ public struct Market: Sendable, Equatable {
         // Commit.
         debit(tokenIn, trader, amountIn)
         credit(tokenOut, trader, amountOut)
-        datasets.values[index].pool = pair
+        datasetList[index].pool = pair
         let after = dataIs0 ? (data: pair.reserve0, base: pair.reserve1) : (data: pair.reserve1, base: pair.reserve0)
         return [.swapped(dataset: id, trader: trader, side: side, amountIn: amountIn, amountOut: amountOut,
                          reserveData: after.data, reserveBase: after.base)]
@@ -427,7 +447,8 @@ public struct Market: Sendable, Equatable {
                                        baseMinimum: UInt256, deadline: UInt64, provider: AccountID,
                                        at time: UInt64) throws(MarketError) -> [MarketEvent] {
         try Self.check(deadline, time)
-        let ds = try dataset(id)
+        let slot = try slot(id)
+        let ds = datasetList[slot]
         guard !dataDesired.isZero, !baseDesired.isZero else { throw .zeroAmount }
         let (reserveData, reserveBase) = ds.reserves
         let baseOptimal = try Self.pool { () throws(AMMError) in
@@ -458,7 +479,7 @@ public struct Market: Sendable, Equatable {
         // Commit.
         debit(id.token, provider, data)
         debit(baseToken, provider, base)
-        datasets[id]?.pool = pair
+        datasetList[slot].pool = pair
         return [.liquidityAdded(dataset: id, provider: provider, data: data, base: base, liquidity: minted.liquidity)]
     }
 
@@ -466,7 +487,8 @@ public struct Market: Sendable, Equatable {
                                           deadline: UInt64, provider: AccountID,
                                           at time: UInt64) throws(MarketError) -> [MarketEvent] {
         try Self.check(deadline, time)
-        let ds = try dataset(id)
+        let slot = try slot(id)
+        let ds = datasetList[slot]
         guard !liquidity.isZero else { throw .zeroAmount }
         var pair = ds.pool
         pair.blockTimestamp = time
@@ -480,7 +502,7 @@ public struct Market: Sendable, Equatable {
         // Commit.
         credit(id.token, provider, data)
         credit(baseToken, provider, base)
-        datasets[id]?.pool = pair
+        datasetList[slot].pool = pair
         return [.liquidityRemoved(dataset: id, provider: provider, data: data, base: base, liquidity: liquidity)]
     }
 
@@ -516,12 +538,12 @@ public struct Market: Sendable, Equatable {
         try Self.check(order.deadline, time)
         let id = order.dataset
         // One hash for the dataset; fields are read and written in place (no copy of the dataset).
-        guard let index = datasets.index(forKey: id) else { throw .unknownDataset(id) }
+        let index = try slot(id)
         guard Self.text(order.purpose, limit: 200) else { throw .invalidPurpose }
-        let rewards = datasets.values[index].rewards
-        let dataIs0 = datasets.values[index].dataIsToken0
-        let reserve0 = datasets.values[index].pool.reserve0, reserve1 = datasets.values[index].pool.reserve1
-        let (fee, dataTokens) = try Self.price(order, totalShares: rewards.totalShares, pricing: datasets.values[index].pricing,
+        let rewards = datasetList[index].rewards
+        let dataIs0 = datasetList[index].dataIsToken0
+        let reserve0 = datasetList[index].pool.reserve0, reserve1 = datasetList[index].pool.reserve1
+        let (fee, dataTokens) = try Self.price(order, totalShares: rewards.totalShares, pricing: datasetList[index].pricing,
                                                reserveData: dataIs0 ? reserve0 : reserve1,
                                                reserveBase: dataIs0 ? reserve1 : reserve0)
         guard fee <= order.maximumFee else { throw .excessiveInput(maximum: order.maximumFee, actual: fee) }
@@ -529,12 +551,15 @@ public struct Market: Sendable, Equatable {
             throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
         }
         let token = id.token
-        let holdings = balances[consumer]
-        let baseHeld = holdings?.base ?? .zero, dataHeld = holdings?.tokens[token] ?? .zero
+        // One hash for the consumer's holdings and one for the data token inside them.
+        let holder = balances.index(forKey: consumer)
+        let baseHeld = holder.map { balances.values[$0].base } ?? .zero
+        let tokenSlot = holder.flatMap { balances.values[$0].tokens.index(forKey: token) }
+        let dataHeld = holder.flatMap { h in tokenSlot.map { balances.values[h].tokens.values[$0] } } ?? .zero
         guard baseHeld >= fee else {
             throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
         }
-        guard dataHeld >= dataTokens else {
+        guard dataHeld >= dataTokens, let holder, let tokenSlot else {
             throw .insufficientBalance(token: token, account: consumer, needed: dataTokens, available: dataHeld)
         }
         // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
@@ -545,14 +570,24 @@ public struct Market: Sendable, Equatable {
         let (paidIn, o3) = rewards.totalPaidIn.addingReportingOverflow(dataTokens)
         guard !o2, !o3 else { throw .arithmeticOverflow }
         // Commit: O(1) whatever the number of owners.
-        debit(baseToken, consumer, fee)
-        credit(baseToken, computeOperator, fee)
-        debit(token, consumer, dataTokens)
-        datasets.values[index].rewards.accRewardPerShare = acc
-        datasets.values[index].rewards.ownerPool = ownerPool
-        datasets.values[index].rewards.totalPaidIn = paidIn
-        let taskID = UInt64(tasks.count + 1)
-        tasks.append(ComputeTask(id: taskID, dataset: id, consumer: consumer, complexity: order.complexity,
+        balances.values[holder].base = baseHeld - fee
+        if dataHeld == dataTokens {
+            balances.values[holder].tokens.remove(at: tokenSlot)
+        } else {
+            balances.values[holder].tokens.values[tokenSlot] = dataHeld - dataTokens
+        }
+        if balances.values[holder].isEmpty { balances.remove(at: holder) }
+        credit(baseToken, computeOperator, fee)   // after the consumer's writes: it may move dictionary slots
+        datasetList[index].rewards.accRewardPerShare = acc
+        datasetList[index].rewards.ownerPool = ownerPool
+        datasetList[index].rewards.totalPaidIn = paidIn
+        let taskID = UInt64(taskCount + 1)
+        if taskCount % Self.taskChunkSize == 0 {
+            taskChunks.append([])
+            taskChunks[taskChunks.count - 1].reserveCapacity(Self.taskChunkSize)
+        }
+        taskCount += 1
+        taskChunks[taskChunks.count - 1].append(ComputeTask(id: taskID, dataset: id, consumer: consumer, complexity: order.complexity,
                                  purpose: order.purpose, fee: fee, dataTokens: dataTokens, assetCount: rewards.assetCount,
                                  submittedAt: time, status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
@@ -560,7 +595,8 @@ public struct Market: Sendable, Equatable {
     }
 
     private mutating func claim(_ id: DatasetID, owner: AccountID) throws(MarketError) -> [MarketEvent] {
-        let ds = try dataset(id)
+        let slot = try slot(id)
+        let ds = datasetList[slot]
         let key = PositionKey(dataset: id, account: owner)
         guard var position = positions[key] else { throw .nothingToClaim }
         let amount = Self.pending(position, acc: ds.accRewardPerShare)
@@ -572,8 +608,8 @@ public struct Market: Sendable, Equatable {
         position.claimed += amount
         // Commit.
         positions[key] = position
-        datasets[id]?.rewards.ownerPool = ds.ownerPool - amount
-        datasets[id]?.rewards.totalClaimed = ds.totalClaimed + amount
+        datasetList[slot].rewards.ownerPool = ds.ownerPool - amount
+        datasetList[slot].rewards.totalClaimed = ds.totalClaimed + amount
         credit(id.token, owner, amount)
         return [.claimed(dataset: id, owner: owner, amount: amount)]
     }
@@ -584,7 +620,8 @@ public struct Market: Sendable, Equatable {
         guard task.status == .paid else { throw .taskAlreadyExecuted(taskID) }
         let assets = storedAssets[task.dataset] ?? []
         // Commit.
-        tasks[Int(taskID - 1)].status = .executed
+        let position = Int(taskID - 1)
+        taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize].status = .executed
         var events: [MarketEvent] = []
         events.reserveCapacity(task.assetCount)
         for asset in assets.prefix(task.assetCount) {
