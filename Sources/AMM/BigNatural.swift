@@ -43,6 +43,21 @@ struct BigNatural: Hashable, Sendable, Comparable {
         return BigNatural(limbs: result)
     }
 
+    static func + (lhs: BigNatural, rhs: BigNatural) -> BigNatural {
+        var result = [UInt64](repeating: 0, count: Swift.max(lhs.limbs.count, rhs.limbs.count) + 1)
+        var carry = false
+        for i in 0..<(result.count - 1) {
+            let a = i < lhs.limbs.count ? lhs.limbs[i] : 0
+            let b = i < rhs.limbs.count ? rhs.limbs[i] : 0
+            let (s1, o1) = a.addingReportingOverflow(b)
+            let (s2, o2) = s1.addingReportingOverflow(carry ? 1 : 0)
+            result[i] = s2
+            carry = o1 || o2
+        }
+        result[result.count - 1] = carry ? 1 : 0
+        return BigNatural(limbs: result)
+    }
+
     /// `lhs − rhs`; the caller guarantees `lhs ≥ rhs`.
     static func - (lhs: BigNatural, rhs: BigNatural) -> BigNatural {
         precondition(lhs >= rhs, "BigNatural subtraction below zero")

@@ -12,8 +12,8 @@ public struct Factory: Sendable, Hashable {
     public private(set) var feeToSetter: Address
     /// Pair addresses in creation order (V2's `allPairs`).
     public private(set) var allPairs: [Address] = []
-    private var pairsByAddress: [Address: Pair] = [:]
-    private var addressByTokens: [TokenPairKey: Address] = [:]
+    private var pairsByTokens: [TokenPairKey: Pair] = [:]
+    private var tokensByAddress: [Address: TokenPairKey] = [:]
 
     private struct TokenPairKey: Hashable, Sendable {
         let token0: Address
@@ -50,12 +50,12 @@ public struct Factory: Sendable, Hashable {
                                     blockTimestamp: UInt64 = 0) throws(AMMError) -> Address {
         let (token0, token1) = try Factory.sortTokens(tokenA, tokenB)
         let key = TokenPairKey(token0: token0, token1: token1)
-        guard addressByTokens[key] == nil else { throw .pairExists }
+        guard pairsByTokens[key] == nil else { throw .pairExists }
         let address = try Factory.pairAddress(token0, token1)
         var pair = try Pair(address: address, token0: token0, token1: token1, blockTimestamp: blockTimestamp)
         pair.feeTo = feeTo
-        addressByTokens[key] = address
-        pairsByAddress[address] = pair
+        pairsByTokens[key] = pair
+        tokensByAddress[address] = key
         allPairs.append(address)
         return address
     }
@@ -63,19 +63,36 @@ public struct Factory: Sendable, Hashable {
     /// The address of the pair of two tokens (either order), or `nil` when none exists (V2's `getPair`).
     public func pairAddress(_ tokenA: Address, _ tokenB: Address) -> Address? {
         guard let (token0, token1) = try? Factory.sortTokens(tokenA, tokenB) else { return nil }
-        return addressByTokens[TokenPairKey(token0: token0, token1: token1)]
+        return pairsByTokens[TokenPairKey(token0: token0, token1: token1)]?.address
     }
 
     /// The pair at an address, with the factory's current `feeTo`.
     public func pair(at address: Address) -> Pair? {
-        guard var pair = pairsByAddress[address] else { return nil }
+        guard let key = tokensByAddress[address], var pair = pairsByTokens[key] else { return nil }
         pair.feeTo = feeTo
         return pair
     }
 
     /// The pair of two tokens (either order), if it exists.
     public func pair(_ tokenA: Address, _ tokenB: Address) -> Pair? {
-        pairAddress(tokenA, tokenB).flatMap { pair(at: $0) }
+        guard let (token0, token1) = try? Factory.sortTokens(tokenA, tokenB),
+              var pair = pairsByTokens[TokenPairKey(token0: token0, token1: token1)] else { return nil }
+        pair.feeTo = feeTo
+        return pair
+    }
+
+    /// `(reserveIn, reserveOut)` of the pair trading `tokenIn` for `tokenOut` (V2's `getReserves` via
+    /// `pairFor`), without copying the pair.
+    /// - Throws: ``AMMError/identicalAddresses``, ``AMMError/zeroAddress``, ``AMMError/pairNotFound``.
+    public func reserves(selling tokenIn: Address, buying tokenOut: Address)
+        throws(AMMError) -> (reserveIn: UInt256, reserveOut: UInt256)
+    {
+        let (token0, token1) = try Factory.sortTokens(tokenIn, tokenOut)
+        guard let index = pairsByTokens.index(forKey: TokenPairKey(token0: token0, token1: token1)) else {
+            throw .pairNotFound
+        }
+        let pair = pairsByTokens.values[index]
+        return tokenIn == token0 ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
     }
 
     /// Every pair, in creation order.
@@ -86,15 +103,11 @@ public struct Factory: Sendable, Hashable {
     /// - Throws: ``AMMError/pairNotFound`` when no pair is there, or what `body` throws.
     public mutating func withPair<R>(at address: Address,
                                      _ body: (inout Pair) throws(AMMError) -> R) throws(AMMError) -> R {
-        guard var pair = pair(at: address) else { throw .pairNotFound }
+        guard let key = tokensByAddress[address], var pair = pairsByTokens[key] else { throw .pairNotFound }
+        pair.feeTo = feeTo
         let result = try body(&pair)
-        pairsByAddress[address] = pair
+        pairsByTokens[key] = pair
         return result
-    }
-
-    /// Replaces a pair held by this factory (used by ``Router`` to commit a staged multi-hop trade).
-    mutating func store(_ pair: Pair) {
-        pairsByAddress[pair.address] = pair
     }
 
     /// Turns the protocol fee on (to `feeTo`) or off (`nil`).

@@ -39,15 +39,36 @@ public struct Router: Sendable, Hashable {
     }
 
     /// V2's `getAmountsOut`: amounts at each token of `path` for an exact input.
-    /// - Throws: as ``route(_:)`` and ``ConstantProduct/amountOut(amountIn:reserveIn:reserveOut:)``.
+    /// - Throws: ``AMMError/invalidPath`` for fewer than two tokens; ``AMMError/pairNotFound``;
+    ///   ``AMMError/identicalAddresses``; and the errors of ``ConstantProduct/amountOut(amountIn:reserveIn:reserveOut:)``.
     public func amountsOut(amountIn: UInt256, path: [Address]) throws(AMMError) -> [UInt256] {
-        try route(path).amountsOut(amountIn: amountIn)
+        guard path.count >= 2 else { throw .invalidPath }
+        var amounts: [UInt256] = []
+        amounts.reserveCapacity(path.count)
+        amounts.append(amountIn)
+        var amount = amountIn
+        for index in 0..<(path.count - 1) {
+            let (reserveIn, reserveOut) = try factory.reserves(selling: path[index], buying: path[index + 1])
+            amount = try ConstantProduct.amountOut(amountIn: amount, reserveIn: reserveIn, reserveOut: reserveOut)
+            amounts.append(amount)
+        }
+        return amounts
     }
 
     /// V2's `getAmountsIn`: amounts at each token of `path` for an exact output.
-    /// - Throws: as ``route(_:)`` and ``ConstantProduct/amountIn(amountOut:reserveIn:reserveOut:)``.
+    /// - Throws: ``AMMError/invalidPath`` for fewer than two tokens; ``AMMError/pairNotFound``;
+    ///   ``AMMError/identicalAddresses``; and the errors of ``ConstantProduct/amountIn(amountOut:reserveIn:reserveOut:)``.
     public func amountsIn(amountOut: UInt256, path: [Address]) throws(AMMError) -> [UInt256] {
-        try route(path).amountsIn(amountOut: amountOut)
+        guard path.count >= 2 else { throw .invalidPath }
+        var amounts = [UInt256](repeating: .zero, count: path.count)
+        amounts[path.count - 1] = amountOut
+        var amount = amountOut
+        for index in stride(from: path.count - 1, to: 0, by: -1) {
+            let (reserveIn, reserveOut) = try factory.reserves(selling: path[index - 1], buying: path[index])
+            amount = try ConstantProduct.amountIn(amountOut: amount, reserveIn: reserveIn, reserveOut: reserveOut)
+            amounts[index - 1] = amount
+        }
+        return amounts
     }
 
     /// Snapshots of every pair with nonzero reserves.

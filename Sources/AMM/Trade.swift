@@ -83,8 +83,9 @@ public struct Route: Sendable, Hashable {
     /// Amounts at each token of the path for an exact input (V2's `getAmountsOut`).
     /// - Throws: as ``ConstantProduct/amountOut(amountIn:reserveIn:reserveOut:)``.
     public func amountsOut(amountIn: UInt256) throws(AMMError) -> [UInt256] {
-        var amounts = [amountIn]
+        var amounts: [UInt256] = []
         amounts.reserveCapacity(path.count)
+        amounts.append(amountIn)
         var amount = amountIn
         for (reserveIn, reserveOut) in hopReserves {
             amount = try ConstantProduct.amountOut(amountIn: amount, reserveIn: reserveIn, reserveOut: reserveOut)
@@ -134,7 +135,9 @@ public struct Route: Sendable, Hashable {
         return PriceImpact(numerator: n, denominator: d).doubleValue
     }
 
+    /// Routes are equal when they use the same pools in the same direction.
     public static func == (lhs: Route, rhs: Route) -> Bool { lhs.pools == rhs.pools && lhs.path == rhs.path }
+    /// Hashes the pools and the path.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(pools)
         hasher.combine(path)
@@ -191,6 +194,30 @@ public struct Trade: Sendable, Hashable {
         let received = BigNatural(amounts[amounts.count - 1]) * d
         let shortfall = quote > received ? quote - received : BigNatural(0 as UInt64)
         priceImpact = PriceImpact(numerator: shortfall, denominator: quote)
+    }
+
+    /// The least output to accept with a slippage tolerance (v2-sdk's `minimumAmountOut`):
+    /// `⌊output / (1 + tolerance)⌋` for exact-input trades, the exact output otherwise.
+    /// - Parameter slippageBasisPoints: the tolerance in 1/10000 (50 = 0.5%).
+    public func minimumAmountOut(slippageBasisPoints: UInt32) -> UInt256 {
+        guard tradeType == .exactInput else { return outputAmount }
+        let scale = UInt256(10_000 as UInt64)
+        // output · 10000 / (10000 + bps) is below output, so it always fits.
+        return (try? UInt256.mulDiv(outputAmount, scale, scale + UInt256(UInt64(slippageBasisPoints)))) ?? outputAmount
+    }
+
+    /// The most input to allow with a slippage tolerance (v2-sdk's `maximumAmountIn`):
+    /// `⌊input · (1 + tolerance)⌋` for exact-output trades, the exact input otherwise.
+    /// - Parameter slippageBasisPoints: the tolerance in 1/10000 (50 = 0.5%).
+    /// - Throws: ``AMMError/mathOverflow`` when the bound exceeds 2^256 − 1.
+    public func maximumAmountIn(slippageBasisPoints: UInt32) throws(AMMError) -> UInt256 {
+        guard tradeType == .exactOutput else { return inputAmount }
+        let scale = UInt256(10_000 as UInt64)
+        do {
+            return try UInt256.mulDiv(inputAmount, scale + UInt256(UInt64(slippageBasisPoints)), scale)
+        } catch {
+            throw .mathOverflow
+        }
     }
 
     /// v2-sdk's `tradeComparator`: more output first, then less input, then lower price impact, then

@@ -297,6 +297,22 @@ let smallIntGen = Gen.int(in: -3_000_000_000 ... 3_000_000_000)
         #expect(value == ((BigInt(1) << 100) + 5) * 14)
     }
 
+    @Test func storageIsReleasedWhenTheLastCopyGoes() {
+        weak var original: BigIntStorage?
+        weak var mutated: BigIntStorage?
+        do {
+            let value = BigInt(1) << 1000
+            original = value.storage
+            var copy = value
+            copy += 1
+            mutated = copy.storage
+            #expect(original != nil && mutated != nil && original !== mutated)
+        }
+        // Both objects are gone, so each ran its deinit (the one place that calls mpz_clear).
+        #expect(original == nil)
+        #expect(mutated == nil)
+    }
+
     @Test func sendableAcrossTasks() async {
         let shared = BigInt(1) << 500
         let results = await withTaskGroup(of: BigInt.self) { group in
@@ -308,4 +324,49 @@ let smallIntGen = Gen.int(in: -3_000_000_000 ... 3_000_000_000)
         #expect(results.allSatisfy { $0 == shared })
         #expect(shared == BigInt(1) << 500)
     }
+}
+
+/// Hostile text: arbitrary bytes must parse or fail with an error, never crash, and whatever is
+/// accepted must be canonical digits that round-trip.
+@Suite struct HostileInputTests {
+    static let alphabet = Array("0123456789abcdefxXzZ+-. _\u{0}\n٣é".unicodeScalars)
+    static let textGen = Gen.uint8().array(of: 0...90).map { (bytes: [UInt8]) -> String in
+        String(String.UnicodeScalarView(bytes.map { HostileInputTests.alphabet[Int($0) % HostileInputTests.alphabet.count] }))
+    }
+
+    @Test func randomTextNeverCrashes() async {
+        await propertyCheck(count: 500, input: Self.textGen, Gen.int(in: 2...36)) { text, radix throws in
+            if let value = BigInt(text, radix: radix) {
+                let canonical = String(value, radix: radix)
+                #expect(BigInt(canonical, radix: radix) == value)
+                // Only ASCII letters, digits and one leading sign can have been accepted.
+                #expect(text.dropFirst().utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+            }
+            if let value = UInt256(text) { #expect(value.description == String(text.drop { $0 == "0" }).ifEmpty("0")) }
+            if let value = UInt256(hex: text) { #expect(UInt256(hex: value.hexString) == value) }
+            for decimals in [0, 6, 18] {
+                if let amount = try? TokenAmount(parsing: text, decimals: decimals) {
+                    #expect(try TokenAmount(parsing: amount.description, decimals: decimals) == amount)
+                }
+            }
+        }
+    }
+
+    @Test func randomBytesNeverCrash() async {
+        await propertyCheck(count: 200, input: Gen.uint8().array(of: 0...40), Gen.bool) { bytes, negative throws in
+            let value = try BigInt(bigEndianMagnitude: bytes, negative: negative)
+            let trimmed = Array(bytes.drop { $0 == 0 })
+            #expect(value.bigEndianMagnitude == trimmed)
+            #expect(value.isNegative == (negative && !trimmed.isEmpty))
+            if bytes.count == 32 {
+                #expect(try UInt256(bigEndianBytes: bytes).bigEndianBytes == bytes)
+            } else {
+                #expect(throws: BigNumError.wrongByteCount(expected: 32, actual: bytes.count)) { try UInt256(bigEndianBytes: bytes) }
+            }
+        }
+    }
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
 }

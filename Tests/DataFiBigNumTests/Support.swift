@@ -40,7 +40,7 @@ final class Oracle {
         let count = __gmpz_sizeinbase(&z, 10) + 2
         var buffer = [CChar](repeating: 0, count: count)
         __gmpz_get_str(&buffer, 10, &z)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     var bitCount: Int { datafi_mpz_sgn(&z) == 0 ? 0 : Int(__gmpz_sizeinbase(&z, 2)) }

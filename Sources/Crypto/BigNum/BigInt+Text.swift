@@ -36,7 +36,8 @@ extension BigInt {
         // The digits are validated above, so GMP's own parser (which would skip whitespace) sees only digits.
         var result = BigInt.computing(bits: digits.count * BigInt.bitsPerDigit(radix) + 64) { z in
             digits.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cString in
+                guard let base = buffer.baseAddress else { return }
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cString in
                     _ = __gmpz_set_str(z, cString, Int32(radix))
                 }
             }

@@ -178,21 +178,24 @@ extension BigInt {
 // MARK: - Comparison and hashing
 
 extension BigInt: Comparable, Hashable {
+    /// True when both hold the same value.
     @inlinable
     public static func == (lhs: BigInt, rhs: BigInt) -> Bool {
         lhs.read { a in rhs.read { b in __gmpz_cmp(a, b) == 0 } }
     }
 
+    /// True when `lhs` is smaller than `rhs`.
     @inlinable
     public static func < (lhs: BigInt, rhs: BigInt) -> Bool {
         lhs.read { a in rhs.read { b in __gmpz_cmp(a, b) < 0 } }
     }
 
+    /// Hashes the value (equal values hash equally).
     public func hash(into hasher: inout Hasher) {
         read { z in
             hasher.combine(Int(datafi_mpz_sgn(z)))
             let count = datafi_mpz_limbs(z)
-            let limbs = __gmpz_limbs_read(z)!
+            guard count > 0, let limbs = __gmpz_limbs_read(z) else { return }
             for i in 0..<count { hasher.combine(limbs[i]) }
         }
     }
@@ -251,10 +254,15 @@ extension BigInt {
         x.read { a in computing(bits: x.bitCount) { __gmpz_neg($0, a) } }
     }
 
+    /// Adds `rhs` to `lhs`.
     @inlinable public static func += (lhs: inout BigInt, rhs: BigInt) { lhs.formBinary(rhs) { __gmpz_add($0, $1, $2) } }
+    /// Subtracts `rhs` from `lhs`.
     @inlinable public static func -= (lhs: inout BigInt, rhs: BigInt) { lhs.formBinary(rhs) { __gmpz_sub($0, $1, $2) } }
+    /// Multiplies `lhs` by `rhs`.
     @inlinable public static func *= (lhs: inout BigInt, rhs: BigInt) { lhs.formBinary(rhs) { __gmpz_mul($0, $1, $2) } }
+    /// Divides `lhs` by `rhs` (truncating); traps when `rhs` is zero.
     @inlinable public static func /= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs / rhs }
+    /// Replaces `lhs` with the remainder of `lhs / rhs`; traps when `rhs` is zero.
     @inlinable public static func %= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs % rhs }
 
     /// Quotient (toward zero) and remainder (sign of `self`); traps when `divisor` is zero.
@@ -369,7 +377,9 @@ extension BigInt {
         return lhs.read { a in computing(bits: lhs.bitCount) { __gmpz_fdiv_q_2exp($0, a, mp_bitcnt_t(rhs)) } }
     }
 
+    /// Shifts `lhs` left by `rhs` bits (see `<<`).
     public static func <<= (lhs: inout BigInt, rhs: Int) { lhs = lhs << rhs }
+    /// Shifts `lhs` right by `rhs` bits (see `>>`).
     public static func >>= (lhs: inout BigInt, rhs: Int) { lhs = lhs >> rhs }
 
     /// Bitwise AND (two's complement).
@@ -392,8 +402,11 @@ extension BigInt {
     public static prefix func ~ (x: BigInt) -> BigInt {
         x.read { a in computing(bits: x.bitCount + 1) { __gmpz_com($0, a) } }
     }
+    /// Replaces `lhs` with `lhs & rhs`.
     @inlinable public static func &= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs & rhs }
+    /// Replaces `lhs` with `lhs | rhs`.
     @inlinable public static func |= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs | rhs }
+    /// Replaces `lhs` with `lhs ^ rhs`.
     @inlinable public static func ^= (lhs: inout BigInt, rhs: BigInt) { lhs = lhs ^ rhs }
 }
 

@@ -30,6 +30,7 @@ public enum BigNumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A result would need more bits than the documented limit, so it is refused before allocating.
     case resultTooLarge(limitBits: Int)
 
+    /// A short English description of the error.
     public var description: String {
         switch self {
         case .divisionByZero: "division by zero"

@@ -36,14 +36,20 @@ public struct UInt256: Sendable, Hashable {
     @inlinable
     public var littleEndianLimbs: (UInt64, UInt64, UInt64, UInt64) { (l0, l1, l2, l3) }
 
+    // Computed rather than stored, so hot paths do not pay a lazy-global check on every use.
+
     /// Zero.
-    public static let zero = UInt256(0, 0, 0, 0)
+    @inlinable
+    public static var zero: UInt256 { UInt256(0, 0, 0, 0) }
     /// One.
-    public static let one = UInt256(1, 0, 0, 0)
+    @inlinable
+    public static var one: UInt256 { UInt256(1, 0, 0, 0) }
     /// 2^256 − 1.
-    public static let max = UInt256(.max, .max, .max, .max)
+    @inlinable
+    public static var max: UInt256 { UInt256(.max, .max, .max, .max) }
     /// Zero (the smallest value).
-    public static let min = UInt256(0, 0, 0, 0)
+    @inlinable
+    public static var min: UInt256 { UInt256(0, 0, 0, 0) }
 
     /// Creates a value equal to `value`.
     @inlinable @inline(__always)
@@ -108,11 +114,12 @@ public struct UInt256: Sendable, Hashable {
 
 extension UInt256: Comparable {
     // Explicit, so neither Equatable nor Hashable falls back to a Strideable default based on `distance(to:)`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func == (lhs: UInt256, rhs: UInt256) -> Bool {
         ((lhs.l0 ^ rhs.l0) | (lhs.l1 ^ rhs.l1) | (lhs.l2 ^ rhs.l2) | (lhs.l3 ^ rhs.l3)) == 0
     }
 
+    /// Hashes the value (equal values hash equally).
     @inlinable
     public func hash(into hasher: inout Hasher) {
         hasher.combine(l0)
@@ -121,7 +128,8 @@ extension UInt256: Comparable {
         hasher.combine(l3)
     }
 
-    @inlinable
+    /// True when `lhs` is smaller than `rhs`.
+    @inlinable @inline(__always)
     public static func < (lhs: UInt256, rhs: UInt256) -> Bool {
         if lhs.l3 != rhs.l3 { return lhs.l3 < rhs.l3 }
         if lhs.l2 != rhs.l2 { return lhs.l2 < rhs.l2 }
@@ -134,7 +142,7 @@ extension UInt256: Comparable {
 
 extension UInt256 {
     /// Returns `self + rhs` modulo 2^256 and whether the true sum exceeded 2^256 − 1.
-    @inlinable
+    @inlinable @inline(__always)
     public func addingReportingOverflow(_ rhs: UInt256) -> (partialValue: UInt256, overflow: Bool) {
         let (r0, c0) = l0.addingReportingOverflow(rhs.l0)
         let (s1, c1a) = l1.addingReportingOverflow(rhs.l1)
@@ -147,7 +155,7 @@ extension UInt256 {
     }
 
     /// Returns `self − rhs` modulo 2^256 and whether the true difference was negative.
-    @inlinable
+    @inlinable @inline(__always)
     public func subtractingReportingOverflow(_ rhs: UInt256) -> (partialValue: UInt256, overflow: Bool) {
         let (r0, b0) = l0.subtractingReportingOverflow(rhs.l0)
         let (s1, b1a) = l1.subtractingReportingOverflow(rhs.l1)
@@ -160,7 +168,7 @@ extension UInt256 {
     }
 
     /// Sum; traps when it exceeds 2^256 − 1.
-    @inlinable
+    @inlinable @inline(__always)
     public static func + (lhs: UInt256, rhs: UInt256) -> UInt256 {
         let (r, o) = lhs.addingReportingOverflow(rhs)
         precondition(!o, "UInt256 addition overflow")
@@ -168,7 +176,7 @@ extension UInt256 {
     }
 
     /// Difference; traps when it would be negative.
-    @inlinable
+    @inlinable @inline(__always)
     public static func - (lhs: UInt256, rhs: UInt256) -> UInt256 {
         let (r, o) = lhs.subtractingReportingOverflow(rhs)
         precondition(!o, "UInt256 subtraction underflow")
@@ -176,19 +184,23 @@ extension UInt256 {
     }
 
     /// Sum modulo 2^256.
-    @inlinable
+    @inlinable @inline(__always)
     public static func &+ (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.addingReportingOverflow(rhs).partialValue }
 
     /// Difference modulo 2^256.
-    @inlinable
+    @inlinable @inline(__always)
     public static func &- (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.subtractingReportingOverflow(rhs).partialValue }
 
+    /// Adds `rhs` to `lhs`; traps on overflow.
     @inlinable
     public static func += (lhs: inout UInt256, rhs: UInt256) { lhs = lhs + rhs }
+    /// Subtracts `rhs` from `lhs`; traps when the result would be negative.
     @inlinable
     public static func -= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs - rhs }
+    /// Adds `rhs` to `lhs` modulo 2^256.
     @inlinable
     public static func &+= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &+ rhs }
+    /// Subtracts `rhs` from `lhs` modulo 2^256.
     @inlinable
     public static func &-= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &- rhs }
 }
@@ -203,13 +215,27 @@ internal func _mac(_ a: UInt64, _ b: UInt64, _ acc: UInt64, _ carry: UInt64) -> 
 }
 
 extension UInt256 {
+    /// The 256-bit product of the low 128 bits of `self` and `other`, as four limbs (4 multiplies).
+    @inlinable @inline(__always)
+    internal func product128(_ other: UInt256) -> UInt256 {
+        var c: UInt64, r0: UInt64, r1: UInt64, r2: UInt64, r3: UInt64
+        (c, r0) = _mac(l0, other.l0, 0, 0)
+        (r2, r1) = _mac(l1, other.l0, 0, c)
+        (c, r1) = _mac(l0, other.l1, r1, 0)
+        (r3, r2) = _mac(l1, other.l1, r2, c)
+        return UInt256(r0, r1, r2, r3)
+    }
+
     /// The full 512-bit product as high and low 256-bit halves.
-    @inlinable
+    @inlinable @inline(__always)
     public func multipliedFullWidth(by other: UInt256) -> (high: UInt256, low: UInt256) {
-        if fitsUInt128 && other.fitsUInt128 {
-            let (h, l) = low128.multipliedFullWidth(by: other.low128)
-            return (.zero, UInt256(high: h, low: l))
-        }
+        if fitsUInt128 && other.fitsUInt128 { return (.zero, product128(other)) }
+        return fullProduct(other)
+    }
+
+    /// The schoolbook 4×4-limb product (kept out of line so the fast paths above stay small).
+    @usableFromInline @inline(never)
+    internal func fullProduct(_ other: UInt256) -> (high: UInt256, low: UInt256) {
         let a0 = l0, a1 = l1, a2 = l2, a3 = l3
         var c: UInt64
         var r0: UInt64, r1: UInt64, r2: UInt64, r3: UInt64, r4: UInt64, r5: UInt64, r6: UInt64, r7: UInt64
@@ -237,12 +263,15 @@ extension UInt256 {
     }
 
     /// The product modulo 2^256 (only the partial products that reach the low 256 bits).
-    @inlinable
+    @inlinable @inline(__always)
     internal func wrappingProduct(_ other: UInt256) -> UInt256 {
-        if fitsUInt128 && other.fitsUInt128 {
-            let (h, l) = low128.multipliedFullWidth(by: other.low128)
-            return UInt256(high: h, low: l)
-        }
+        if fitsUInt128 && other.fitsUInt128 { return product128(other) }
+        return lowProduct(other)
+    }
+
+    /// The low 256 bits of the schoolbook product (out of line).
+    @usableFromInline @inline(never)
+    internal func lowProduct(_ other: UInt256) -> UInt256 {
         let a0 = l0, a1 = l1, a2 = l2, a3 = l3
         var c: UInt64
         var r0: UInt64, r1: UInt64, r2: UInt64, r3: UInt64
@@ -263,18 +292,15 @@ extension UInt256 {
     }
 
     /// Returns `self · rhs` modulo 2^256 and whether the true product exceeded 2^256 − 1.
-    @inlinable
+    @inlinable @inline(__always)
     public func multipliedReportingOverflow(by rhs: UInt256) -> (partialValue: UInt256, overflow: Bool) {
-        if fitsUInt128 && rhs.fitsUInt128 {
-            let (h, l) = low128.multipliedFullWidth(by: rhs.low128)
-            return (UInt256(high: h, low: l), false)
-        }
-        let (high, low) = multipliedFullWidth(by: rhs)
+        if fitsUInt128 && rhs.fitsUInt128 { return (product128(rhs), false) }
+        let (high, low) = fullProduct(rhs)
         return (low, !high.isZero)
     }
 
     /// Product; traps when it exceeds 2^256 − 1.
-    @inlinable
+    @inlinable @inline(__always)
     public static func * (lhs: UInt256, rhs: UInt256) -> UInt256 {
         let (r, o) = lhs.multipliedReportingOverflow(by: rhs)
         precondition(!o, "UInt256 multiplication overflow")
@@ -282,11 +308,13 @@ extension UInt256 {
     }
 
     /// Product modulo 2^256.
-    @inlinable
+    @inlinable @inline(__always)
     public static func &* (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.wrappingProduct(rhs) }
 
+    /// Multiplies `lhs` by `rhs`; traps on overflow.
     @inlinable
     public static func *= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs * rhs }
+    /// Multiplies `lhs` by `rhs` modulo 2^256.
     @inlinable
     public static func &*= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &* rhs }
 
@@ -307,13 +335,26 @@ extension UInt256 {
 
 extension UInt256 {
     /// Quotient and remainder for a non-zero divisor (no trap checks here).
-    @inlinable
+    @inlinable @inline(__always)
+    internal static func divRemFast(_ n: UInt256, _ d: UInt256) -> (UInt256, UInt256) {
+        if n.fitsUInt128 && d.fitsUInt128 {
+            let nn = n.low128, dd = d.low128
+            let q = nn / dd
+            return (UInt256(q), UInt256(nn &- q &* dd))
+        }
+        return divRem(n, d)
+    }
+
+    /// Quotient and remainder for a non-zero divisor of any size (out of line).
+    @usableFromInline @inline(never)
     internal static func divRem(_ n: UInt256, _ d: UInt256) -> (UInt256, UInt256) {
         if n.fitsUInt128 {
             // d ≤ n would also fit; if d > n the native division gives (0, n) as well unless d is wider.
             if d.fitsUInt128 {
+                // One hardware-library division; the remainder comes from a cheap multiply.
                 let nn = n.low128, dd = d.low128
-                return (UInt256(nn / dd), UInt256(nn % dd))
+                let q = nn / dd
+                return (UInt256(q), UInt256(nn &- q &* dd))
             }
             return (.zero, n)
         }
@@ -373,29 +414,33 @@ extension UInt256 {
     }
 
     /// Quotient and remainder; traps when `rhs` is zero.
-    @inlinable
+    @inlinable @inline(__always)
     public func quotientAndRemainder(dividingBy rhs: UInt256) -> (quotient: UInt256, remainder: UInt256) {
         precondition(!rhs.isZero, "UInt256 division by zero")
-        let (q, r) = UInt256.divRem(self, rhs)
+        let (q, r) = UInt256.divRemFast(self, rhs)
         return (q, r)
     }
 
     /// Quotient rounded toward zero; traps when `rhs` is zero.
-    @inlinable
+    @inlinable @inline(__always)
     public static func / (lhs: UInt256, rhs: UInt256) -> UInt256 {
         precondition(!rhs.isZero, "UInt256 division by zero")
+        if lhs.fitsUInt128 && rhs.fitsUInt128 { return UInt256(lhs.low128 / rhs.low128) }
         return divRem(lhs, rhs).0
     }
 
     /// Remainder; traps when `rhs` is zero.
-    @inlinable
+    @inlinable @inline(__always)
     public static func % (lhs: UInt256, rhs: UInt256) -> UInt256 {
         precondition(!rhs.isZero, "UInt256 division by zero")
+        if lhs.fitsUInt128 && rhs.fitsUInt128 { return UInt256(lhs.low128 % rhs.low128) }
         return divRem(lhs, rhs).1
     }
 
+    /// Divides `lhs` by `rhs` (truncating); traps when `rhs` is zero.
     @inlinable
     public static func /= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs / rhs }
+    /// Replaces `lhs` with the remainder of `lhs / rhs`; traps when `rhs` is zero.
     @inlinable
     public static func %= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs % rhs }
 
@@ -403,14 +448,14 @@ extension UInt256 {
     @inlinable
     public func dividedReportingOverflow(by rhs: UInt256) -> (partialValue: UInt256, overflow: Bool) {
         if rhs.isZero { return (self, true) }
-        return (UInt256.divRem(self, rhs).0, false)
+        return (UInt256.divRemFast(self, rhs).0, false)
     }
 
     /// Remainder, or `(self, true)` when `rhs` is zero (as Swift's integers report it).
     @inlinable
     public func remainderReportingOverflow(dividingBy rhs: UInt256) -> (partialValue: UInt256, overflow: Bool) {
         if rhs.isZero { return (self, true) }
-        return (UInt256.divRem(self, rhs).1, false)
+        return (UInt256.divRemFast(self, rhs).1, false)
     }
 
     /// Quotient rounded toward zero.
@@ -418,7 +463,7 @@ extension UInt256 {
     @inlinable
     public func divided(by divisor: UInt256) throws(BigNumError) -> UInt256 {
         if divisor.isZero { throw .divisionByZero }
-        return UInt256.divRem(self, divisor).0
+        return UInt256.divRemFast(self, divisor).0
     }
 
     /// Divides the 512-bit value `dividend` by `self`; traps when the quotient does not fit 256 bits
@@ -446,10 +491,27 @@ extension UInt256 {
     /// precision in the product. Allocation-free.
     /// - Throws: `BigNumError.divisionByZero` when `denominator` is zero; `BigNumError.overflow` when the
     ///   rounded quotient exceeds 2^256 − 1.
-    @inlinable
+    @inlinable @inline(__always)
     public static func mulDiv(_ a: UInt256, _ b: UInt256, _ denominator: UInt256,
                               rounding: Rounding = .down) throws(BigNumError) -> UInt256 {
         if denominator.isZero { throw .divisionByZero }
+        if a.fitsUInt128 && b.fitsUInt128 && denominator.fitsUInt128 {
+            // Common pool case: a 256-bit product of 128-bit values; one native division when it fits.
+            let product = a.product128(b)
+            if product.fitsUInt128 {
+                let d = denominator.low128, low = product.low128
+                var q = low / d
+                if rounding == .up && q &* d != low { q &+= 1 }  // q < 2^128 − 1 here, as d ≥ 2 when inexact
+                return UInt256(q)
+            }
+        }
+        return try mulDivWide(a, b, denominator, rounding: rounding)
+    }
+
+    /// `mulDiv` for operands beyond the 128-bit fast path (out of line).
+    @usableFromInline @inline(never)
+    internal static func mulDivWide(_ a: UInt256, _ b: UInt256, _ denominator: UInt256,
+                                    rounding: Rounding) throws(BigNumError) -> UInt256 {
         var quotient: UInt256
         var exact: Bool
         let (high, low) = a.multipliedFullWidth(by: b)
@@ -547,24 +609,31 @@ extension UInt256 {
         UInt256(l3.byteSwapped, l2.byteSwapped, l1.byteSwapped, l0.byteSwapped)
     }
 
+    /// Bitwise AND.
     @inlinable
     public static func & (lhs: UInt256, rhs: UInt256) -> UInt256 {
         UInt256(lhs.l0 & rhs.l0, lhs.l1 & rhs.l1, lhs.l2 & rhs.l2, lhs.l3 & rhs.l3)
     }
+    /// Bitwise OR.
     @inlinable
     public static func | (lhs: UInt256, rhs: UInt256) -> UInt256 {
         UInt256(lhs.l0 | rhs.l0, lhs.l1 | rhs.l1, lhs.l2 | rhs.l2, lhs.l3 | rhs.l3)
     }
+    /// Bitwise XOR.
     @inlinable
     public static func ^ (lhs: UInt256, rhs: UInt256) -> UInt256 {
         UInt256(lhs.l0 ^ rhs.l0, lhs.l1 ^ rhs.l1, lhs.l2 ^ rhs.l2, lhs.l3 ^ rhs.l3)
     }
+    /// Bitwise NOT.
     @inlinable
     public static prefix func ~ (x: UInt256) -> UInt256 { UInt256(~x.l0, ~x.l1, ~x.l2, ~x.l3) }
+    /// Replaces `lhs` with `lhs & rhs`.
     @inlinable
     public static func &= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs & rhs }
+    /// Replaces `lhs` with `lhs | rhs`.
     @inlinable
     public static func |= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs | rhs }
+    /// Replaces `lhs` with `lhs ^ rhs`.
     @inlinable
     public static func ^= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs ^ rhs }
 
@@ -621,8 +690,10 @@ extension UInt256 {
         return rhs >= 256 ? .zero : lhs.shiftedRight(rhs)
     }
 
+    /// Shifts `lhs` left by `rhs` bits (see `<<`).
     @inlinable
     public static func <<= (lhs: inout UInt256, rhs: Int) { lhs = lhs << rhs }
+    /// Shifts `lhs` right by `rhs` bits (see `>>`).
     @inlinable
     public static func >>= (lhs: inout UInt256, rhs: Int) { lhs = lhs >> rhs }
 
@@ -632,8 +703,10 @@ extension UInt256 {
     /// Masking right shift: the amount is taken modulo 256.
     @inlinable
     public static func &>> (lhs: UInt256, rhs: UInt256) -> UInt256 { lhs.shiftedRight(Int(rhs.l0 & 255)) }
+    /// Shifts `lhs` left by `rhs` modulo 256 bits.
     @inlinable
     public static func &<<= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &<< rhs }
+    /// Shifts `lhs` right by `rhs` modulo 256 bits.
     @inlinable
     public static func &>>= (lhs: inout UInt256, rhs: UInt256) { lhs = lhs &>> rhs }
 }
