@@ -54,11 +54,13 @@ public enum MarketEvent: Codable, Hashable, Sendable {
     case liquidityAdded(dataset: DatasetID, provider: AccountID, data: UInt256, base: UInt256, liquidity: UInt256)
     /// Liquidity was removed.
     case liquidityRemoved(dataset: DatasetID, provider: AccountID, data: UInt256, base: UInt256, liquidity: UInt256)
-    /// A task was paid: `fee` base token to `node`, `dataTokens` into the owners' reward pool.
+    /// A task was paid: `fee` base token accrued for `node`, `dataTokens` into the owners' reward pool.
     case taskSubmitted(task: UInt64, dataset: DatasetID, consumer: AccountID, fee: UInt256, dataTokens: UInt256,
                        node: AccountID)
     /// An owner claimed rewards.
     case claimed(dataset: DatasetID, owner: AccountID, amount: UInt256)
     /// An asset was opened for a task.
     case accessed(AccessRecord)
+    /// The compute operator withdrew its accrued compute fees (base token).
+    case computeFeesWithdrawn(node: AccountID, amount: UInt256)
 }

@@ -37,11 +37,15 @@ public struct AccountID: Hashable, Comparable, Codable, Sendable, ExpressibleByS
 
     /// True when the id has 1...64 characters, all from `A-Z a-z 0-9 _ . -`.
     public var isValid: Bool {
-        let bytes = rawValue.utf8
-        guard !bytes.isEmpty && bytes.count <= AccountID.maxLength else { return false }
-        return bytes.allSatisfy { b in
-            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
-                || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+        var text = rawValue
+        return text.withUTF8 { bytes in
+            guard !bytes.isEmpty && bytes.count <= AccountID.maxLength else { return false }
+            for b in bytes {
+                let ok = (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+                    || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
+                if !ok { return false }
+            }
+            return true
         }
     }
 

@@ -14,7 +14,7 @@ import DataFiSodium
 /// afterwards, so a failed transaction costs no copy of the market's tables.
 ///
 /// Supply rule: for every token, account balances + pool balances + reward reserves + owners' reward
-/// pools == total supply at all times (``supplyAudit()``).
+/// pools + unwithdrawn compute fees == total supply at all times (``supplyAudit()``).
 public struct Market: Sendable, Equatable {
     /// Decimals of every token.
     public static let decimals = 18
@@ -41,6 +41,10 @@ public struct Market: Sendable, Equatable {
     public var tasks: [ComputeTask] { taskChunks.flatMap { $0 } }
     /// Number of paid tasks.
     public private(set) var taskCount = 0
+    /// Compute fees (base token, raw units) paid by tasks and not yet withdrawn by the compute operator
+    /// (``Transaction/withdrawComputeFees``). Accruing here keeps a task's cost independent of the
+    /// operator's account.
+    public private(set) var computeFees: UInt256 = .zero
     /// Tasks in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
     var taskChunks: [[ComputeTask]] = []
     static let taskChunkSize = 4096
@@ -155,6 +159,7 @@ public struct Market: Sendable, Equatable {
     public func supplyAudit() -> [SupplyAudit] {
         var accounts: [TokenID: UInt256] = [:], pools: [TokenID: UInt256] = [:]
         var reserves: [TokenID: UInt256] = [:], ownerPools: [TokenID: UInt256] = [:]
+        var fees: [TokenID: UInt256] = [baseToken: computeFees]
         var overflow = false
         func add(_ table: inout [TokenID: UInt256], _ token: TokenID, _ amount: UInt256) {
             let (sum, o) = (table[token] ?? .zero).addingReportingOverflow(amount)
@@ -176,12 +181,14 @@ public struct Market: Sendable, Equatable {
         }
         return tokens.values.sorted { $0.id < $1.id }.map { info in
             let a = accounts[info.id] ?? .zero, p = pools[info.id] ?? .zero
-            let r = reserves[info.id] ?? .zero, o = ownerPools[info.id] ?? .zero
+            let r = reserves[info.id] ?? .zero, o = ownerPools[info.id] ?? .zero, f = fees[info.id] ?? .zero
             let (s1, o1) = a.addingReportingOverflow(p)
             let (s2, o2) = s1.addingReportingOverflow(r)
             let (s3, o3) = s2.addingReportingOverflow(o)
+            let (s4, o4) = s3.addingReportingOverflow(f)
             return SupplyAudit(token: info.id, totalSupply: info.totalSupply, accounts: a, pools: p, rewardReserves: r,
-                               ownerPools: o, balanced: !overflow && !o1 && !o2 && !o3 && s3 == info.totalSupply)
+                               ownerPools: o, computeFees: f,
+                               balanced: !overflow && !o1 && !o2 && !o3 && !o4 && s4 == info.totalSupply)
         }
     }
 
@@ -228,6 +235,13 @@ public struct Market: Sendable, Equatable {
             return try claim(dataset, owner: signer)
         case .recordAccess(let task):
             return try recordAccess(task, node: signer, at: time)
+        case .withdrawComputeFees:
+            guard signer == computeOperator else { throw .notComputeOperator(signer) }
+            let amount = computeFees
+            guard !amount.isZero else { throw .nothingToClaim }
+            computeFees = .zero
+            credit(baseToken, signer, amount)
+            return [.computeFeesWithdrawn(node: signer, amount: amount)]
         }
     }
 
@@ -263,11 +277,15 @@ public struct Market: Sendable, Equatable {
     }
 
     private static func text(_ value: String, limit: Int) -> Bool {
-        let utf8 = value.utf8
-        let count = utf8.count
+        var copy = value
+        let (count, ascii) = copy.withUTF8 { bytes -> (Int, Bool) in
+            var ascii = true
+            for b in bytes where b < 0x20 || b >= 0x7F { ascii = false; break }
+            return (bytes.count, ascii)
+        }
         guard count > 0 && count <= limit else { return false }
         // Printable ASCII needs no Unicode lookup.
-        if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return true }
+        if ascii { return true }
         return !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
@@ -568,7 +586,8 @@ public struct Market: Sendable, Equatable {
         guard !overflow else { throw .arithmeticOverflow }
         let (ownerPool, o2) = rewards.ownerPool.addingReportingOverflow(dataTokens)
         let (paidIn, o3) = rewards.totalPaidIn.addingReportingOverflow(dataTokens)
-        guard !o2, !o3 else { throw .arithmeticOverflow }
+        let (fees, o4) = computeFees.addingReportingOverflow(fee)
+        guard !o2, !o3, !o4 else { throw .arithmeticOverflow }
         // Commit: O(1) whatever the number of owners.
         balances.values[holder].base = baseHeld - fee
         if dataHeld == dataTokens {
@@ -577,7 +596,7 @@ public struct Market: Sendable, Equatable {
             balances.values[holder].tokens.values[tokenSlot] = dataHeld - dataTokens
         }
         if balances.values[holder].isEmpty { balances.remove(at: holder) }
-        credit(baseToken, computeOperator, fee)   // after the consumer's writes: it may move dictionary slots
+        computeFees = fees
         datasetList[index].rewards.accRewardPerShare = acc
         datasetList[index].rewards.ownerPool = ownerPool
         datasetList[index].rewards.totalPaidIn = paidIn

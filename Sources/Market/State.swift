@@ -216,6 +216,8 @@ public struct SupplyAudit: Hashable, Sendable {
     public let rewardReserves: UInt256
     /// Sum held in owners' reward pools.
     public let ownerPools: UInt256
-    /// True when accounts + pools + reserves + owner pools == total supply (without overflow).
+    /// Compute fees not yet withdrawn by the operator (base token only).
+    public let computeFees: UInt256
+    /// True when accounts + pools + reserves + owner pools + compute fees == total supply (without overflow).
     public let balanced: Bool
 }

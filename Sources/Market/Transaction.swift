@@ -102,11 +102,13 @@ public enum Transaction: Codable, Hashable, Sendable {
     /// Burn the signer's liquidity tokens for their share of both reserves (fees included).
     case removeLiquidity(dataset: DatasetID, liquidity: UInt256, dataMinimum: UInt256, baseMinimum: UInt256,
                          deadline: UInt64)
-    /// Pay for a compute task: the fee in base token to the compute operator, the equivalent data tokens
-    /// to the dataset's owners.
+    /// Pay for a compute task: the fee in base token accrues to the compute operator (withdrawn with
+    /// ``withdrawComputeFees``), the equivalent data tokens go to the dataset's owners' reward pool.
     case submitTask(TaskOrder)
     /// Collect the signer's pending owner rewards in a dataset.
     case claim(dataset: DatasetID)
     /// Compute operator only: record that a paid task's data was opened (one access-log entry per asset).
     case recordAccess(task: UInt64)
+    /// Compute operator only: move the accrued compute fees (``Market/computeFees``) to its account.
+    case withdrawComputeFees
 }

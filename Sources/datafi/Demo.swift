@@ -154,8 +154,9 @@ struct MarketDemo {
         case .liquidityRemoved(let ds, let provider, let data, let base, let liquidity):
             return "\(provider) burned \(a(liquidity)) LP for \(a(data)) \(ds) + \(a(base)) \(Self.base)"
         case .taskSubmitted(let task, let ds, let consumer, let fee, let dataTokens, let node):
-            return "task \(task): \(consumer) paid \(a(fee)) \(Self.base) to \(node) and \(a(dataTokens)) \(ds) to the owners"
+            return "task \(task): \(consumer) paid \(a(fee)) \(Self.base) compute fee (accrues to \(node)) and \(a(dataTokens)) \(ds) to the owners"
         case .claimed(let ds, let owner, let amount): return "\(owner) claimed \(a(amount)) \(ds)"
+        case .computeFeesWithdrawn(let node, let amount): return "\(node) withdrew \(a(amount)) \(Self.base) of compute fees"
         case .accessed(let r):
             return "access #\(r.sequence): \(r.node) opened \(r.owner)'s asset \(r.dataset)#\(r.asset) for task \(r.task) (\(r.consumer), \"\(r.purpose)\")"
         }
@@ -176,7 +177,7 @@ struct MarketDemo {
     func price() -> UInt256 { market.spotPrice(of: Self.dataset) ?? .zero }
 
     func snapshot() {
-        let ds = market.datasets[Self.dataset]
+        let ds = market.dataset(Self.dataset)
         let data = Self.dataset.token
         var rows: [(String, String, String, String)] = [("account", Self.base.rawValue, data.rawValue, "LP")]
         var balances: [String: [String: String]] = [:]
@@ -316,7 +317,7 @@ struct MarketDemo {
 
     mutating func compute() throws {
         section("A compute task consumes data tokens and pays the owners")
-        let records = market.datasets[Self.dataset]?.totalShares ?? 1
+        let records = market.dataset(Self.dataset)?.totalShares ?? 1
         let big = TaskOrder(dataset: Self.dataset, complexity: TaskComplexity(rows: records, operationsPerRow: 200),
                             purpose: "train a risk model", maximumFee: .max, maximumDataTokens: .max, deadline: time + 600)
         let before = market
@@ -354,6 +355,7 @@ struct MarketDemo {
             say("  opening unpaid task 2: \(error)")
         }
         for owner in Self.owners { try apply(.claim(dataset: Self.dataset), by: owner) }
+        try apply(.withdrawComputeFees, by: Self.operatorAccount)
         snapshot()
     }
 
@@ -365,8 +367,8 @@ struct MarketDemo {
                         deadline: time + 600), by: olu)
         let firstPriceValue = (try? UInt256.mulDiv(half, Self.whole(1), Self.whole(10))) ?? .zero
         say("  at the first price (0.1 ALITA) those tokens were worth \(Self.amount(firstPriceValue)) ALITA")
-        let liquidity = market.datasets[Self.dataset]?.pool.liquidityBalance(of: Self.maker.address) ?? .zero
-        if let pool = market.datasets[Self.dataset]?.pool, !pool.totalSupply.isZero {
+        let liquidity = market.dataset(Self.dataset)?.pool.liquidityBalance(of: Self.maker.address) ?? .zero
+        if let pool = market.dataset(Self.dataset)?.pool, !pool.totalSupply.isZero {
             let rootK = (pool.reserve0 * pool.reserve1).squareRoot()
             let perLP = (try? UInt256.mulDiv(rootK, Market.unit, pool.totalSupply)) ?? .zero
             say("  trading fees stayed in the pool: sqrt(k) per LP token grew from 1 to \(Self.amount(perLP))")
@@ -383,16 +385,18 @@ struct MarketDemo {
                 emit(MarketDemoLine(step: step + 1, kind: "audit", fields: [
                     "token": a.token.rawValue, "totalSupply": a.totalSupply.description, "accounts": a.accounts.description,
                     "pools": a.pools.description, "rewardReserves": a.rewardReserves.description,
-                    "ownerPools": a.ownerPools.description, "balanced": String(a.balanced),
+                    "ownerPools": a.ownerPools.description, "computeFees": a.computeFees.description,
+                    "balanced": String(a.balanced),
                 ]))
             }
             return
         }
         print("")
-        print("== Supply check: holders + pools + reserves + owners' pool == supply ==")
+        print("== Supply check: holders + pools + reward reserves + owners' pool + unwithdrawn fees == supply ==")
         for a in audits {
             print("  \(a.token): \(Self.amount(a.accounts)) + \(Self.amount(a.pools)) + \(Self.amount(a.rewardReserves)) + "
-                  + "\(Self.amount(a.ownerPools)) = \(Self.amount(a.totalSupply))  \(a.balanced ? "ok" : "MISMATCH")")
+                  + "\(Self.amount(a.ownerPools)) + \(Self.amount(a.computeFees)) = \(Self.amount(a.totalSupply))  "
+                  + (a.balanced ? "ok" : "MISMATCH"))
         }
         print("  LP tokens: \(market.liquidityBalanced ? "ok" : "MISMATCH")")
     }

@@ -96,6 +96,7 @@ import Testing
             .submitTask(Fixture.order()),
             .claim(dataset: "HEALTH"),
             .recordAccess(task: 7),
+            .withdrawComputeFees,
         ]
         for tx in txs {
             let data = try JSONEncoder().encode(tx)

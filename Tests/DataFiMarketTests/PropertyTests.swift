@@ -65,7 +65,8 @@ import Testing
             return (.removeLiquidity(dataset: dataset, liquidity: share, dataMinimum: .zero, baseMinimum: .zero,
                                      deadline: deadline), actor, nil)
         default:
-            let task = (r >> 20) % UInt64(world.market.tasks.count + 2)
+            if (r >> 31) % 4 == 0 { return (.withdrawComputeFees, (r >> 33) & 1 == 0 ? "node" : actor, nil) }
+            let task = (r >> 20) % UInt64(world.market.taskCount + 2)
             return (.recordAccess(task: task), "node", (r >> 30) & 1 == 0 ? task : nil)
         }
     }

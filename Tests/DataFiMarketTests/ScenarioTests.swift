@@ -67,7 +67,11 @@ import Testing
         let events = try market.apply(.submitTask(order), by: "chen", at: 4)
         #expect(events == [.taskSubmitted(task: 1, dataset: Fixture.dataset, consumer: "chen", fee: quote.fee,
                                           dataTokens: quote.dataTokens, node: "node")])
-        #expect(market.balance(of: "node", in: "ALITA") == tokens(400))
+        #expect(market.computeFees == tokens(400))
+        expectRefused(&market, .withdrawComputeFees, by: "chen", .notComputeOperator("chen"))
+        _ = try market.apply(.withdrawComputeFees, by: "node", at: 4)
+        #expect(market.balance(of: "node", in: "ALITA") == tokens(400) && market.computeFees == .zero)
+        expectRefused(&market, .withdrawComputeFees, by: "node", .nothingToClaim)
         #expect(market.balance(of: "chen", in: "HEALTH") == bought - quote.dataTokens)
         expectBalanced(market)
 
