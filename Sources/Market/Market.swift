@@ -571,9 +571,7 @@ public struct Market: Sendable, Equatable {
         let token = id.token
         // One hash for the consumer's holdings and one for the data token inside them.
         let holder = balances.index(forKey: consumer)
-        let baseHeld = holder.map { balances.values[$0].base } ?? .zero
-        let tokenSlot = holder.flatMap { balances.values[$0].tokens.index(forKey: token) }
-        let dataHeld = holder.flatMap { h in tokenSlot.map { balances.values[h].tokens.values[$0] } } ?? .zero
+        let (baseHeld, tokenSlot, dataHeld) = Self.read(holder.map { balances.values[$0] }, token)
         guard baseHeld >= fee else {
             throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
         }
@@ -611,6 +609,17 @@ public struct Market: Sendable, Equatable {
                                  submittedAt: time, status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
                                node: computeOperator)]
+    }
+
+    /// The base balance, the slot of `token` and its balance in `holdings` (a copy that dies on return,
+    /// so the caller's writes that follow do not copy the dictionary).
+    @inline(never)
+    private static func read(_ holdings: Holdings?, _ token: TokenID)
+        -> (base: UInt256, slot: Dictionary<TokenID, UInt256>.Index?, data: UInt256)
+    {
+        guard let holdings else { return (.zero, nil, .zero) }
+        guard let slot = holdings.tokens.index(forKey: token) else { return (holdings.base, nil, .zero) }
+        return (holdings.base, slot, holdings.tokens.values[slot])
     }
 
     private mutating func claim(_ id: DatasetID, owner: AccountID) throws(MarketError) -> [MarketEvent] {
