@@ -159,7 +159,7 @@ public struct Market: Sendable, Equatable {
     public func supplyAudit() -> [SupplyAudit] {
         var accounts: [TokenID: UInt256] = [:], pools: [TokenID: UInt256] = [:]
         var reserves: [TokenID: UInt256] = [:], ownerPools: [TokenID: UInt256] = [:]
-        var fees: [TokenID: UInt256] = [baseToken: computeFees]
+        let fees: [TokenID: UInt256] = [baseToken: computeFees]
         var overflow = false
         func add(_ table: inout [TokenID: UInt256], _ token: TokenID, _ amount: UInt256) {
             let (sum, o) = (table[token] ?? .zero).addingReportingOverflow(amount)
