@@ -1,1 +1,678 @@
-// Placeholder: this module is not implemented yet.
+import DataFiAMM
+import DataFiBigNum
+import DataFiSodium
+
+/// The data exchange as a deterministic state machine.
+///
+/// One fungible-token book holds the base token (fixed supply from ``Genesis``, never inflated) and one
+/// data token per dataset (fixed supply minted once to the maker at creation, never minted again and never
+/// burned). Every dataset has an exact Uniswap V2 ``Pair`` of its data token against the base token, a
+/// join-reward reserve funded by the maker, and an owners' reward pool paid by compute tasks.
+///
+/// Every change is a ``Transaction`` applied by ``apply(_:by:at:)``, which either returns events or throws
+/// ``MarketError`` and leaves the market unchanged. Handlers check everything first and write only
+/// afterwards, so a failed transaction costs no copy of the market's tables.
+///
+/// Supply rule: for every token, account balances + pool balances + reward reserves + owners' reward
+/// pools + unwithdrawn compute fees == total supply at all times (``supplyAudit()``).
+public struct Market: Sendable, Equatable {
+    /// Decimals of every token.
+    public static let decimals = 18
+    /// Most assets one dataset accepts.
+    public static let maxAssetsPerDataset = 1_000_000
+    /// Fixed-point scale of ``Dataset/accRewardPerShare``: 2^128.
+    public static let rewardScale = UInt256.one << 128
+
+    /// The base token (ALITA by default).
+    public let baseToken: TokenID
+    /// The compute-node operator: receives compute fees, records data access.
+    public let computeOperator: AccountID
+    /// The compute node's X25519 public key; owners seal URLs to it.
+    public let computeKey: Box.PublicKey
+
+    /// Every token, by symbol.
+    public private(set) var tokens: [TokenID: TokenInfo] = [:]
+    /// Every dataset, by symbol. Builds a dictionary on each call; use ``dataset(_:)`` to read one.
+    public var datasets: [DatasetID: Dataset] {
+        Dictionary(uniqueKeysWithValues: datasetList.map { ($0.id, $0) })
+    }
+    /// Paid tasks in submission order (task id n is at index n − 1). Builds an array on each call; use
+    /// ``task(_:)`` and ``taskCount`` to read one.
+    public var tasks: [ComputeTask] { taskChunks.flatMap { $0 } }
+    /// Number of paid tasks.
+    public private(set) var taskCount = 0
+    /// Compute fees (base token, raw units) paid by tasks and not yet withdrawn by the compute operator
+    /// (``Transaction/withdrawComputeFees``). Accruing here keeps a task's cost independent of the
+    /// operator's account.
+    public private(set) var computeFees: UInt256 = .zero
+    /// Tasks in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
+    var taskChunks: [[ComputeTask]] = []
+    static let taskChunkSize = 4096
+    /// Every opening of an asset, in order.
+    public private(set) var accessLog: [AccessRecord] = []
+
+    var balances: [AccountID: Holdings] = [:]
+    // Datasets live in an array so hot paths read and write their fields in place.
+    var datasetList: [Dataset] = []
+    var datasetIndex: [DatasetID: Int] = [:]
+    var positions: [PositionKey: OwnerPosition] = [:]
+    var storedAssets: [DatasetID: [StoredAsset]] = [:]
+    var accessByOwner: [AccountID: [Int]] = [:]
+
+    /// Creates a market from its genesis: mints the base token's whole supply to the allocations and the
+    /// treasury.
+    /// - Throws: ``MarketError/invalidSymbol(_:)``, ``MarketError/invalidAccount(_:)``,
+    ///   ``MarketError/invalidGenesis(_:)`` when allocations exceed the supply, the supply exceeds 2^112 − 1
+    ///   (a pool's bound) or the compute key is not 32 bytes.
+    public init(genesis: Genesis) throws(MarketError) {
+        guard genesis.baseToken.isValid else { throw .invalidSymbol(genesis.baseToken.rawValue) }
+        guard genesis.treasury.isValid else { throw .invalidAccount(genesis.treasury.rawValue) }
+        guard genesis.computeOperator.isValid else { throw .invalidAccount(genesis.computeOperator.rawValue) }
+        guard !genesis.totalSupply.isZero, genesis.totalSupply <= Pair.maxReserve else {
+            throw .invalidGenesis("total supply must be in 1...2^112-1 raw units")
+        }
+        guard let key = try? Box.PublicKey(rawRepresentation: genesis.computeKey) else {
+            throw .invalidGenesis("compute key must be 32 bytes")
+        }
+        baseToken = genesis.baseToken
+        computeOperator = genesis.computeOperator
+        computeKey = key
+        var remaining = genesis.totalSupply
+        for allocation in genesis.allocations {
+            guard allocation.account.isValid else { throw .invalidAccount(allocation.account.rawValue) }
+            let (rest, underflow) = remaining.subtractingReportingOverflow(allocation.amount)
+            guard !underflow else { throw .invalidGenesis("allocations exceed the total supply") }
+            remaining = rest
+            credit(genesis.baseToken, allocation.account, allocation.amount)
+        }
+        credit(genesis.baseToken, genesis.treasury, remaining)
+        tokens[genesis.baseToken] = TokenInfo(id: genesis.baseToken, totalSupply: genesis.totalSupply, dataset: nil)
+    }
+
+    // MARK: Reading
+
+    /// The dataset `id`, if it exists.
+    public func dataset(_ id: DatasetID) -> Dataset? {
+        guard let slot = datasetIndex[id] else { return nil }
+        return datasetList[slot]
+    }
+
+    /// The balance of `account` in `token` (raw units).
+    public func balance(of account: AccountID, in token: TokenID) -> UInt256 {
+        balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
+    }
+
+    /// Every nonzero balance of `token`, ordered by account.
+    public func holders(of token: TokenID) -> [(account: AccountID, amount: UInt256)] {
+        let isBase = token == baseToken
+        return balances.compactMap { entry -> (account: AccountID, amount: UInt256)? in
+            let amount = entry.value.amount(token, isBase: isBase)
+            return amount.isZero ? nil : (entry.key, amount)
+        }.sorted { $0.account < $1.account }
+    }
+
+    /// The owner position of `account` in `dataset`, if it joined.
+    public func position(of account: AccountID, in dataset: DatasetID) -> OwnerPosition? {
+        positions[PositionKey(dataset: dataset, account: account)]
+    }
+
+    /// Data tokens `account` could claim now from `dataset`.
+    public func pendingRewards(of account: AccountID, in dataset: DatasetID) -> UInt256 {
+        guard let ds = self.dataset(dataset), let position = position(of: account, in: dataset) else { return .zero }
+        return Self.pending(position, acc: ds.accRewardPerShare)
+    }
+
+    /// The assets joined to `dataset`, in order.
+    public func assets(in dataset: DatasetID) -> [StoredAsset] { storedAssets[dataset] ?? [] }
+
+    /// The task with id `id`, if paid.
+    public func task(_ id: UInt64) -> ComputeTask? {
+        guard id >= 1, id <= UInt64(taskCount) else { return nil }
+        let position = Int(id - 1)
+        return taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize]
+    }
+
+    /// Every opening of `owner`'s assets, in order: what a data subject audits.
+    public func accessLog(forOwner owner: AccountID) -> [AccessRecord] {
+        (accessByOwner[owner] ?? []).map { accessLog[$0] }
+    }
+
+    /// The price of one data token of `dataset` in raw base-token units, i.e. `reserveBase · 10^18 /
+    /// reserveData` floored: read it as an 18-decimal amount of base token. `nil` for an unknown dataset.
+    public func spotPrice(of dataset: DatasetID) -> UInt256? {
+        guard let ds = self.dataset(dataset) else { return nil }
+        let (data, base) = ds.reserves
+        return try? UInt256.mulDiv(base, Self.unit, data)
+    }
+
+    /// One whole token, 10^18 raw units.
+    public static let unit = UInt256(1_000_000_000_000_000_000 as UInt64)
+
+    /// What `order` would cost now: the fee in base token and the data tokens consumed.
+    /// - Throws: as ``Transaction/submitTask(_:)`` does for checks that do not depend on balances.
+    public func quoteTask(_ order: TaskOrder) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
+        guard let ds = dataset(order.dataset) else { throw .unknownDataset(order.dataset) }
+        return try Self.price(order, in: ds)
+    }
+
+    /// Where every raw unit of every token is, ordered by token.
+    public func supplyAudit() -> [SupplyAudit] {
+        var accounts: [TokenID: UInt256] = [:], pools: [TokenID: UInt256] = [:]
+        var reserves: [TokenID: UInt256] = [:], ownerPools: [TokenID: UInt256] = [:]
+        let fees: [TokenID: UInt256] = [baseToken: computeFees]
+        var overflow = false
+        func add(_ table: inout [TokenID: UInt256], _ token: TokenID, _ amount: UInt256) {
+            let (sum, o) = (table[token] ?? .zero).addingReportingOverflow(amount)
+            overflow = overflow || o
+            table[token] = sum
+        }
+        for holdings in balances.values {
+            add(&accounts, baseToken, holdings.base)
+            for (token, value) in holdings.tokens { add(&accounts, token, value) }
+        }
+        for ds in datasetList {
+            let data = ds.id.token
+            let (dataHeld, baseHeld) = ds.dataIsToken0
+                ? (ds.pool.balance0, ds.pool.balance1) : (ds.pool.balance1, ds.pool.balance0)
+            add(&pools, data, dataHeld)
+            add(&pools, baseToken, baseHeld)
+            add(&reserves, data, ds.rewardReserve)
+            add(&ownerPools, data, ds.ownerPool)
+        }
+        return tokens.values.sorted { $0.id < $1.id }.map { info in
+            let a = accounts[info.id] ?? .zero, p = pools[info.id] ?? .zero
+            let r = reserves[info.id] ?? .zero, o = ownerPools[info.id] ?? .zero, f = fees[info.id] ?? .zero
+            let (s1, o1) = a.addingReportingOverflow(p)
+            let (s2, o2) = s1.addingReportingOverflow(r)
+            let (s3, o3) = s2.addingReportingOverflow(o)
+            let (s4, o4) = s3.addingReportingOverflow(f)
+            return SupplyAudit(token: info.id, totalSupply: info.totalSupply, accounts: a, pools: p, rewardReserves: r,
+                               ownerPools: o, computeFees: f,
+                               balanced: !overflow && !o1 && !o2 && !o3 && !o4 && s4 == info.totalSupply)
+        }
+    }
+
+    /// True when every pool's liquidity-token balances sum to its liquidity-token supply.
+    public var liquidityBalanced: Bool {
+        datasetList.allSatisfy { ds in
+            var sum = UInt256.zero
+            for value in ds.pool.liquidityBalances.values {
+                let (s, o) = sum.addingReportingOverflow(value)
+                if o { return false }
+                sum = s
+            }
+            return sum == ds.pool.totalSupply
+        }
+    }
+
+    // MARK: Applying
+
+    /// Applies `tx` signed by `signer` at `time` (seconds).
+    /// - Returns: the events, in order.
+    /// - Throws: ``MarketError``; the market is then exactly as before.
+    public mutating func apply(_ tx: Transaction, by signer: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        guard signer.isValid else { throw .invalidAccount(signer.rawValue) }
+        switch tx {
+        case .transfer(let token, let to, let amount):
+            return try transfer(token, from: signer, to: to, amount: amount)
+        case .createDataset(let terms):
+            return try createDataset(terms, maker: signer, at: time)
+        case .fundRewards(let dataset, let amount):
+            return try fundRewards(dataset, amount: amount, from: signer)
+        case .join(let dataset, let asset):
+            return try join(dataset, asset: asset, owner: signer, at: time)
+        case .swap(let dataset, let side, let amount, let deadline):
+            return try swap(dataset, side: side, amount: amount, deadline: deadline, trader: signer, at: time)
+        case .addLiquidity(let dataset, let dataDesired, let baseDesired, let dataMinimum, let baseMinimum, let deadline):
+            return try addLiquidity(dataset, dataDesired: dataDesired, baseDesired: baseDesired, dataMinimum: dataMinimum,
+                                    baseMinimum: baseMinimum, deadline: deadline, provider: signer, at: time)
+        case .removeLiquidity(let dataset, let liquidity, let dataMinimum, let baseMinimum, let deadline):
+            return try removeLiquidity(dataset, liquidity: liquidity, dataMinimum: dataMinimum, baseMinimum: baseMinimum,
+                                       deadline: deadline, provider: signer, at: time)
+        case .submitTask(let order):
+            return try submitTask(order, consumer: signer, at: time)
+        case .claim(let dataset):
+            return try claim(dataset, owner: signer)
+        case .recordAccess(let task):
+            return try recordAccess(task, node: signer, at: time)
+        case .withdrawComputeFees:
+            guard signer == computeOperator else { throw .notComputeOperator(signer) }
+            let amount = computeFees
+            guard !amount.isZero else { throw .nothingToClaim }
+            computeFees = .zero
+            credit(baseToken, signer, amount)
+            return [.computeFeesWithdrawn(node: signer, amount: amount)]
+        }
+    }
+
+    // MARK: Book primitives (writes only after checks)
+
+    private func require(_ token: TokenID, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
+        let available = balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
+        guard available >= amount else {
+            throw .insufficientBalance(token: token, account: account, needed: amount, available: available)
+        }
+    }
+
+    /// Credits a checked amount. Cannot overflow: a balance never exceeds its token's supply (< 2^112).
+    private mutating func credit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
+        guard !amount.isZero else { return }
+        balances[account, default: Holdings()].add(token, amount, isBase: token == baseToken)
+    }
+
+    /// Debits an amount the caller has checked with ``require(_:_:_:)``.
+    private mutating func debit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
+        guard !amount.isZero, let index = balances.index(forKey: account) else { return }
+        balances.values[index].subtract(token, amount, isBase: token == baseToken)
+        if balances.values[index].isEmpty { balances.remove(at: index) }
+    }
+
+    private func slot(_ id: DatasetID) throws(MarketError) -> Int {
+        guard let slot = datasetIndex[id] else { throw .unknownDataset(id) }
+        return slot
+    }
+
+    private static func check(_ deadline: UInt64, _ time: UInt64) throws(MarketError) {
+        guard deadline >= time else { throw .expired(deadline: deadline, now: time) }
+    }
+
+    private static func text(_ value: String, limit: Int) -> Bool {
+        var copy = value
+        let (count, ascii) = copy.withUTF8 { bytes -> (Int, Bool) in
+            var ascii = true
+            for b in bytes where b < 0x20 || b >= 0x7F { ascii = false; break }
+            return (bytes.count, ascii)
+        }
+        guard count > 0 && count <= limit else { return false }
+        // Printable ASCII needs no Unicode lookup.
+        if ascii { return true }
+        return !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    // MARK: Reward-per-share arithmetic
+
+    /// `shares · acc / 2^128` floored and rounded up.
+    static func accrued(_ shares: UInt64, _ acc: UInt256) -> (floor: UInt256, ceiling: UInt256) {
+        let (high, low) = UInt256(shares).multipliedFullWidth(by: acc)
+        // shares < 2^64 and acc < 2^256, so the quotient is below 2^192 and fits.
+        let floor = (high << 128) | (low >> 128)
+        let exact = (low << 128).isZero
+        return (floor, exact ? floor : floor + .one)
+    }
+
+    /// Rewards an owner can claim: settled `owed` plus accrual since the debt was set (never negative).
+    static func pending(_ position: OwnerPosition, acc: UInt256) -> UInt256 {
+        let now = accrued(position.shares, acc).floor
+        let fresh = now > position.rewardDebt ? now - position.rewardDebt : .zero
+        return position.owed + fresh
+    }
+
+    // MARK: Handlers
+
+    private mutating func transfer(_ token: TokenID, from: AccountID, to: AccountID,
+                                   amount: UInt256) throws(MarketError) -> [MarketEvent] {
+        guard tokens[token] != nil else { throw .unknownToken(token) }
+        guard to.isValid else { throw .invalidAccount(to.rawValue) }
+        guard !amount.isZero else { throw .zeroAmount }
+        try require(token, from, amount)
+        if from != to {
+            debit(token, from, amount)
+            credit(token, to, amount)
+        }
+        return [.transferred(token: token, from: from, to: to, amount: amount)]
+    }
+
+    private mutating func createDataset(_ terms: DatasetTerms, maker: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        let id = terms.id
+        guard TokenID.isValidSymbol(id.rawValue) else { throw .invalidSymbol(id.rawValue) }
+        guard tokens[id.token] == nil, datasetIndex[id] == nil else { throw .symbolTaken(id.rawValue) }
+        guard Self.text(terms.title, limit: 200) else { throw .invalidTerms("title must be 1-200 bytes without control characters") }
+        guard terms.requirements.utf8.count <= 5000, Self.text(terms.requirements.replacingControlNewlines, limit: 5000) else {
+            throw .invalidTerms("requirements must be 1-5000 bytes")
+        }
+        guard (1...16).contains(terms.usageScenarios.count), terms.usageScenarios.allSatisfy({ Self.text($0, limit: 200) }) else {
+            throw .invalidTerms("usage scenarios must be 1-16 entries of 1-200 bytes")
+        }
+        guard terms.dataTokenSupply <= Pair.maxReserve else { throw .invalidTerms("data token supply exceeds 2^112-1") }
+        guard !terms.poolDataTokens.isZero, !terms.poolBaseTokens.isZero else { throw .invalidTerms("pool deposits must be positive") }
+        let (committed, overflow) = terms.poolDataTokens.addingReportingOverflow(terms.rewardReserve)
+        guard !overflow, committed <= terms.dataTokenSupply else {
+            throw .invalidTerms("pool deposit plus reward reserve exceed the data token supply")
+        }
+        switch terms.pricing {
+        case .perUnit(let price), .perUnitWithMinimum(let price, _):
+            guard !price.isZero else { throw .invalidTerms("price per compute unit must be positive") }
+        }
+        try require(baseToken, maker, terms.poolBaseTokens)
+        var pair: Pair
+        let minted: MintResult
+        do {
+            let (a, b) = (id.token.address, baseToken.address)
+            pair = try Pair(address: id.poolAddress, token0: min(a, b), token1: max(a, b), blockTimestamp: time)
+            if pair.token0 == a {
+                try pair.transferIn(amount0: terms.poolDataTokens, amount1: terms.poolBaseTokens)
+            } else {
+                try pair.transferIn(amount0: terms.poolBaseTokens, amount1: terms.poolDataTokens)
+            }
+            minted = try pair.mint(to: maker.address)
+        } catch {
+            throw .pool(error)
+        }
+        // Commit.
+        tokens[id.token] = TokenInfo(id: id.token, totalSupply: terms.dataTokenSupply, dataset: id)
+        debit(baseToken, maker, terms.poolBaseTokens)
+        credit(id.token, maker, terms.dataTokenSupply - committed)
+        datasetIndex[id] = datasetList.count
+        datasetList.append(Dataset(
+            id: id, maker: maker, title: terms.title, requirements: terms.requirements,
+            usageScenarios: terms.usageScenarios, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
+            createdAt: time, dataIsToken0: pair.token0 == id.token.address, pool: pair,
+            rewards: RewardAccounting(rewardReserve: terms.rewardReserve)))
+        return [.datasetCreated(dataset: id, maker: maker, supply: terms.dataTokenSupply, poolData: terms.poolDataTokens,
+                                poolBase: terms.poolBaseTokens, liquidity: minted.liquidity)]
+    }
+
+    private mutating func fundRewards(_ id: DatasetID, amount: UInt256, from account: AccountID) throws(MarketError) -> [MarketEvent] {
+        let slot = try slot(id)
+        guard !amount.isZero else { throw .zeroAmount }
+        try require(id.token, account, amount)
+        debit(id.token, account, amount)
+        datasetList[slot].rewards.rewardReserve += amount
+        return [.rewardsFunded(dataset: id, from: account, amount: amount)]
+    }
+
+    private mutating func join(_ id: DatasetID, asset: SealedAsset, owner: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        let slot = try slot(id)
+        let ds = datasetList[slot]
+        do { try asset.validate() } catch { throw .invalidMetadata(error) }
+        guard ds.assetCount < Self.maxAssetsPerDataset else { throw .datasetFull(id) }
+        let reward = ds.rewardPerJoin
+        guard ds.rewardReserve >= reward else {
+            throw .rewardReserveExhausted(dataset: id, reserve: ds.rewardReserve, needed: reward)
+        }
+        let key = PositionKey(dataset: id, account: owner)
+        var position = positions[key] ?? OwnerPosition()
+        let (shares, o1) = position.shares.addingReportingOverflow(asset.records)
+        let (total, o2) = ds.totalShares.addingReportingOverflow(asset.records)
+        guard !o1, !o2 else { throw .arithmeticOverflow }
+        // Settle what the old shares earned, then restart the debt at the new shares (rounded up, so an
+        // owner is never credited more than the exact share of what was paid in).
+        position.owed = Self.pending(position, acc: ds.accRewardPerShare)
+        position.shares = shares
+        position.rewardDebt = Self.accrued(shares, ds.accRewardPerShare).ceiling
+        position.assets += 1
+        // Commit.
+        positions[key] = position
+        let index = ds.assetCount
+        storedAssets[id, default: []].append(StoredAsset(index: index, owner: owner, joinedAt: time, asset: asset))
+        datasetList[slot].rewards.assetCount = index + 1
+        datasetList[slot].rewards.totalShares = total
+        datasetList[slot].rewards.rewardReserve = ds.rewardReserve - reward
+        credit(id.token, owner, reward)
+        return [.joined(dataset: id, owner: owner, asset: index, records: asset.records, reward: reward)]
+    }
+
+    private mutating func swap(_ id: DatasetID, side: SwapSide, amount: SwapAmount, deadline: UInt64,
+                               trader: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        try Self.check(deadline, time)
+        let index = try slot(id)
+        let dataIs0 = datasetList[index].dataIsToken0
+        var pair = datasetList[index].pool
+        let (reserveData, reserveBase) = dataIs0 ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
+        let (tokenIn, tokenOut) = side == .buyDataToken ? (baseToken, id.token) : (id.token, baseToken)
+        let (reserveIn, reserveOut) = side == .buyDataToken ? (reserveBase, reserveData) : (reserveData, reserveBase)
+        let amountIn: UInt256, amountOut: UInt256
+        do {
+            switch amount {
+            case .exactIn(let input, let minimumOut):
+                guard !input.isZero else { throw MarketError.zeroAmount }
+                amountIn = input
+                amountOut = try Self.pool { () throws(AMMError) in
+                    try ConstantProduct.amountOut(amountIn: input, reserveIn: reserveIn, reserveOut: reserveOut)
+                }
+                guard amountOut >= minimumOut else { throw MarketError.slippage(minimum: minimumOut, actual: amountOut) }
+            case .exactOut(let output, let maximumIn):
+                guard !output.isZero else { throw MarketError.zeroAmount }
+                amountOut = output
+                amountIn = try Self.pool { () throws(AMMError) in
+                    try ConstantProduct.amountIn(amountOut: output, reserveIn: reserveIn, reserveOut: reserveOut)
+                }
+                guard amountIn <= maximumIn else { throw MarketError.excessiveInput(maximum: maximumIn, actual: amountIn) }
+            }
+        } catch let error as MarketError {
+            throw error
+        } catch {
+            throw .arithmeticOverflow
+        }
+        try require(tokenIn, trader, amountIn)
+        pair.blockTimestamp = time
+        _ = try Self.pool { () throws(AMMError) in
+            let inIsToken0 = (side == .sellDataToken) == dataIs0
+            try pair.transferIn(amount0: inIsToken0 ? amountIn : .zero, amount1: inIsToken0 ? .zero : amountIn)
+            return try pair.swap(amount0Out: inIsToken0 ? .zero : amountOut, amount1Out: inIsToken0 ? amountOut : .zero,
+                                 to: trader.address)
+        }
+        // Commit.
+        debit(tokenIn, trader, amountIn)
+        credit(tokenOut, trader, amountOut)
+        datasetList[index].pool = pair
+        let after = dataIs0 ? (data: pair.reserve0, base: pair.reserve1) : (data: pair.reserve1, base: pair.reserve0)
+        return [.swapped(dataset: id, trader: trader, side: side, amountIn: amountIn, amountOut: amountOut,
+                         reserveData: after.data, reserveBase: after.base)]
+    }
+
+    private mutating func addLiquidity(_ id: DatasetID, dataDesired: UInt256, baseDesired: UInt256, dataMinimum: UInt256,
+                                       baseMinimum: UInt256, deadline: UInt64, provider: AccountID,
+                                       at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        try Self.check(deadline, time)
+        let slot = try slot(id)
+        let ds = datasetList[slot]
+        guard !dataDesired.isZero, !baseDesired.isZero else { throw .zeroAmount }
+        let (reserveData, reserveBase) = ds.reserves
+        let baseOptimal = try Self.pool { () throws(AMMError) in
+            try ConstantProduct.quote(amountA: dataDesired, reserveA: reserveData, reserveB: reserveBase)
+        }
+        let data: UInt256, base: UInt256
+        if baseOptimal <= baseDesired {
+            guard baseOptimal >= baseMinimum else { throw .slippage(minimum: baseMinimum, actual: baseOptimal) }
+            (data, base) = (dataDesired, baseOptimal)
+        } else {
+            let dataOptimal = try Self.pool { () throws(AMMError) in
+                try ConstantProduct.quote(amountA: baseDesired, reserveA: reserveBase, reserveB: reserveData)
+            }
+            guard dataOptimal >= dataMinimum, dataOptimal <= dataDesired else {
+                throw .slippage(minimum: dataMinimum, actual: dataOptimal)
+            }
+            (data, base) = (dataOptimal, baseDesired)
+        }
+        try require(id.token, provider, data)
+        try require(baseToken, provider, base)
+        var pair = ds.pool
+        pair.blockTimestamp = time
+        let minted = try Self.pool { () throws(AMMError) in
+            let dataIs0 = ds.dataIsToken0
+            try pair.transferIn(amount0: dataIs0 ? data : base, amount1: dataIs0 ? base : data)
+            return try pair.mint(to: provider.address)
+        }
+        // Commit.
+        debit(id.token, provider, data)
+        debit(baseToken, provider, base)
+        datasetList[slot].pool = pair
+        return [.liquidityAdded(dataset: id, provider: provider, data: data, base: base, liquidity: minted.liquidity)]
+    }
+
+    private mutating func removeLiquidity(_ id: DatasetID, liquidity: UInt256, dataMinimum: UInt256, baseMinimum: UInt256,
+                                          deadline: UInt64, provider: AccountID,
+                                          at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        try Self.check(deadline, time)
+        let slot = try slot(id)
+        let ds = datasetList[slot]
+        guard !liquidity.isZero else { throw .zeroAmount }
+        var pair = ds.pool
+        pair.blockTimestamp = time
+        let burned = try Self.pool { () throws(AMMError) in
+            try pair.transferLiquidity(from: provider.address, to: pair.address, amount: liquidity)
+            return try pair.burn(to: provider.address)
+        }
+        let (data, base) = ds.dataIsToken0 ? (burned.amount0, burned.amount1) : (burned.amount1, burned.amount0)
+        guard data >= dataMinimum else { throw .slippage(minimum: dataMinimum, actual: data) }
+        guard base >= baseMinimum else { throw .slippage(minimum: baseMinimum, actual: base) }
+        // Commit.
+        credit(id.token, provider, data)
+        credit(baseToken, provider, base)
+        datasetList[slot].pool = pair
+        return [.liquidityRemoved(dataset: id, provider: provider, data: data, base: base, liquidity: liquidity)]
+    }
+
+    /// The fee and the data tokens a task costs on `ds` now.
+    ///
+    /// Data tokens = `ceil(fee · reserveData / reserveBase)`: the fee's worth at the pool's spot price
+    /// (no swap, no price impact), rounded up in the owners' favour.
+    static func price(_ order: TaskOrder, in ds: Dataset) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
+        let (reserveData, reserveBase) = ds.reserves
+        return try price(order, totalShares: ds.rewards.totalShares, pricing: ds.pricing, reserveData: reserveData,
+                         reserveBase: reserveBase)
+    }
+
+    static func price(_ order: TaskOrder, totalShares: UInt64, pricing: PricingRule, reserveData: UInt256,
+                      reserveBase: UInt256) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
+        guard totalShares > 0 else { throw .noOwners(order.dataset) }
+        let c = order.complexity
+        guard c.rows >= 1, c.rows <= totalShares else {
+            throw .invalidComplexity("rows must be in 1...\(totalShares) (the dataset's records)")
+        }
+        guard (1...TaskComplexity.maxOperationsPerRow).contains(c.operationsPerRow) else {
+            throw .invalidComplexity("operations per row must be in 1...\(TaskComplexity.maxOperationsPerRow)")
+        }
+        let fee = try pricing.fee(for: c)
+        guard !fee.isZero else { throw .zeroAmount }
+        guard let dataTokens = try? UInt256.mulDiv(fee, reserveData, reserveBase, rounding: .up) else {
+            throw .arithmeticOverflow
+        }
+        return (fee, dataTokens)
+    }
+
+    private mutating func submitTask(_ order: TaskOrder, consumer: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        try Self.check(order.deadline, time)
+        let id = order.dataset
+        // One hash for the dataset; fields are read and written in place (no copy of the dataset).
+        let index = try slot(id)
+        guard Self.text(order.purpose, limit: 200) else { throw .invalidPurpose }
+        let rewards = datasetList[index].rewards
+        let dataIs0 = datasetList[index].dataIsToken0
+        let reserve0 = datasetList[index].pool.reserve0, reserve1 = datasetList[index].pool.reserve1
+        let (fee, dataTokens) = try Self.price(order, totalShares: rewards.totalShares, pricing: datasetList[index].pricing,
+                                               reserveData: dataIs0 ? reserve0 : reserve1,
+                                               reserveBase: dataIs0 ? reserve1 : reserve0)
+        guard fee <= order.maximumFee else { throw .excessiveInput(maximum: order.maximumFee, actual: fee) }
+        guard dataTokens <= order.maximumDataTokens else {
+            throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
+        }
+        let token = id.token
+        // One hash for the consumer's holdings and one for the data token inside them.
+        let holder = balances.index(forKey: consumer)
+        let (baseHeld, tokenSlot, dataHeld) = Self.read(holder.map { balances.values[$0] }, token)
+        guard baseHeld >= fee else {
+            throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
+        }
+        guard dataHeld >= dataTokens, let holder, let tokenSlot else {
+            throw .insufficientBalance(token: token, account: consumer, needed: dataTokens, available: dataHeld)
+        }
+        // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
+        let increment = (dataTokens << 128) / UInt256(rewards.totalShares)
+        let (acc, overflow) = rewards.accRewardPerShare.addingReportingOverflow(increment)
+        guard !overflow else { throw .arithmeticOverflow }
+        let (ownerPool, o2) = rewards.ownerPool.addingReportingOverflow(dataTokens)
+        let (paidIn, o3) = rewards.totalPaidIn.addingReportingOverflow(dataTokens)
+        let (fees, o4) = computeFees.addingReportingOverflow(fee)
+        guard !o2, !o3, !o4 else { throw .arithmeticOverflow }
+        // Commit: O(1) whatever the number of owners.
+        balances.values[holder].base = baseHeld - fee
+        if dataHeld == dataTokens {
+            balances.values[holder].tokens.remove(at: tokenSlot)
+        } else {
+            balances.values[holder].tokens.values[tokenSlot] = dataHeld - dataTokens
+        }
+        if balances.values[holder].isEmpty { balances.remove(at: holder) }
+        computeFees = fees
+        datasetList[index].rewards.accRewardPerShare = acc
+        datasetList[index].rewards.ownerPool = ownerPool
+        datasetList[index].rewards.totalPaidIn = paidIn
+        let taskID = UInt64(taskCount + 1)
+        if taskCount % Self.taskChunkSize == 0 {
+            taskChunks.append([])
+            taskChunks[taskChunks.count - 1].reserveCapacity(Self.taskChunkSize)
+        }
+        taskCount += 1
+        taskChunks[taskChunks.count - 1].append(ComputeTask(id: taskID, dataset: id, consumer: consumer, complexity: order.complexity,
+                                 purpose: order.purpose, fee: fee, dataTokens: dataTokens, assetCount: rewards.assetCount,
+                                 submittedAt: time, status: .paid))
+        return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
+                               node: computeOperator)]
+    }
+
+    /// The base balance, the slot of `token` and its balance in `holdings` (a copy that dies on return,
+    /// so the caller's writes that follow do not copy the dictionary).
+    @inline(never)
+    private static func read(_ holdings: Holdings?, _ token: TokenID)
+        -> (base: UInt256, slot: Dictionary<TokenID, UInt256>.Index?, data: UInt256)
+    {
+        guard let holdings else { return (.zero, nil, .zero) }
+        guard let slot = holdings.tokens.index(forKey: token) else { return (holdings.base, nil, .zero) }
+        return (holdings.base, slot, holdings.tokens.values[slot])
+    }
+
+    private mutating func claim(_ id: DatasetID, owner: AccountID) throws(MarketError) -> [MarketEvent] {
+        let slot = try slot(id)
+        let ds = datasetList[slot]
+        let key = PositionKey(dataset: id, account: owner)
+        guard var position = positions[key] else { throw .nothingToClaim }
+        let amount = Self.pending(position, acc: ds.accRewardPerShare)
+        guard !amount.isZero else { throw .nothingToClaim }
+        // Claims never exceed what tasks paid in (debts round up, accruals round down); checked anyway.
+        guard ds.ownerPool >= amount else { throw .arithmeticOverflow }
+        position.owed = .zero
+        position.rewardDebt = Swift.max(position.rewardDebt, Self.accrued(position.shares, ds.accRewardPerShare).floor)
+        position.claimed += amount
+        // Commit.
+        positions[key] = position
+        datasetList[slot].rewards.ownerPool = ds.ownerPool - amount
+        datasetList[slot].rewards.totalClaimed = ds.totalClaimed + amount
+        credit(id.token, owner, amount)
+        return [.claimed(dataset: id, owner: owner, amount: amount)]
+    }
+
+    private mutating func recordAccess(_ taskID: UInt64, node: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        guard node == computeOperator else { throw .notComputeOperator(node) }
+        guard let task = task(taskID) else { throw .unknownTask(taskID) }
+        guard task.status == .paid else { throw .taskAlreadyExecuted(taskID) }
+        let assets = storedAssets[task.dataset] ?? []
+        // Commit.
+        let position = Int(taskID - 1)
+        taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize].status = .executed
+        var events: [MarketEvent] = []
+        events.reserveCapacity(task.assetCount)
+        for asset in assets.prefix(task.assetCount) {
+            let record = AccessRecord(sequence: accessLog.count, task: taskID, consumer: task.consumer, owner: asset.owner,
+                                      dataset: task.dataset, asset: asset.index, purpose: task.purpose, time: time,
+                                      node: node)
+            accessLog.append(record)
+            accessByOwner[asset.owner, default: []].append(record.sequence)
+            events.append(.accessed(record))
+        }
+        return events
+    }
+
+    /// Runs a pool computation, mapping its error.
+    @inline(__always)
+    private static func pool<T>(_ body: () throws(AMMError) -> T) throws(MarketError) -> T {
+        do { return try body() } catch { throw .pool(error) }
+    }
+}
+
+extension String {
+    /// The text with line breaks and tabs turned into spaces (for validating multi-line fields).
+    var replacingControlNewlines: String {
+        String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\n" || $0 == "\t" ? " " : $0 }))
+    }
+}

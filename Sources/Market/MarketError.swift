@@ -1,0 +1,128 @@
+import DataFiAMM
+import DataFiBigNum
+
+/// Why metadata submitted by a data owner was refused.
+public enum MetadataError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A required text field is empty.
+    case empty(field: String)
+    /// A text field is longer than its limit (in UTF-8 bytes).
+    case tooLong(field: String, limit: Int, actual: Int)
+    /// A list has more entries than allowed.
+    case tooMany(field: String, limit: Int, actual: Int)
+    /// A text field holds a control character (line breaks are allowed only in `description`).
+    case controlCharacter(field: String)
+    /// A content URL does not have the form `scheme://rest` with a non-empty rest and no spaces.
+    case malformedURL(index: Int)
+    /// A content URL uses a scheme outside ``AssetMetadata/allowedSchemes``.
+    case unsupportedScheme(index: Int, scheme: String)
+    /// The record count is outside 1...``AssetMetadata/maxRecords``.
+    case recordsOutOfRange(UInt64)
+    /// A sealed content URL is not between 49 and 48 + ``AssetMetadata/maxURLLength`` bytes.
+    case sealedURLSize(index: Int, actual: Int)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .empty(let field): "\(field) is empty"
+        case .tooLong(let field, let limit, let actual): "\(field) has \(actual) bytes, limit \(limit)"
+        case .tooMany(let field, let limit, let actual): "\(field) has \(actual) entries, limit \(limit)"
+        case .controlCharacter(let field): "\(field) contains a control character"
+        case .malformedURL(let index): "distribution[\(index)].contentUrl is not a URL of the form scheme://..."
+        case .unsupportedScheme(let index, let scheme):
+            "distribution[\(index)].contentUrl uses scheme \"\(scheme)\"; allowed: \(AssetMetadata.allowedSchemes.sorted().joined(separator: ", "))"
+        case .recordsOutOfRange(let value): "records \(value) outside 1...\(AssetMetadata.maxRecords)"
+        case .sealedURLSize(let index, let actual): "distribution[\(index)] sealed URL has \(actual) bytes"
+        }
+    }
+}
+
+/// Why a market operation was refused. A refused operation leaves the market exactly as it was.
+public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// An account id is not 1...64 characters of `A-Z a-z 0-9 _ . -`.
+    case invalidAccount(String)
+    /// A token or dataset symbol is not 2...12 characters of `A-Z 0-9` starting with a letter.
+    case invalidSymbol(String)
+    /// The genesis configuration is inconsistent (the reason says how).
+    case invalidGenesis(String)
+    /// A dataset's terms are inconsistent (the reason says how).
+    case invalidTerms(String)
+    /// The token does not exist.
+    case unknownToken(TokenID)
+    /// The dataset does not exist.
+    case unknownDataset(DatasetID)
+    /// A dataset or token with this symbol already exists.
+    case symbolTaken(String)
+    /// An amount that must be positive is zero.
+    case zeroAmount
+    /// `account` holds `available` of `token`, less than the `needed` amount (raw units).
+    case insufficientBalance(token: TokenID, account: AccountID, needed: UInt256, available: UInt256)
+    /// The transaction's deadline (seconds) is before the current time.
+    case expired(deadline: UInt64, now: UInt64)
+    /// The metadata of a joining asset is invalid.
+    case invalidMetadata(MetadataError)
+    /// The dataset's reward reserve holds less than one join reward; the maker can top it up.
+    case rewardReserveExhausted(dataset: DatasetID, reserve: UInt256, needed: UInt256)
+    /// The dataset holds its maximum number of assets.
+    case datasetFull(DatasetID)
+    /// A trade would give less than the caller's minimum.
+    case slippage(minimum: UInt256, actual: UInt256)
+    /// A trade or task would take more than the caller's maximum.
+    case excessiveInput(maximum: UInt256, actual: UInt256)
+    /// The pool refused the operation (Uniswap V2's reason).
+    case pool(AMMError)
+    /// A compute task on a dataset that nobody has joined yet: there is nobody to pay.
+    case noOwners(DatasetID)
+    /// A task's complexity is out of range (the reason says how).
+    case invalidComplexity(String)
+    /// A task's purpose is empty, too long or holds a control character.
+    case invalidPurpose
+    /// No paid task has this id.
+    case unknownTask(UInt64)
+    /// The task's data was already opened once.
+    case taskAlreadyExecuted(UInt64)
+    /// Only the market's compute-node operator may do this.
+    case notComputeOperator(AccountID)
+    /// The compute node's key is not the key the market seals URLs to.
+    case wrongComputeKey
+    /// A sealed URL did not open (tampered ciphertext or sealed to another key).
+    case sealedURLUnreadable(dataset: DatasetID, asset: Int, distribution: Int)
+    /// The owner has no rewards to claim in this dataset.
+    case nothingToClaim
+    /// A computed amount does not fit 256 bits (or a pool's 112-bit reserve).
+    case arithmeticOverflow
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .invalidAccount(let id): "invalid account id \"\(id)\" (1-64 characters of A-Z a-z 0-9 _ . -)"
+        case .invalidSymbol(let symbol): "invalid symbol \"\(symbol)\" (2-12 characters of A-Z 0-9, starting with a letter)"
+        case .invalidGenesis(let why): "invalid genesis: \(why)"
+        case .invalidTerms(let why): "invalid dataset terms: \(why)"
+        case .unknownToken(let token): "unknown token \(token)"
+        case .unknownDataset(let dataset): "unknown dataset \(dataset)"
+        case .symbolTaken(let symbol): "symbol \(symbol) is already in use"
+        case .zeroAmount: "amount must be positive"
+        case .insufficientBalance(let token, let account, let needed, let available):
+            "\(account) holds \(available) raw \(token), needs \(needed)"
+        case .expired(let deadline, let now): "deadline \(deadline) is before now (\(now))"
+        case .invalidMetadata(let error): "invalid metadata: \(error)"
+        case .rewardReserveExhausted(let dataset, let reserve, let needed):
+            "reward reserve of \(dataset) holds \(reserve) raw, a join needs \(needed)"
+        case .datasetFull(let dataset): "dataset \(dataset) holds its maximum number of assets"
+        case .slippage(let minimum, let actual): "output \(actual) below the minimum \(minimum)"
+        case .excessiveInput(let maximum, let actual): "input \(actual) above the maximum \(maximum)"
+        case .pool(let error): "pool: \(error)"
+        case .noOwners(let dataset): "dataset \(dataset) has no owners to pay"
+        case .invalidComplexity(let why): "invalid task complexity: \(why)"
+        case .invalidPurpose: "purpose must be 1-200 bytes without control characters"
+        case .unknownTask(let id): "no paid task \(id)"
+        case .taskAlreadyExecuted(let id): "task \(id) was already executed"
+        case .notComputeOperator(let account): "\(account) is not the compute-node operator"
+        case .wrongComputeKey: "the compute node's key is not the market's sealing key"
+        case .sealedURLUnreadable(let dataset, let asset, let distribution):
+            "sealed URL \(dataset)/\(asset)/\(distribution) does not open (tampered or another key)"
+        case .nothingToClaim: "nothing to claim"
+        case .arithmeticOverflow: "amount out of range"
+        }
+    }
+}

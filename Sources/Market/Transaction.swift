@@ -1,0 +1,114 @@
+import DataFiBigNum
+
+/// What a maker commits to when creating a dataset. Amounts are raw units (18 decimals).
+public struct DatasetTerms: Codable, Hashable, Sendable {
+    /// The dataset's symbol, which is also its data token's symbol.
+    public var id: DatasetID
+    /// A title (1...200 bytes).
+    public var title: String
+    /// What joining assets must contain (1...5000 bytes).
+    public var requirements: String
+    /// What the data may be used for (1...16 entries of 1...200 bytes).
+    public var usageScenarios: [String]
+    /// The data token's fixed total supply, minted once to the maker (at most 2^112 − 1).
+    public var dataTokenSupply: UInt256
+    /// Data tokens the maker deposits into the pool.
+    public var poolDataTokens: UInt256
+    /// Base tokens (ALITA) the maker deposits into the pool; with `poolDataTokens` this sets the first price.
+    public var poolBaseTokens: UInt256
+    /// Data tokens set aside for join rewards (taken from the maker's supply).
+    public var rewardReserve: UInt256
+    /// Data tokens each join pays its owner from the reserve.
+    public var rewardPerJoin: UInt256
+    /// How compute tasks on this dataset are priced in the base token.
+    public var pricing: PricingRule
+
+    /// Creates the terms.
+    public init(id: DatasetID, title: String, requirements: String, usageScenarios: [String],
+                dataTokenSupply: UInt256, poolDataTokens: UInt256, poolBaseTokens: UInt256,
+                rewardReserve: UInt256, rewardPerJoin: UInt256, pricing: PricingRule) {
+        self.id = id
+        self.title = title
+        self.requirements = requirements
+        self.usageScenarios = usageScenarios
+        self.dataTokenSupply = dataTokenSupply
+        self.poolDataTokens = poolDataTokens
+        self.poolBaseTokens = poolBaseTokens
+        self.rewardReserve = rewardReserve
+        self.rewardPerJoin = rewardPerJoin
+        self.pricing = pricing
+    }
+}
+
+/// Which way a swap goes.
+public enum SwapSide: String, Codable, Hashable, Sendable {
+    /// Pay the base token, receive data tokens.
+    case buyDataToken
+    /// Pay data tokens, receive the base token.
+    case sellDataToken
+}
+
+/// How much a swap moves.
+public enum SwapAmount: Codable, Hashable, Sendable {
+    /// Pay exactly `amountIn`, receive at least `minimumOut` (raw units).
+    case exactIn(amountIn: UInt256, minimumOut: UInt256)
+    /// Receive exactly `amountOut`, pay at most `maximumIn` (raw units).
+    case exactOut(amountOut: UInt256, maximumIn: UInt256)
+}
+
+/// A compute task a consumer pays for.
+public struct TaskOrder: Codable, Hashable, Sendable {
+    /// The dataset the task reads.
+    public var dataset: DatasetID
+    /// The work it asks for (sets the fee through the dataset's ``PricingRule``).
+    public var complexity: TaskComplexity
+    /// Why the data is used (1...200 bytes), recorded in the access log.
+    public var purpose: String
+    /// The most base token the consumer pays as compute fee (raw units).
+    public var maximumFee: UInt256
+    /// The most data tokens the consumer lets the task consume (raw units).
+    public var maximumDataTokens: UInt256
+    /// Latest time (seconds) the task may be accepted.
+    public var deadline: UInt64
+
+    /// Creates a task order.
+    public init(dataset: DatasetID, complexity: TaskComplexity, purpose: String, maximumFee: UInt256,
+                maximumDataTokens: UInt256, deadline: UInt64) {
+        self.dataset = dataset
+        self.complexity = complexity
+        self.purpose = purpose
+        self.maximumFee = maximumFee
+        self.maximumDataTokens = maximumDataTokens
+        self.deadline = deadline
+    }
+}
+
+/// A market operation as a value: what a ledger signs, orders and replays. Apply it with
+/// ``Market/apply(_:by:at:)``; the signer (`by`) is the acting account.
+public enum Transaction: Codable, Hashable, Sendable {
+    /// Move `amount` of `token` from the signer to `to`.
+    case transfer(token: TokenID, to: AccountID, amount: UInt256)
+    /// Create a dataset, its data token and its pool, seeded by the signer (the maker).
+    case createDataset(DatasetTerms)
+    /// Add the signer's data tokens to a dataset's join-reward reserve.
+    case fundRewards(dataset: DatasetID, amount: UInt256)
+    /// Join a dataset with one asset; the signer is the owner and receives the join reward.
+    case join(dataset: DatasetID, asset: SealedAsset)
+    /// Trade the base token against a dataset's data token through its pool.
+    case swap(dataset: DatasetID, side: SwapSide, amount: SwapAmount, deadline: UInt64)
+    /// Deposit both tokens into a dataset's pool at the current ratio (V2 router rules).
+    case addLiquidity(dataset: DatasetID, dataDesired: UInt256, baseDesired: UInt256, dataMinimum: UInt256,
+                      baseMinimum: UInt256, deadline: UInt64)
+    /// Burn the signer's liquidity tokens for their share of both reserves (fees included).
+    case removeLiquidity(dataset: DatasetID, liquidity: UInt256, dataMinimum: UInt256, baseMinimum: UInt256,
+                         deadline: UInt64)
+    /// Pay for a compute task: the fee in base token accrues to the compute operator (withdrawn with
+    /// ``withdrawComputeFees``), the equivalent data tokens go to the dataset's owners' reward pool.
+    case submitTask(TaskOrder)
+    /// Collect the signer's pending owner rewards in a dataset.
+    case claim(dataset: DatasetID)
+    /// Compute operator only: record that a paid task's data was opened (one access-log entry per asset).
+    case recordAccess(task: UInt64)
+    /// Compute operator only: move the accrued compute fees (``Market/computeFees``) to its account.
+    case withdrawComputeFees
+}
