@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import DataFiAMM
 import DataFiBigNum
@@ -106,12 +107,8 @@ private let tradeSizes: [UInt256] = {
 }()
 
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        scalingFactor: .kilo,
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 300)
+    let smoke = BenchSupport.smoke
+    BenchSupport.configure(scalingFactor: .kilo, maxIterations: 300)
 
     Benchmark("Market random workload (60% swaps, 20% joins, 20% tasks), 1,000 datasets, 100,000 accounts") { benchmark in
         if bigWorld == nil {

@@ -8,14 +8,15 @@ public enum BenchSupport {
     public static let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
 
     /// Sets `Benchmark.defaultConfiguration`: wall clock, malloc count and throughput, two seconds
-    /// per benchmark (one iteration in smoke mode).
+    /// per benchmark and at most `maxIterations` (one iteration in smoke mode).
     public static func configure(scalingFactor: BenchmarkScalingFactor = .one,
-                                 timeUnits: BenchmarkTimeUnits = .automatic) {
+                                 timeUnits: BenchmarkTimeUnits = .automatic,
+                                 maxIterations: Int = 1_000_000) {
         Benchmark.defaultConfiguration = .init(
             metrics: [.wallClock, .mallocCountTotal, .throughput],
             timeUnits: timeUnits,
             scalingFactor: scalingFactor,
             maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-            maxIterations: smoke ? 1 : 1_000_000)
+            maxIterations: smoke ? 1 : maxIterations)
     }
 }
