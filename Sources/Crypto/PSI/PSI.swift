@@ -134,6 +134,12 @@ public struct PSISetup: Sendable, Equatable {
     }
 
     init(elements: [UInt8]) { self.elements = elements }
+
+    /// The sorted union of several servers' setups (each server with its own key), so the client
+    /// cannot tell which server contributed an element. Used with `PSIResponse.shuffledUnion`.
+    public static func union(_ setups: [PSISetup]) -> PSISetup {
+        PSISetup(elements: Parallel.sorted32(setups.flatMap(\.elements)))
+    }
 }
 
 /// The client's blinded items `{a·H(x)}` in the client's order, with its choice of mode.
@@ -181,6 +187,12 @@ public struct PSIResponse: Sendable, Equatable {
     init(elements: [UInt8], shuffled: Bool) {
         self.elements = elements
         self.shuffled = shuffled
+    }
+
+    /// Several servers' responses to the same request, concatenated and shuffled by a party other
+    /// than the client, so the client learns only how many (item, server) pairs match.
+    public static func shuffledUnion(_ responses: [PSIResponse]) -> PSIResponse {
+        PSIResponse(elements: Parallel.shuffled32(responses.flatMap(\.elements)), shuffled: true)
     }
 }
 
@@ -270,9 +282,6 @@ public struct PSIClient: Sendable {
 
     /// Unblinds the response with a⁻¹ and marks which positions appear in the server's setup.
     private func matches(setup: PSISetup, response: PSIResponse) throws(PSIError) -> [Bool] {
-        guard response.count == items.count else {
-            throw .responseCountMismatch(expected: items.count, actual: response.count)
-        }
         // The key is non-zero, so it has an inverse.
         let inverse = (try? key.scalar.inverse()) ?? .one
         var serverSet = Set<[UInt8]>()
@@ -291,6 +300,9 @@ public struct PSIClient: Sendable {
     ///   `.responseCountMismatch` when the response does not answer this client's request.
     public func intersection(setup: PSISetup, response: PSIResponse) throws(PSIError) -> [[UInt8]] {
         guard !response.shuffled else { throw .onlyCardinalityAvailable }
+        guard response.count == items.count else {
+            throw .responseCountMismatch(expected: items.count, actual: response.count)
+        }
         let hits = try matches(setup: setup, response: response)
         return zip(items, hits).compactMap { $1 ? $0 : nil }
     }
@@ -300,10 +312,16 @@ public struct PSIClient: Sendable {
         try intersection(setup: setup, response: response).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// The number of common items; works for shuffled and ordered responses.
-    /// - Throws: `PSIError.responseCountMismatch`.
+    /// The number of common items; works for shuffled and ordered responses, and for a
+    /// `PSIResponse.shuffledUnion` of several servers' answers to this request against the
+    /// `PSISetup.union` of their setups (then: the number of (item, server) pairs that match).
+    /// - Throws: `PSIError.responseCountMismatch` unless the response has a whole multiple of this
+    ///   client's item count.
     public func cardinality(setup: PSISetup, response: PSIResponse) throws(PSIError) -> Int {
-        try matches(setup: setup, response: response).lazy.filter { $0 }.count
+        guard items.isEmpty ? response.count == 0 : response.count % items.count == 0 else {
+            throw .responseCountMismatch(expected: items.count, actual: response.count)
+        }
+        return try matches(setup: setup, response: response).lazy.filter { $0 }.count
     }
 }
 
