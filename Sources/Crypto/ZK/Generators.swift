@@ -11,6 +11,8 @@ public struct PedersenGenerators: Sendable {
 
     let gTable: OddMultiples
     let hTable: OddMultiples
+    let gLookup: LookupTable
+    let hLookup: LookupTable
 
     /// The generators every DataFi proof uses.
     public static let standard = PedersenGenerators()
@@ -20,6 +22,8 @@ public struct PedersenGenerators: Sendable {
         h = RistrettoPoint.hash(Array("blinding".utf8), domain: "DataFi.Pedersen.v1")
         gTable = OddMultiples(EdwardsPoint(g))
         hTable = OddMultiples(EdwardsPoint(h))
+        gLookup = LookupTable(EdwardsPoint(g))
+        hLookup = LookupTable(EdwardsPoint(h))
     }
 
     /// `value·g + blinding·h`, computed in constant time (libsodium) since both scalars are secret.
@@ -42,6 +46,8 @@ public struct BulletproofGenerators: Sendable {
     public let h: [RistrettoPoint]
     let gTables: [OddMultiples]
     let hTables: [OddMultiples]
+    let gLookups: [LookupTable]
+    let hLookups: [LookupTable]
 
     /// The largest vector length supported (64 values of 64 bits).
     public static let maxCount = 64 * 64
@@ -58,18 +64,24 @@ public struct BulletproofGenerators: Sendable {
                 let hi = RistrettoPoint.hash(message, domain: "DataFi.Bulletproofs.H")
                 state.g.append(gi)
                 state.h.append(hi)
-                state.gTables.append(OddMultiples(EdwardsPoint(gi)))
-                state.hTables.append(OddMultiples(EdwardsPoint(hi)))
+                let ge = EdwardsPoint(gi), he = EdwardsPoint(hi)
+                state.gTables.append(OddMultiples(ge))
+                state.hTables.append(OddMultiples(he))
+                state.gLookups.append(LookupTable(ge))
+                state.hLookups.append(LookupTable(he))
             }
             return BulletproofGenerators(g: Array(state.g[..<count]), h: Array(state.h[..<count]),
                                          gTables: Array(state.gTables[..<count]),
-                                         hTables: Array(state.hTables[..<count]))
+                                         hTables: Array(state.hTables[..<count]),
+                                         gLookups: Array(state.gLookups[..<count]),
+                                         hLookups: Array(state.hLookups[..<count]))
         }
     }
 
     private struct State {
         var g: [RistrettoPoint] = [], h: [RistrettoPoint] = []
         var gTables: [OddMultiples] = [], hTables: [OddMultiples] = []
+        var gLookups: [LookupTable] = [], hLookups: [LookupTable] = []
     }
 
     private static let cache = Mutex(State())

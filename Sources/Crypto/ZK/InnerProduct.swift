@@ -48,40 +48,44 @@ struct InnerProductProof: Sendable, Equatable {
     var a: Scalar
     var b: Scalar
 
-    /// Creates the proof. `a` and `b` are secret: L and R are computed with libsodium's constant-time
-    /// multiplication. The generators are public and are folded with variable-time arithmetic.
+    /// Creates the proof. `a` and `b` are secret: L and R are computed with the constant-time
+    /// multiscalar multiplication (fixed radix-16 windows, masked table lookups). The generators and
+    /// the challenges are public, so the generators are folded with variable-time arithmetic.
     /// `gFactors`/`hFactors` scale the generators (G'_i = gFactors_i·G_i) without computing them.
-    static func prove(q: RistrettoPoint, gFactors: [Scalar], hFactors: [Scalar],
-                      g: [RistrettoPoint], h: [RistrettoPoint], gTables: [OddMultiples], hTables: [OddMultiples],
+    /// `gLookups`/`hLookups` are the generators' constant-time tables, `gTables`/`hTables` their
+    /// variable-time ones.
+    static func prove(q: EdwardsPoint, gFactors: [Scalar], hFactors: [Scalar],
+                      gLookups: [LookupTable], hLookups: [LookupTable],
+                      gTables: [OddMultiples], hTables: [OddMultiples],
                       a: [Scalar], b: [Scalar], transcript: inout Transcript) -> InnerProductProof {
-        var n = g.count
-        precondition(n > 0 && n & (n - 1) == 0 && h.count == n && a.count == n && b.count == n,
+        var n = gLookups.count
+        precondition(n > 0 && n & (n - 1) == 0 && hLookups.count == n && a.count == n && b.count == n,
                      "inner-product vectors must have one power-of-two length")
         transcript.append(label: "dom-sep", Array("ipp v1".utf8))
         transcript.append(label: "n", UInt64(n))
         var a = a, b = b
-        var gPoints = g, hPoints = h
-        var gEdwards: [EdwardsPoint]? = nil, hEdwards: [EdwardsPoint]? = nil
+        var gLookups = gLookups, hLookups = hLookups
+        var gTables = gTables, hTables = hTables
         var gF = gFactors, hF = hFactors
         var ls = [CompressedPoint](), rs = [CompressedPoint]()
+        let qLookup = LookupTable(q)
         while n > 1 {
             n /= 2
             let cL = ScalarMath.innerProduct(a[0..<n], b[n..<2 * n])
             let cR = ScalarMath.innerProduct(a[n..<2 * n], b[0..<n])
-            var lScalars = [Scalar](), rScalars = [Scalar]()
+            var lScalars = [[UInt8]](), rScalars = [[UInt8]]()
             lScalars.reserveCapacity(2 * n + 1)
             rScalars.reserveCapacity(2 * n + 1)
-            for i in 0..<n { lScalars.append(a[i] * gF[n + i]) }
-            for i in 0..<n { lScalars.append(b[n + i] * hF[i]) }
-            lScalars.append(cL)
-            for i in 0..<n { rScalars.append(a[n + i] * gF[i]) }
-            for i in 0..<n { rScalars.append(b[i] * hF[n + i]) }
-            rScalars.append(cR)
-            let lPoints = Array(gPoints[n..<2 * n]) + Array(hPoints[0..<n]) + [q]
-            let rPoints = Array(gPoints[0..<n]) + Array(hPoints[n..<2 * n]) + [q]
-            // Counts match by construction.
-            let lPoint = (try? RistrettoPoint.multiscalarMultiply(lScalars, lPoints)) ?? .identity
-            let rPoint = (try? RistrettoPoint.multiscalarMultiply(rScalars, rPoints)) ?? .identity
+            for i in 0..<n { lScalars.append((a[i] * gF[n + i]).bytes) }
+            for i in 0..<n { lScalars.append((b[n + i] * hF[i]).bytes) }
+            lScalars.append(cL.bytes)
+            for i in 0..<n { rScalars.append((a[n + i] * gF[i]).bytes) }
+            for i in 0..<n { rScalars.append((b[i] * hF[n + i]).bytes) }
+            rScalars.append(cR.bytes)
+            let lPoint = ConstantTimeMSM.multiply(
+                scalars: lScalars, tables: Array(gLookups[n..<2 * n]) + Array(hLookups[0..<n]) + [qLookup])
+            let rPoint = ConstantTimeMSM.multiply(
+                scalars: rScalars, tables: Array(gLookups[0..<n]) + Array(hLookups[n..<2 * n]) + [qLookup])
             let lc = CompressedPoint(lPoint), rc = CompressedPoint(rPoint)
             ls.append(lc)
             rs.append(rc)
@@ -96,30 +100,23 @@ struct InnerProductProof: Sendable, Equatable {
             }
             a.removeLast(n)
             b.removeLast(n)
-            do {
-                // Fold the public generators: G_i ← u⁻¹·gF_i·G_i + u·gF_{n+i}·G_{n+i}, likewise H with u, u⁻¹.
-                let gE = gEdwards ?? gTables.map(\.base)
-                let hE = hEdwards ?? hTables.map(\.base)
-                var newG = [EdwardsPoint](), newH = [EdwardsPoint]()
-                newG.reserveCapacity(n)
-                newH.reserveCapacity(n)
-                for i in 0..<n {
-                    newG.append(VartimeMSM.straus(
-                        scalars: [(uInv * gF[i]).bytes, (u * gF[n + i]).bytes],
-                        tables: [OddMultiples(gE[i]), OddMultiples(gE[n + i])]))
-                    newH.append(VartimeMSM.straus(
-                        scalars: [(u * hF[i]).bytes, (uInv * hF[n + i]).bytes],
-                        tables: [OddMultiples(hE[i]), OddMultiples(hE[n + i])]))
-                }
-                gEdwards = newG
-                hEdwards = newH
-                if n > 1 {
-                    gPoints = newG.map { RistrettoPoint($0) }
-                    hPoints = newH.map { RistrettoPoint($0) }
-                }
-                gF = [Scalar](repeating: .one, count: n)
-                hF = [Scalar](repeating: .one, count: n)
+            guard n > 1 else { break }
+            // Fold the public generators: G_i ← u⁻¹·gF_i·G_i + u·gF_{n+i}·G_{n+i}, H likewise with u, u⁻¹.
+            var newG = [EdwardsPoint](), newH = [EdwardsPoint]()
+            newG.reserveCapacity(n)
+            newH.reserveCapacity(n)
+            for i in 0..<n {
+                newG.append(VartimeMSM.straus(scalars: [(uInv * gF[i]).bytes, (u * gF[n + i]).bytes],
+                                              tables: [gTables[i], gTables[n + i]]))
+                newH.append(VartimeMSM.straus(scalars: [(u * hF[i]).bytes, (uInv * hF[n + i]).bytes],
+                                              tables: [hTables[i], hTables[n + i]]))
             }
+            gTables = newG.map(OddMultiples.init)
+            hTables = newH.map(OddMultiples.init)
+            gLookups = newG.map(LookupTable.init)
+            hLookups = newH.map(LookupTable.init)
+            gF = [Scalar](repeating: .one, count: n)
+            hF = [Scalar](repeating: .one, count: n)
         }
         return InnerProductProof(l: ls, r: rs, a: a[0], b: b[0])
     }

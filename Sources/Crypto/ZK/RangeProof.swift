@@ -42,9 +42,11 @@ public struct RangeProof: Sendable, Equatable {
 
     /// Proves that every value is below 2^bits, aggregated into one proof; returns one commitment per value.
     ///
-    /// Secret-dependent work is constant time: the bit commitment A adds G_i or −H_i chosen with a
-    /// constant-time select, and every product with a secret scalar uses libsodium. Only the folding
-    /// of the public generators by the public challenges uses variable-time arithmetic.
+    /// Secret-dependent work is constant time: the commitments use libsodium; the bit commitment A
+    /// adds G_i or −H_i chosen with a constant-time select; every other product with a secret scalar
+    /// (S, T1, T2, the inner-product rounds) uses the constant-time multiscalar multiplication
+    /// (fixed radix-16 windows, masked table lookups, branch-free arithmetic). Only the folding of
+    /// the public generators by the public challenges uses variable-time arithmetic.
     /// - Throws: `ZKError.unsupportedBitWidth`, `.unsupportedAggregation` (count not a power of two in
     ///   1...64), `.countMismatch` (values vs blindings), `.valueOutOfRange`.
     public static func prove(values: [UInt64], blindings: [Scalar], bits n: Int,
@@ -65,7 +67,7 @@ public struct RangeProof: Sendable, Equatable {
 
         // A = α·h + Σ (bit ? G_i : −H_i), the selection in constant time.
         let alpha = Scalar.random()
-        var accumulator = EdwardsPoint(alpha * pc.h)
+        var accumulator = ConstantTimeMSM.multiply(scalars: [alpha.bytes], tables: [pc.hLookup])
         var aL = [Scalar](), aR = [Scalar]()
         aL.reserveCapacity(nm)
         aR.reserveCapacity(nm)
@@ -78,14 +80,14 @@ public struct RangeProof: Sendable, Equatable {
             aL.append(bitScalar)
             aR.append(bitScalar - .one)
         }
-        let bigA = CompressedPoint(RistrettoPoint(accumulator))
+        let bigA = CompressedPoint(accumulator)
 
         // S = ρ·h + <s_L, G> + <s_R, H> with random s_L, s_R.
         let rho = Scalar.random()
         let sL = (0..<nm).map { _ in Scalar.random() }
         let sR = (0..<nm).map { _ in Scalar.random() }
-        let sPoint = (try? RistrettoPoint.multiscalarMultiply([rho] + sL + sR, [pc.h] + gens.g + gens.h)) ?? .identity
-        let bigS = CompressedPoint(sPoint)
+        let bigS = CompressedPoint(ConstantTimeMSM.multiply(scalars: ([rho] + sL + sR).map(\.bytes),
+                                                            tables: [pc.hLookup] + gens.gLookups + gens.hLookups))
 
         transcript.append(label: "A", bigA.bytes)
         transcript.append(label: "S", bigS.bytes)
@@ -114,8 +116,10 @@ public struct RangeProof: Sendable, Equatable {
         let t1 = ScalarMath.innerProduct(sumL[...], sumR[...]) - t0 - t2
 
         let tau1 = Scalar.random(), tau2 = Scalar.random()
-        let bigT1 = CompressedPoint(t1 * pc.g + tau1 * pc.h)
-        let bigT2 = CompressedPoint(t2 * pc.g + tau2 * pc.h)
+        let bigT1 = CompressedPoint(ConstantTimeMSM.multiply(scalars: [t1.bytes, tau1.bytes],
+                                                             tables: [pc.gLookup, pc.hLookup]))
+        let bigT2 = CompressedPoint(ConstantTimeMSM.multiply(scalars: [t2.bytes, tau2.bytes],
+                                                             tables: [pc.gLookup, pc.hLookup]))
         transcript.append(label: "T_1", bigT1.bytes)
         transcript.append(label: "T_2", bigT2.bytes)
         let x = transcript.challengeScalar(label: "x")
@@ -128,7 +132,7 @@ public struct RangeProof: Sendable, Equatable {
         transcript.append(label: "t_x_blinding", txBlinding)
         transcript.append(label: "e_blinding", eBlinding)
         let w = transcript.challengeScalar(label: "w")
-        let q = w * pc.g
+        let q = VartimeMSM.straus(scalars: [w.bytes], tables: [pc.gTable])  // w is public
 
         var lVector = [Scalar](), rVector = [Scalar]()
         lVector.reserveCapacity(nm); rVector.reserveCapacity(nm)
@@ -140,7 +144,7 @@ public struct RangeProof: Sendable, Equatable {
         let yInverse = (try? y.inverse()) ?? .one
         let ipp = InnerProductProof.prove(
             q: q, gFactors: [Scalar](repeating: .one, count: nm), hFactors: ScalarMath.powers(yInverse, count: nm),
-            g: gens.g, h: gens.h, gTables: gens.gTables, hTables: gens.hTables,
+            gLookups: gens.gLookups, hLookups: gens.hLookups, gTables: gens.gTables, hTables: gens.hTables,
             a: lVector, b: rVector, transcript: &transcript)
         let proof = RangeProof(a: bigA, s: bigS, t1: bigT1, t2: bigT2, tx: tx, txBlinding: txBlinding,
                                eBlinding: eBlinding, ipp: ipp)
@@ -168,7 +172,9 @@ public struct RangeProof: Sendable, Equatable {
     /// Replays the transcript and folds every check of the proof, weighted by `weight`, into terms of
     /// one multiscalar multiplication. Nil when the proof is structurally invalid.
     func verificationTerms(commitments: [PedersenCommitment], bits n: Int, transcript: inout Transcript,
-                           weight: Scalar) -> VerificationTerms? {
+                           weight: Scalar?) -> VerificationTerms? {
+        // A nil weight means 1 and saves a multiplication per scalar.
+        @inline(__always) func weighted(_ s: Scalar) -> Scalar { weight.map { $0 * s } ?? s }
         let m = commitments.count
         guard (try? Self.checkShape(bits: n, count: m)) != nil else { return nil }
         let nm = n * m
@@ -202,10 +208,11 @@ public struct RangeProof: Sendable, Equatable {
         var gVector = [Scalar](), hVector = [Scalar]()
         gVector.reserveCapacity(nm); hVector.reserveCapacity(nm)
         let aTimesWeight = ipp.a
+        let zzPowers = zPowers.map { zz * $0 }
         for i in 0..<nm {
-            gVector.append(weight * (minusZ - aTimesWeight * sVector[i]))
-            let zAnd2 = zz * zPowers[i / n] * twoPowers[i % n]
-            hVector.append(weight * (z + yInversePowers[i] * (zAnd2 - ipp.b * sVector[nm - 1 - i])))
+            gVector.append(weighted(minusZ - aTimesWeight * sVector[i]))
+            let zAnd2 = zzPowers[i / n] * twoPowers[i % n]
+            hVector.append(weighted(z + yInversePowers[i] * (zAnd2 - ipp.b * sVector[nm - 1 - i])))
         }
         // δ(y, z) = (z − z²)·Σ y^i − Σ_j z^(j+3)·(2^n − 1).
         var sumY = Scalar.zero
@@ -218,17 +225,17 @@ public struct RangeProof: Sendable, Equatable {
         var delta = (z - zz) * sumY
         for j in 0..<m { delta = delta - zPowers[j + 3] * twoNMinusOne }
 
-        let gScalar = weight * (w * (tx - ipp.a * ipp.b) + c * (delta - tx))
-        let hScalar = weight * (-eBlinding - c * txBlinding)
-        var scalars: [Scalar] = [weight, weight * x, weight * c * x, weight * c * x * x]
+        let gScalar = weighted(w * (tx - ipp.a * ipp.b) + c * (delta - tx))
+        let hScalar = weighted(-eBlinding - c * txBlinding)
+        var scalars: [Scalar] = [weighted(.one), weighted(x), weighted(c * x), weighted(c * x * x)]
         var points: [EdwardsPoint] = [a.decoded, s.decoded, t1.decoded, t2.decoded]
         for j in 0..<ipp.l.count {
-            scalars.append(weight * uSquared[j])
+            scalars.append(weighted(uSquared[j]))
             points.append(ipp.l[j].decoded)
-            scalars.append(weight * uInverseSquared[j])
+            scalars.append(weighted(uInverseSquared[j]))
             points.append(ipp.r[j].decoded)
         }
-        let cWeightZZ = weight * c * zz
+        let cWeightZZ = weighted(c * zz)
         for j in 0..<m {
             scalars.append(cWeightZZ * zPowers[j])
             points.append(decodedCommitments[j])
@@ -258,7 +265,7 @@ public struct RangeProof: Sendable, Equatable {
         allTerms.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             var transcript = item.transcript
-            let weight = index == 0 ? Scalar.one : Scalar.random()
+            let weight: Scalar? = index == 0 ? nil : Scalar.random()
             guard let terms = item.proof.verificationTerms(commitments: item.commitments, bits: item.bits,
                                                            transcript: &transcript, weight: weight) else { return false }
             maxCount = max(maxCount, terms.gVector.count)

@@ -77,6 +77,12 @@ struct CompressedPoint: Sendable, Equatable {
         bytes = encoded[31] & 0x80 == 0 ? encoded : decoded.ristrettoBytes
     }
 
+    /// Encodes a curve point (one inverse square root).
+    init(_ point: EdwardsPoint) {
+        decoded = point
+        bytes = point.ristrettoBytes
+    }
+
     var ristretto: RistrettoPoint { RistrettoPoint(decoded) }
 
     var isIdentity: Bool { bytes.allSatisfy { $0 == 0 } }
