@@ -72,6 +72,10 @@ import Testing
             #expect(VartimeMSM.pippenger(scalars: bytes, points: tables.map { $0.entries[0] }).ristrettoBytes
                     == expected.encoded)
             #expect(VartimeMSM.multiply(scalars: bytes, tables: tables).ristrettoBytes == expected.encoded)
+            let affine = tables.map { $0.normalized() }
+            #expect(VartimeMSM.straus(scalars: bytes, tables: affine).ristrettoBytes == expected.encoded)
+            #expect(VartimeMSM.pippenger(scalars: bytes, points: affine.map { $0.entries[0] }).ristrettoBytes
+                    == expected.encoded)
         }
     }
 

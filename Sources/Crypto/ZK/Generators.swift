@@ -20,8 +20,8 @@ public struct PedersenGenerators: Sendable {
     private init() {
         g = .generator
         h = RistrettoPoint.hash(Array("blinding".utf8), domain: "DataFi.Pedersen.v1")
-        gTable = OddMultiples(EdwardsPoint(g))
-        hTable = OddMultiples(EdwardsPoint(h))
+        gTable = OddMultiples(EdwardsPoint(g)).normalized()
+        hTable = OddMultiples(EdwardsPoint(h)).normalized()
         gLookup = LookupTable(EdwardsPoint(g))
         hLookup = LookupTable(EdwardsPoint(h))
     }
@@ -65,8 +65,8 @@ public struct BulletproofGenerators: Sendable {
                 state.g.append(gi)
                 state.h.append(hi)
                 let ge = EdwardsPoint(gi), he = EdwardsPoint(hi)
-                state.gTables.append(OddMultiples(ge))
-                state.hTables.append(OddMultiples(he))
+                state.gTables.append(OddMultiples(ge).normalized())
+                state.hTables.append(OddMultiples(he).normalized())
                 state.gLookups.append(LookupTable(ge))
                 state.hLookups.append(LookupTable(he))
             }

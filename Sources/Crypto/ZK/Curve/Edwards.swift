@@ -15,11 +15,18 @@ struct EdwardsPoint: Sendable {
     /// A point prepared for addition: (Y+X, Y−X, Z, 2d·T).
     struct Niels: Sendable {
         var yPlusX: FieldElement, yMinusX: FieldElement, z: FieldElement, t2d: FieldElement
+        /// Z is known to be 1 (normalized public tables), which saves one multiplication per addition.
+        var affine = false
 
         static let identity = Niels(yPlusX: .one, yMinusX: .one, z: .one, t2d: .zero)
 
         /// The negated point.
-        var negated: Niels { Niels(yPlusX: yMinusX, yMinusX: yPlusX, z: z, t2d: -t2d) }
+        var negated: Niels { Niels(yPlusX: yMinusX, yMinusX: yPlusX, z: z, t2d: -t2d, affine: affine) }
+
+        /// The same point with Z = 1, given 1/Z.
+        func normalized(zInverse: FieldElement) -> Niels {
+            Niels(yPlusX: yPlusX * zInverse, yMinusX: yMinusX * zInverse, z: .one, t2d: t2d * zInverse, affine: true)
+        }
 
         /// `b` when `choice` is 1, else `a` (constant time).
         @inline(__always) static func select(_ a: Niels, _ b: Niels, _ choice: UInt8) -> Niels {
@@ -48,7 +55,7 @@ struct EdwardsPoint: Sendable {
         let pp = (p.y + p.x) * q.yPlusX
         let mm = (p.y - p.x) * q.yMinusX
         let tt2d = p.t * q.t2d
-        let zz = p.z * q.z
+        let zz = q.affine ? p.z : p.z * q.z
         let zz2 = zz + zz
         return Completed(x: pp - mm, y: pp + mm, z: zz2 + tt2d, t: zz2 - tt2d)
     }
@@ -57,7 +64,7 @@ struct EdwardsPoint: Sendable {
         let pm = (p.y + p.x) * q.yMinusX
         let mp = (p.y - p.x) * q.yPlusX
         let tt2d = p.t * q.t2d
-        let zz = p.z * q.z
+        let zz = q.affine ? p.z : p.z * q.z
         let zz2 = zz + zz
         return Completed(x: pm - mp, y: pm + mp, z: zz2 - tt2d, t: zz2 + tt2d)
     }
