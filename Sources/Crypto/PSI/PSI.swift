@@ -92,8 +92,9 @@ public enum PSIMessage {
         return out
     }
 
-    /// Parses and validates a message; returns (flag, flat elements). Elements are checked in parallel.
-    static func decode(_ bytes: some Collection<UInt8>, type: UInt8) throws(PSIError) -> (Bool, [UInt8]) {
+    /// Parses and validates a message; returns (flag, flat elements, decoded points). Elements are
+    /// checked in parallel.
+    static func decode(_ bytes: some Collection<UInt8>, type: UInt8) throws(PSIError) -> (Bool, [UInt8], [RistrettoPoint]) {
         let data = Array(bytes)
         guard data.count >= headerSize else { throw .truncated(expected: headerSize, actual: data.count) }
         guard data[0] == version else { throw .unsupportedVersion(data[0]) }
@@ -106,14 +107,15 @@ public enum PSIMessage {
         guard data.count >= needed else { throw .truncated(expected: needed, actual: data.count) }
         guard data.count == needed else { throw .trailingBytes(data.count - needed) }
         let elements = Array(data[headerSize...])
-        let invalid = Parallel.firstFailure(count: count) { i in
+        let decoded = Parallel.map(count: count, placeholder: RistrettoPoint?.none) { i in
             let slice = elements[(32 * i)..<(32 * i + 32)]
             // libsodium ignores the top bit; RFC 9496 canonical encodings have it clear.
-            guard slice[slice.startIndex + 31] & 0x80 == 0, let point = try? RistrettoPoint(encoded: slice) else { return false }
-            return !point.isIdentity
+            guard slice[slice.startIndex + 31] & 0x80 == 0, let point = try? RistrettoPoint(encoded: slice),
+                  !point.isIdentity else { return nil }
+            return point
         }
-        if let invalid { throw .invalidElement(index: invalid) }
-        return (data[2] == 1, elements)
+        if let invalid = decoded.firstIndex(where: { $0 == nil }) { throw .invalidElement(index: invalid) }
+        return (data[2] == 1, elements, decoded.compactMap { $0 })
     }
 }
 
@@ -130,7 +132,7 @@ public struct PSISetup: Sendable, Equatable {
     /// Parses a setup message.
     /// - Throws: `PSIError` for a wrong header, size, count or element.
     public init(serialized bytes: some Collection<UInt8>) throws(PSIError) {
-        (_, elements) = try PSIMessage.decode(bytes, type: 1)
+        (_, elements, _) = try PSIMessage.decode(bytes, type: 1)
     }
 
     init(elements: [UInt8]) { self.elements = elements }
@@ -145,6 +147,7 @@ public struct PSISetup: Sendable, Equatable {
 /// The client's blinded items `{a·H(x)}` in the client's order, with its choice of mode.
 public struct PSIRequest: Sendable, Equatable {
     let elements: [UInt8]
+    let points: [RistrettoPoint]
     /// When true the server shuffles its answer, so the client learns only the intersection size.
     public let cardinalityOnly: Bool
 
@@ -157,18 +160,24 @@ public struct PSIRequest: Sendable, Equatable {
     /// Parses a request message.
     /// - Throws: `PSIError` for a wrong header, size, count or element.
     public init(serialized bytes: some Collection<UInt8>) throws(PSIError) {
-        (cardinalityOnly, elements) = try PSIMessage.decode(bytes, type: 2)
+        (cardinalityOnly, elements, points) = try PSIMessage.decode(bytes, type: 2)
     }
 
-    init(elements: [UInt8], cardinalityOnly: Bool) {
-        self.elements = elements
+    init(points: [RistrettoPoint], cardinalityOnly: Bool) {
+        self.points = points
+        self.elements = points.flatMap(\.encoded)
         self.cardinalityOnly = cardinalityOnly
+    }
+
+    public static func == (a: PSIRequest, b: PSIRequest) -> Bool {
+        a.elements == b.elements && a.cardinalityOnly == b.cardinalityOnly
     }
 }
 
 /// The server's answer `{b·a·H(x)}`: in request order, or shuffled in cardinality mode.
 public struct PSIResponse: Sendable, Equatable {
     let elements: [UInt8]
+    let points: [RistrettoPoint]
     /// Whether the elements were shuffled (cardinality mode).
     public let shuffled: Bool
 
@@ -181,18 +190,24 @@ public struct PSIResponse: Sendable, Equatable {
     /// Parses a response message.
     /// - Throws: `PSIError` for a wrong header, size, count or element.
     public init(serialized bytes: some Collection<UInt8>) throws(PSIError) {
-        (shuffled, elements) = try PSIMessage.decode(bytes, type: 3)
+        (shuffled, elements, points) = try PSIMessage.decode(bytes, type: 3)
     }
 
-    init(elements: [UInt8], shuffled: Bool) {
-        self.elements = elements
+    init(points: [RistrettoPoint], shuffled: Bool) {
+        self.points = points
+        self.elements = points.flatMap(\.encoded)
         self.shuffled = shuffled
+    }
+
+    public static func == (a: PSIResponse, b: PSIResponse) -> Bool {
+        a.elements == b.elements && a.shuffled == b.shuffled
     }
 
     /// Several servers' responses to the same request, concatenated and shuffled by a party other
     /// than the client, so the client learns only how many (item, server) pairs match.
     public static func shuffledUnion(_ responses: [PSIResponse]) -> PSIResponse {
-        PSIResponse(elements: Parallel.shuffled32(responses.flatMap(\.elements)), shuffled: true)
+        var generator = SodiumRandomNumberGenerator()
+        return PSIResponse(points: responses.flatMap(\.points).shuffled(using: &generator), shuffled: true)
     }
 }
 
@@ -239,15 +254,14 @@ public struct PSIServer: Sendable {
     /// by the client, or forced with `forceCardinalityOnly`) the result is shuffled.
     public func respond(to request: PSIRequest, forceCardinalityOnly: Bool = false) -> PSIResponse {
         let scalar = key.scalar
-        let elements = request.elements
-        var flat = Parallel.map32(count: request.count) { i in
-            // Elements were validated when the request was decoded.
-            guard let point = try? RistrettoPoint(encoded: elements[(32 * i)..<(32 * i + 32)]) else { return [UInt8](repeating: 0, count: 32) }
-            return (scalar * point).encoded
-        }
+        let points = request.points
+        var blinded = Parallel.map(count: points.count, placeholder: RistrettoPoint.identity) { i in scalar * points[i] }
         let shuffle = request.cardinalityOnly || forceCardinalityOnly
-        if shuffle { flat = Parallel.shuffled32(flat) }
-        return PSIResponse(elements: flat, shuffled: shuffle)
+        if shuffle {
+            var generator = SodiumRandomNumberGenerator()
+            blinded.shuffle(using: &generator)
+        }
+        return PSIResponse(points: blinded, shuffled: shuffle)
     }
 }
 
@@ -276,8 +290,10 @@ public struct PSIClient: Sendable {
         let scalar = key.scalar
         let domain = domain
         let items = items
-        let flat = Parallel.map32(count: items.count) { i in (scalar * PSIHash.point(items[i], domain: domain)).encoded }
-        return PSIRequest(elements: flat, cardinalityOnly: cardinalityOnly)
+        let points = Parallel.map(count: items.count, placeholder: RistrettoPoint.identity) { i in
+            scalar * PSIHash.point(items[i], domain: domain)
+        }
+        return PSIRequest(points: points, cardinalityOnly: cardinalityOnly)
     }
 
     /// Unblinds the response with a⁻¹ and marks which positions appear in the server's setup.
@@ -287,12 +303,11 @@ public struct PSIClient: Sendable {
         var serverSet = Set<[UInt8]>()
         serverSet.reserveCapacity(setup.count)
         for i in 0..<setup.count { serverSet.insert(Array(setup.elements[(32 * i)..<(32 * i + 32)])) }
-        let elements = response.elements
-        let unblinded = Parallel.map32(count: response.count) { i in
-            guard let point = try? RistrettoPoint(encoded: elements[(32 * i)..<(32 * i + 32)]) else { return [UInt8](repeating: 0, count: 32) }
-            return (inverse * point).encoded
+        let points = response.points
+        let unblinded = Parallel.map(count: points.count, placeholder: RistrettoPoint.identity) { i in
+            inverse * points[i]
         }
-        return (0..<response.count).map { serverSet.contains(Array(unblinded[(32 * $0)..<(32 * $0 + 32)])) }
+        return unblinded.map { serverSet.contains($0.encoded) }
     }
 
     /// The client's items that the server also holds, in the client's order.
@@ -345,30 +360,24 @@ enum Parallel {
         return out
     }
 
-    /// The first index for which `check` is false, or nil.
-    static func firstFailure(count: Int, _ check: @Sendable (Int) -> Bool) -> Int? {
-        guard count > 0 else { return nil }
-        var failed = [Bool](repeating: false, count: count)
-        failed.withUnsafeMutableBufferPointer { buffer in
+    /// `body(i)` for every index, computed in parallel chunks.
+    static func map<T: Sendable>(count: Int, placeholder: T, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        var out = [T](repeating: placeholder, count: count)
+        out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
             let chunks = Swift.min(count, 64)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
-                for i in start..<end where !check(i) { base[i] = true }
+                for i in start..<end { base[i] = body(i) }
             }
         }
-        return failed.firstIndex(of: true)
+        return out
     }
 
     static func sorted32(_ flat: [UInt8]) -> [UInt8] {
         let rows = (0..<(flat.count / 32)).map { Array(flat[(32 * $0)..<(32 * $0 + 32)]) }
         return rows.sorted { $0.lexicographicallyPrecedes($1) }.flatMap { $0 }
-    }
-
-    static func shuffled32(_ flat: [UInt8]) -> [UInt8] {
-        var generator = SodiumRandomNumberGenerator()
-        let rows = (0..<(flat.count / 32)).map { Array(flat[(32 * $0)..<(32 * $0 + 32)]) }
-        return rows.shuffled(using: &generator).flatMap { $0 }
     }
 
     /// Distinct items in first-seen order.
