@@ -7,6 +7,7 @@ Set DATAFI to the release binary (default: .build/release/datafi; build it with
 `swift build -c release --product datafi`). Prints seconds and the throughput ratio per size.
 """
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,16 +40,20 @@ def run_ours(server, client, workdir):
         ["psi", "intersect", "--key", path("client.key"), "--items", path("client.txt"),
          "--setup", path("setup.bin"), "--response", path("response.bin")],
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     out = b""
     for step in steps:
         out = subprocess.run([DATAFI] + step, check=True, stdout=subprocess.PIPE).stdout
     elapsed = time.perf_counter() - start
-    return elapsed, len(out.splitlines())
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu, len(out.splitlines())
 
 
 def run_openmined(server, client):
     start = time.perf_counter()
+    cpu_start = time.process_time()
     c = psi.client.CreateWithNewKey(True)
     s = psi.server.CreateWithNewKey(True)
     setup = s.CreateSetupMessage(1e-9, len(client), server, psi.DataStructure.RAW)
@@ -56,19 +61,23 @@ def run_openmined(server, client):
     response = s.ProcessRequest(request)
     intersection = c.GetIntersection(setup, response)
     elapsed = time.perf_counter() - start
-    return elapsed, len(intersection)
+    cpu = time.process_time() - cpu_start
+    return elapsed, cpu, len(intersection)
 
 
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    print(f"{'items/side':>10} {'datafi s':>9} {'openmined s':>11} {'ratio (throughput ours/peer)':>29}")
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+    print(f"{'items/side':>10} {'datafi s':>9} {'cpu s':>7} {'openmined s':>11} {'cpu s':>7} "
+          f"{'throughput ratio':>16} {'per-cpu-second ratio':>20}")
     for n in sizes:
         server, client = make_sets(n)
         with tempfile.TemporaryDirectory() as workdir:
-            ours, ours_count = run_ours(server, client, workdir)
-        peer, peer_count = run_openmined(server, client)
+            ours, ours_cpu, ours_count = run_ours(server, client, workdir)
+        peer, peer_cpu, peer_count = run_openmined(server, client)
         assert ours_count == peer_count, (ours_count, peer_count)
-        print(f"{n:>10} {ours:>9.2f} {peer:>11.2f} {peer / ours:>29.2f}")
+        print(f"{n:>10} {ours:>9.2f} {ours_cpu:>7.2f} {peer:>11.2f} {peer_cpu:>7.2f} "
+              f"{peer / ours:>16.2f} {peer_cpu / ours_cpu:>20.2f}")
 
 
 if __name__ == "__main__":
