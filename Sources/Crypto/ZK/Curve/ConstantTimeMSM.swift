@@ -55,14 +55,23 @@ enum ConstantTimeMSM {
     /// encodings). Work grows with the number of points only.
     static func multiply(scalars: [[UInt8]], tables: [LookupTable]) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
-        let digits = scalars.map { radix16($0) }
-        var q = EdwardsPoint.identity
-        for i in stride(from: 63, through: 0, by: -1) {
-            if i != 63 { q = q.doubled(times: 4) }
-            for j in 0..<digits.count {
-                q = (q + tables[j].select(digits[j][i])).extended
-            }
+        let n = scalars.count
+        // Digit i of scalar j at [i·n + j].
+        var flatDigits = [Int8](repeating: 0, count: 64 * n)
+        for j in 0..<n {
+            let d = radix16(scalars[j])
+            for i in 0..<64 { flatDigits[i * n + j] = d[i] }
         }
-        return q
+        return flatDigits.withUnsafeBufferPointer { digits in
+            var q = EdwardsPoint.identity
+            for i in stride(from: 63, through: 0, by: -1) {
+                if i != 63 { q = q.doubled(times: 4) }
+                let row = i * n
+                for j in 0..<n {
+                    q = (q + tables[j].select(digits[row + j])).extended
+                }
+            }
+            return q
+        }
     }
 }

@@ -115,52 +115,88 @@ enum VartimeMSM {
 
     /// Interleaved width-5 NAF (Straus); best for up to a few hundred points.
     static func straus(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
-        let nafs = scalars.map { nonAdjacentForm($0) }
-        var top = 255
-        while top >= 0 && !nafs.contains(where: { $0[top] != 0 }) { top -= 1 }
-        guard top >= 0 else { return .identity }
-        var r = EdwardsPoint.identity
-        for i in stride(from: top, through: 0, by: -1) {
-            r = r.doubled()
-            for j in 0..<nafs.count {
-                let digit = nafs[j][i]
-                if digit > 0 {
-                    r = (r + tables[j].entries[Int(digit) >> 1]).extended
-                } else if digit < 0 {
-                    r = (r - tables[j].entries[Int(-digit) >> 1]).extended
-                }
+        let n = scalars.count
+        // Flat layouts: NAF digit i of scalar j at [i·n + j]; entry k of table j at [8j + k].
+        var nafs = [Int8](repeating: 0, count: 256 * n)
+        var top = -1
+        for j in 0..<n {
+            let naf = nonAdjacentForm(scalars[j])
+            for i in 0..<256 where naf[i] != 0 {
+                nafs[i * n + j] = naf[i]
+                top = max(top, i)
             }
         }
-        return r
+        guard top >= 0 else { return .identity }
+        var flatTables = [EdwardsPoint.Niels]()
+        flatTables.reserveCapacity(8 * n)
+        for table in tables { flatTables += table.entries }
+        return nafs.withUnsafeBufferPointer { digits in
+            flatTables.withUnsafeBufferPointer { entries in
+                var r = EdwardsPoint.identity
+                for i in stride(from: top, through: 0, by: -1) {
+                    r = r.doubled()
+                    let row = i * n
+                    for j in 0..<n {
+                        let digit = digits[row + j]
+                        if digit > 0 {
+                            r = (r + entries[8 * j + Int(digit) >> 1]).extended
+                        } else if digit < 0 {
+                            r = (r - entries[8 * j + Int(-digit) >> 1]).extended
+                        }
+                    }
+                }
+                return r
+            }
+        }
     }
 
     /// Bucket method (Pippenger) with signed digits; best for many points.
     static func pippenger(scalars: [[UInt8]], points: [EdwardsPoint.Niels]) -> EdwardsPoint {
         let n = scalars.count
+        guard n > 0 else { return .identity }
         let w = n < 500 ? 6 : (n < 800 ? 7 : 8)
-        let digits = scalars.map { radixDigits($0, width: w) }
-        let windows = digits.first?.count ?? 0
+        let windows = (256 + w - 1) / w + 1
+        // Digit `window` of scalar j at [window·n + j].
+        var flatDigits = [Int16](repeating: 0, count: windows * n)
+        for j in 0..<n {
+            let d = radixDigits(scalars[j], width: w)
+            for k in 0..<windows { flatDigits[k * n + j] = d[k] }
+        }
         let bucketCount = 1 << (w - 1)
         var total = EdwardsPoint.identity
         var buckets = [EdwardsPoint](repeating: .identity, count: bucketCount)
-        for window in stride(from: windows - 1, through: 0, by: -1) {
-            total = total.doubled(times: w)
-            for b in 0..<bucketCount { buckets[b] = .identity }
-            for j in 0..<n {
-                let digit = Int(digits[j][window])
-                if digit > 0 {
-                    buckets[digit - 1] = (buckets[digit - 1] + points[j]).extended
-                } else if digit < 0 {
-                    buckets[-digit - 1] = (buckets[-digit - 1] - points[j]).extended
+        flatDigits.withUnsafeBufferPointer { digits in
+            points.withUnsafeBufferPointer { pts in
+                buckets.withUnsafeMutableBufferPointer { bucket in
+                    var started = false
+                    for window in stride(from: windows - 1, through: 0, by: -1) {
+                        let row = window * n
+                        if !started {
+                            // Skip leading windows whose digits are all zero.
+                            if !(0..<n).contains(where: { digits[row + $0] != 0 }) { continue }
+                            started = true
+                        } else {
+                            total = total.doubled(times: w)
+                        }
+                        for b in 0..<bucketCount { bucket[b] = .identity }
+                        for j in 0..<n {
+                            let digit = Int(digits[row + j])
+                            if digit > 0 {
+                                bucket[digit - 1] = (bucket[digit - 1] + pts[j]).extended
+                            } else if digit < 0 {
+                                bucket[-digit - 1] = (bucket[-digit - 1] - pts[j]).extended
+                            }
+                        }
+                        var running = bucket[bucketCount - 1]
+                        var sum = running
+                        for b in stride(from: bucketCount - 2, through: 0, by: -1) {
+                            running = running + bucket[b]
+                            sum = sum + running
+                        }
+                        total = total + sum
+                    }
                 }
             }
-            var running = buckets[bucketCount - 1]
-            var sum = running
-            for b in stride(from: bucketCount - 2, through: 0, by: -1) {
-                running = running + buckets[b]
-                sum = sum + running
-            }
-            total = total + sum
         }
         return total
     }
