@@ -1,9 +1,199 @@
 import ArgumentParser
+import DataFiSodium
+import Foundation
 
-// Placeholder until the foundation commands land.
-struct KeysCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "keys") }
-struct SignCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "sign") }
-struct VerifyCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "verify") }
-struct SealCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "seal") }
-struct OpenCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "open") }
-struct HashCommand: ParsableCommand { static let configuration = CommandConfiguration(commandName: "hash") }
+// Key files hold raw bytes in libsodium's formats, so libsodium and PyNaCl clients read them:
+// signing keys are the 64-byte Ed25519 secret key (seed ‖ public key, `crypto_sign_keypair`;
+// PyNaCl: `SigningKey(data[:32])`), box keys the 32-byte X25519 secret key (`crypto_box_keypair`;
+// PyNaCl: `PrivateKey(data)`). A 32-byte seed is also accepted as a signing key.
+
+/// The two kinds of key pair the tool makes.
+enum FoundationKeyKind: String, ExpressibleByArgument, CaseIterable {
+    case signing, box
+}
+
+enum FoundationIO {
+    /// Decodes hex after trimming surrounding whitespace.
+    static func hex(_ text: String, what: String) throws -> [UInt8] {
+        do {
+            return try Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            throw CLIError("\(what): \(error)")
+        }
+    }
+
+    /// Reads a secret key file.
+    static func secretKey(_ path: String) throws -> [UInt8] {
+        guard path != "-" else { throw CLIError("the key must come from a file, not standard input") }
+        return [UInt8](try CLIIO.read(path))
+    }
+
+    static func signingKey(_ path: String) throws -> Signing.PrivateKey {
+        let bytes = try secretKey(path)
+        do {
+            switch bytes.count {
+            case Signing.seedLength: return try Signing.PrivateKey(seed: bytes)
+            case Signing.secretKeyLength: return try Signing.PrivateKey(rawRepresentation: bytes)
+            default: throw CLIError("signing key file \(path) must hold 64 bytes (or a 32-byte seed), found \(bytes.count)")
+            }
+        } catch let error as SodiumError {
+            throw CLIError("signing key file \(path): \(error)")
+        }
+    }
+
+    static func boxKey(_ path: String) throws -> Box.PrivateKey {
+        let bytes = try secretKey(path)
+        do {
+            return try Box.PrivateKey(rawRepresentation: bytes)
+        } catch {
+            throw CLIError("box key file \(path): \(error)")
+        }
+    }
+
+    static func writeStdout(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Generate Ed25519 signing or X25519 box key pairs.",
+        subcommands: [FoundationKeysGenerateCommand.self])
+}
+
+struct FoundationKeysGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write a new secret key to a file (mode 0600) and print its public key as JSON.")
+
+    @Option(help: "signing (Ed25519, 64-byte secret key) or box (X25519, 32-byte secret key).")
+    var kind: FoundationKeyKind
+
+    @Option(name: .customLong("secret-out"), help: "File for the raw secret key bytes.")
+    var secretOut: String
+
+    func run() throws {
+        let secret: [UInt8]
+        let publicKey: [UInt8]
+        switch kind {
+        case .signing:
+            let key = Signing.PrivateKey()
+            secret = key.rawRepresentation.withUnsafeBytes { Array($0) }
+            publicKey = key.publicKey.rawRepresentation
+        case .box:
+            let key = Box.PrivateKey()
+            secret = key.rawRepresentation.withUnsafeBytes { Array($0) }
+            publicKey = key.publicKey.rawRepresentation
+        }
+        try CLIIO.write(Data(secret), to: secretOut, secret: true)
+        try CLIIO.printJSON(["kind": kind.rawValue, "publicKey": Hex.encode(publicKey)])
+    }
+}
+
+struct SignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign", abstract: "Print the detached Ed25519 signature of the input as hex.")
+
+    @Option(help: "Signing key file written by `keys generate --kind signing`.")
+    var key: String
+
+    @Option(name: .customLong("in"), help: "Input file (default: standard input).")
+    var input: String?
+
+    func run() throws {
+        let signer = try FoundationIO.signingKey(key)
+        let message = try CLIIO.read(input)
+        print(Hex.encode(signer.signature(for: message)))
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify", abstract: "Check a detached Ed25519 signature: exit 0 when valid, 1 when not.")
+
+    @Option(name: .customLong("public-key"), help: "Signer's Ed25519 public key (64 hex digits).")
+    var publicKey: String
+
+    @Option(help: "Signature (128 hex digits).")
+    var signature: String
+
+    @Option(name: .customLong("in"), help: "Input file (default: standard input).")
+    var input: String?
+
+    func run() throws {
+        let keyBytes = try FoundationIO.hex(publicKey, what: "public key")
+        let verifier: Signing.PublicKey
+        do {
+            verifier = try Signing.PublicKey(rawRepresentation: keyBytes)
+        } catch {
+            throw CLIError("public key: \(error)")
+        }
+        let signatureBytes = try FoundationIO.hex(signature, what: "signature")
+        let message = try CLIIO.read(input)
+        guard verifier.isValidSignature(signatureBytes, for: message) else {
+            CLIIO.printError("invalid signature")
+            throw ExitCode(1)
+        }
+        print("valid")
+    }
+}
+
+struct SealCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seal", abstract: "Seal the input to an X25519 public key (libsodium sealed box); print hex.")
+
+    @Option(help: "Recipient's X25519 public key (64 hex digits).")
+    var to: String
+
+    @Option(name: .customLong("in"), help: "Input file (default: standard input).")
+    var input: String?
+
+    func run() throws {
+        let recipient: Box.PublicKey
+        do {
+            recipient = try Box.PublicKey(rawRepresentation: FoundationIO.hex(to, what: "public key"))
+        } catch let error as SodiumError {
+            throw CLIError("public key: \(error)")
+        }
+        let message = try CLIIO.read(input)
+        do {
+            print(Hex.encode(try SealedBox.seal(message, to: recipient)))
+        } catch {
+            throw CLIError("cannot seal: \(error)")
+        }
+    }
+}
+
+struct OpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open", abstract: "Open a hex sealed box with a box key file; print the plaintext.")
+
+    @Option(help: "Box key file written by `keys generate --kind box`.")
+    var key: String
+
+    @Option(name: .customLong("in"), help: "File with the hex sealed box (default: standard input).")
+    var input: String?
+
+    func run() throws {
+        let recipient = try FoundationIO.boxKey(key)
+        let sealed = try FoundationIO.hex(try CLIIO.readText(input), what: "sealed box")
+        do {
+            FoundationIO.writeStdout(try SealedBox.open(sealed, with: recipient))
+        } catch {
+            throw CLIError("cannot open: \(error)")
+        }
+    }
+}
+
+struct HashCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hash", abstract: "Print the BLAKE2b-256 digest of the input as hex.")
+
+    @Option(name: .customLong("in"), help: "Input file (default: standard input).")
+    var input: String?
+
+    func run() throws {
+        print(Hex.encode(BLAKE2b.hash256(try CLIIO.read(input))))
+    }
+}

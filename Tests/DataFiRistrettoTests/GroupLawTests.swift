@@ -111,3 +111,15 @@ private let wide = Gen.uint8().array(of: 64)
     for error in errors { #expect(!error.description.isEmpty) }
     #expect(RistrettoError.wrongLength(expected: 32, actual: 3).description.contains("32"))
 }
+
+@Test func nonContiguousInputsDecodeLikeArrays() throws {
+    let g = RistrettoPoint.generator.encoded
+    #expect(try RistrettoPoint(encoded: g.lazy.map { $0 }) == .generator)
+    #expect(try Scalar(canonicalBytes: Scalar(9).bytes.lazy.map { $0 }) == Scalar(9))
+    let wide = (0..<64).map { UInt8($0) }
+    #expect(try Scalar(reducing: wide.lazy.map { $0 }) == (try Scalar(reducing: wide)))
+    #expect(try RistrettoPoint.fromUniformBytes(wide.lazy.map { $0 }) == (try RistrettoPoint.fromUniformBytes(wide)))
+    #expect(throws: RistrettoError.wrongLength(expected: 32, actual: 31)) {
+        try RistrettoPoint(encoded: g.dropFirst().lazy.map { $0 })
+    }
+}

@@ -13,6 +13,7 @@ public enum RistrettoError: Error, Equatable, Sendable, CustomStringConvertible 
     /// `expand_message_xmd` cannot produce this many bytes (allowed: 1...16320 for SHA-512).
     case outputLengthOutOfRange(Int)
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .wrongLength(let expected, let actual): "expected \(expected) bytes, got \(actual)"

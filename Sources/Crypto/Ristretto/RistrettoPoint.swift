@@ -51,6 +51,7 @@ public struct RistrettoPoint: Sendable, Equatable, Hashable, CustomStringConvert
         constantTimeEqual(lhs.storage, rhs.storage)
     }
 
+    /// Feeds the public encoding to `hasher` (for sets and dictionaries of points).
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.0)
         hasher.combine(storage.1)

@@ -6,7 +6,9 @@ import DataFiSodium
 ///
 /// Stored inline as its canonical 32-byte little-endian encoding; arithmetic calls libsodium's
 /// constant-time `crypto_core_ristretto255_scalar_*` and never allocates. `==` is constant time.
-public struct Scalar: Sendable, Equatable {
+/// Being a plain inline value that the compiler may copy, a `Scalar` is not wiped when released;
+/// keep long-lived secret keys in `SecureBytes` and rebuild the scalar when needed.
+public struct Scalar: Sendable, Equatable, ExpressibleByIntegerLiteral {
     var storage: Bytes32
 
     init(storage: Bytes32) { self.storage = storage }
@@ -50,10 +52,23 @@ public struct Scalar: Sendable, Equatable {
         storage = (value, 0, 0, 0)
     }
 
+    /// The scalar equal to an integer literal, e.g. `let two: Scalar = 2`.
+    public init(integerLiteral value: UInt64) {
+        self.init(value)
+    }
+
     /// A uniformly random non-zero scalar from libsodium's CSPRNG.
     public static func random() -> Scalar {
         SodiumRuntime.ensureInitialized()
         return Scalar(storage: producing32 { crypto_core_ristretto255_scalar_random($0) }.0)
+    }
+
+    /// A uniformly distributed scalar drawn from `generator` (64 bytes reduced modulo ℓ), for
+    /// reproducible tests and simulations. Secrets must use `random()`.
+    public static func random<G: RandomNumberGenerator>(using generator: inout G) -> Scalar {
+        var wide = [UInt64](repeating: 0, count: 8)
+        for index in wide.indices { wide[index] = generator.next() }
+        return Scalar(storage: wide.withUnsafeBytes { Scalar.reduce($0) })
     }
 
     /// Hashes `message` to a uniform scalar: RFC 9380 `expand_message_xmd` with SHA-512 to

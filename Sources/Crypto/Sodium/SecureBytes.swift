@@ -66,6 +66,7 @@ public final class SecureBytes: @unchecked Sendable, Equatable, CustomStringConv
         return sodium_memcmp(lhs.base, rhs.base, lhs.count) == 0
     }
 
+    /// The length only; the contents are never shown.
     public var description: String { "SecureBytes(\(count) bytes)" }
 }
 

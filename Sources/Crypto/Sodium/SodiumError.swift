@@ -15,6 +15,7 @@ public enum SodiumError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Decryption failed: the ciphertext or associated data was modified, or the key is wrong.
     case authenticationFailed
 
+    /// A one-line explanation.
     public var description: String {
         switch self {
         case .wrongLength(let what, let expected, let actual):
