@@ -65,7 +65,9 @@ struct InnerProductProof: Sendable, Equatable {
         transcript.append(label: "n", UInt64(n))
         var a = a, b = b
         var gLookups = gLookups, hLookups = hLookups
-        var gTables = gTables, hTables = hTables
+        // Cached tables exist for the original generators only; later rounds build them on demand.
+        var gPoints = gTables.map(\.base), hPoints = hTables.map(\.base)
+        var gTables: [OddMultiples?] = gTables, hTables: [OddMultiples?] = hTables
         var gF = gFactors, hF = hFactors
         var ls = [CompressedPoint](), rs = [CompressedPoint]()
         let qLookup = LookupTable(q)
@@ -101,22 +103,35 @@ struct InnerProductProof: Sendable, Equatable {
             a.removeLast(n)
             b.removeLast(n)
             guard n > 1 else { break }
-            // Fold the public generators: G_i ← u⁻¹·gF_i·G_i + u·gF_{n+i}·G_{n+i}, H likewise with u, u⁻¹.
+            // Fold the public generators with one variable-time multiplication per point:
+            // u⁻¹·gF_i·G_i + u·gF_{n+i}·G_{n+i} = (u⁻¹·gF_i)·(G_i + ρ_i·G_{n+i}), ρ_i = u²·gF_{n+i}/gF_i;
+            // the new point is G_i + ρ_i·G_{n+i} and its factor u⁻¹·gF_i stays in the scalars.
+            // H likewise with u and u⁻¹ exchanged. Factors are products of non-zero challenges.
+            let gInverse = ScalarMath.batchInvert(Array(gF[0..<n])) ?? Array(gF[0..<n])
+            let hInverse = ScalarMath.batchInvert(Array(hF[0..<n])) ?? Array(hF[0..<n])
+            let uSquared = u * u, uInverseSquared = uInv * uInv
             var newG = [EdwardsPoint](), newH = [EdwardsPoint]()
-            newG.reserveCapacity(n)
-            newH.reserveCapacity(n)
+            var newGF = [Scalar](), newHF = [Scalar]()
+            newG.reserveCapacity(n); newH.reserveCapacity(n)
+            newGF.reserveCapacity(n); newHF.reserveCapacity(n)
             for i in 0..<n {
-                newG.append(VartimeMSM.straus(scalars: [(uInv * gF[i]).bytes, (u * gF[n + i]).bytes],
-                                              tables: [gTables[i], gTables[n + i]]))
-                newH.append(VartimeMSM.straus(scalars: [(u * hF[i]).bytes, (uInv * hF[n + i]).bytes],
-                                              tables: [hTables[i], hTables[n + i]]))
+                let rhoG = uSquared * gF[n + i] * gInverse[i]
+                let rhoH = uInverseSquared * hF[n + i] * hInverse[i]
+                let gHigh = gTables[n + i] ?? OddMultiples(gPoints[n + i])
+                let hHigh = hTables[n + i] ?? OddMultiples(hPoints[n + i])
+                newG.append(gPoints[i] + VartimeMSM.straus(scalars: [rhoG.bytes], tables: [gHigh]))
+                newH.append(hPoints[i] + VartimeMSM.straus(scalars: [rhoH.bytes], tables: [hHigh]))
+                newGF.append(uInv * gF[i])
+                newHF.append(u * hF[i])
             }
-            gTables = newG.map(OddMultiples.init)
-            hTables = newH.map(OddMultiples.init)
+            gPoints = newG
+            hPoints = newH
+            gTables = [OddMultiples?](repeating: nil, count: n)
+            hTables = [OddMultiples?](repeating: nil, count: n)
             gLookups = newG.map(LookupTable.init)
             hLookups = newH.map(LookupTable.init)
-            gF = [Scalar](repeating: .one, count: n)
-            hF = [Scalar](repeating: .one, count: n)
+            gF = newGF
+            hF = newHF
         }
         return InnerProductProof(l: ls, r: rs, a: a[0], b: b[0])
     }
