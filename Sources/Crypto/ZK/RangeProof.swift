@@ -207,10 +207,10 @@ public struct RangeProof: Sendable, Equatable {
         let twoPowers = ScalarMath.powers(Scalar(2), count: n)
         var gVector = [Scalar](), hVector = [Scalar]()
         gVector.reserveCapacity(nm); hVector.reserveCapacity(nm)
-        let aTimesWeight = ipp.a
+        let ippA = ipp.a
         let zzPowers = zPowers.map { zz * $0 }
         for i in 0..<nm {
-            gVector.append(weighted(minusZ - aTimesWeight * sVector[i]))
+            gVector.append(weighted(minusZ - ippA * sVector[i]))
             let zAnd2 = zzPowers[i / n] * twoPowers[i % n]
             hVector.append(weighted(z + yInversePowers[i] * (zAnd2 - ipp.b * sVector[nm - 1 - i])))
         }
