@@ -1,0 +1,203 @@
+// Variable-time multiscalar multiplication. Its running time depends on the scalars, so it is used
+// only where every scalar is public (proof verification, folding public generators).
+
+/// The odd multiples P, 3P, …, 15P of a point, ready for width-5 NAF; entry 0 is P itself.
+struct OddMultiples: Sendable {
+    var entries: [EdwardsPoint.Niels]
+    /// The point itself.
+    let base: EdwardsPoint
+
+    init(_ point: EdwardsPoint) {
+        base = point
+        var table = [EdwardsPoint.Niels]()
+        table.reserveCapacity(8)
+        let p2 = point.doubled().niels
+        var current = point
+        table.append(current.niels)
+        for _ in 1..<8 {
+            current = (current + p2).extended
+            table.append(current.niels)
+        }
+        entries = table
+    }
+
+    /// The same table with every entry normalized to Z = 1 (one field inversion for all eight);
+    /// worth it for tables that are cached and used many times.
+    func normalized() -> OddMultiples {
+        var copy = self
+        var prefix = [FieldElement]()
+        prefix.reserveCapacity(entries.count)
+        var acc = FieldElement.one
+        for e in entries {
+            prefix.append(acc)
+            acc = acc * e.z
+        }
+        var inverse = acc.inverted()
+        for i in stride(from: entries.count - 1, through: 0, by: -1) {
+            copy.entries[i] = entries[i].normalized(zInverse: inverse * prefix[i])
+            inverse = inverse * entries[i].z
+        }
+        return copy
+    }
+}
+
+enum VartimeMSM {
+    /// Little-endian 64-bit words of a 32-byte scalar, plus a zero word.
+    @inline(__always) static func words(_ bytes: [UInt8]) -> [UInt64] {
+        var w = [UInt64](repeating: 0, count: 5)
+        for i in 0..<32 { w[i >> 3] |= UInt64(bytes[i]) << (8 * UInt64(i & 7)) }
+        return w
+    }
+
+    /// Width-`w` non-adjacent form of a scalar below 2^255: 256 signed odd digits or zeros.
+    static func nonAdjacentForm(_ bytes: [UInt8], width w: Int = 5) -> [Int8] {
+        let x = words(bytes)
+        var naf = [Int8](repeating: 0, count: 256)
+        let width = UInt64(1) << UInt64(w)
+        let windowMask = width - 1
+        var pos = 0
+        var carry: UInt64 = 0
+        while pos < 256 {
+            let index = pos / 64, bit = UInt64(pos % 64)
+            let buffer: UInt64
+            if bit < UInt64(64 - w) {
+                buffer = x[index] >> bit
+            } else {
+                buffer = (x[index] >> bit) | (x[index + 1] << (64 - bit))
+            }
+            let window = carry + (buffer & windowMask)
+            if window & 1 == 0 {
+                pos += 1
+                continue
+            }
+            if window < width / 2 {
+                carry = 0
+                naf[pos] = Int8(window)
+            } else {
+                carry = 1
+                naf[pos] = Int8(Int64(window) - Int64(width))
+            }
+            pos += w
+        }
+        return naf
+    }
+
+    /// Signed radix-2^w digits in [−2^(w−1), 2^(w−1)] of a scalar below 2^255.
+    static func radixDigits(_ bytes: [UInt8], width w: Int) -> [Int16] {
+        let x = words(bytes)
+        let count = (256 + w - 1) / w + 1
+        var digits = [Int16](repeating: 0, count: count)
+        let radix = Int64(1) << Int64(w)
+        let mask = UInt64(radix - 1)
+        var carry: Int64 = 0
+        for i in 0..<(count - 1) {
+            let offset = i * w
+            let index = offset / 64, bit = UInt64(offset % 64)
+            var buffer = x[index] >> bit
+            if bit > UInt64(64 - w) && index < 4 { buffer |= x[index + 1] << (64 - bit) }
+            let coefficient = carry + Int64(buffer & mask)
+            carry = (coefficient + radix / 2) >> Int64(w)
+            digits[i] = Int16(coefficient - (carry << Int64(w)))
+        }
+        digits[count - 1] = Int16(carry)
+        return digits
+    }
+
+    /// Σ scalars[i]·points[i] in variable time, for public scalars only.
+    /// Scalars are canonical 32-byte little-endian encodings (below ℓ).
+    static func multiply(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
+        precondition(scalars.count == tables.count, "scalar and point counts differ")
+        if scalars.count < 190 {
+            return straus(scalars: scalars, tables: tables)
+        }
+        return pippenger(scalars: scalars, points: tables.map { $0.entries[0] })
+    }
+
+    /// Interleaved width-5 NAF (Straus); best for up to a few hundred points.
+    static func straus(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
+        let n = scalars.count
+        // Flat layouts: NAF digit i of scalar j at [i·n + j]; entry k of table j at [8j + k].
+        var nafs = [Int8](repeating: 0, count: 256 * n)
+        var top = -1
+        for j in 0..<n {
+            let naf = nonAdjacentForm(scalars[j])
+            for i in 0..<256 where naf[i] != 0 {
+                nafs[i * n + j] = naf[i]
+                top = max(top, i)
+            }
+        }
+        guard top >= 0 else { return .identity }
+        var flatTables = [EdwardsPoint.Niels]()
+        flatTables.reserveCapacity(8 * n)
+        for table in tables { flatTables += table.entries }
+        return nafs.withUnsafeBufferPointer { digits in
+            flatTables.withUnsafeBufferPointer { entries in
+                var r = EdwardsPoint.identity
+                for i in stride(from: top, through: 0, by: -1) {
+                    r = r.doubled()
+                    let row = i * n
+                    for j in 0..<n {
+                        let digit = digits[row + j]
+                        if digit > 0 {
+                            r = (r + entries[8 * j + Int(digit) >> 1]).extended
+                        } else if digit < 0 {
+                            r = (r - entries[8 * j + Int(-digit) >> 1]).extended
+                        }
+                    }
+                }
+                return r
+            }
+        }
+    }
+
+    /// Bucket method (Pippenger) with signed digits; best for many points.
+    static func pippenger(scalars: [[UInt8]], points: [EdwardsPoint.Niels]) -> EdwardsPoint {
+        let n = scalars.count
+        guard n > 0 else { return .identity }
+        let w = n < 500 ? 6 : (n < 800 ? 7 : 8)
+        let windows = (256 + w - 1) / w + 1
+        // Digit `window` of scalar j at [window·n + j].
+        var flatDigits = [Int16](repeating: 0, count: windows * n)
+        for j in 0..<n {
+            let d = radixDigits(scalars[j], width: w)
+            for k in 0..<windows { flatDigits[k * n + j] = d[k] }
+        }
+        let bucketCount = 1 << (w - 1)
+        var total = EdwardsPoint.identity
+        var buckets = [EdwardsPoint](repeating: .identity, count: bucketCount)
+        flatDigits.withUnsafeBufferPointer { digits in
+            points.withUnsafeBufferPointer { pts in
+                buckets.withUnsafeMutableBufferPointer { bucket in
+                    var started = false
+                    for window in stride(from: windows - 1, through: 0, by: -1) {
+                        let row = window * n
+                        if !started {
+                            // Skip leading windows whose digits are all zero.
+                            if !(0..<n).contains(where: { digits[row + $0] != 0 }) { continue }
+                            started = true
+                        } else {
+                            total = total.doubled(times: w)
+                        }
+                        for b in 0..<bucketCount { bucket[b] = .identity }
+                        for j in 0..<n {
+                            let digit = Int(digits[row + j])
+                            if digit > 0 {
+                                bucket[digit - 1] = (bucket[digit - 1] + pts[j]).extended
+                            } else if digit < 0 {
+                                bucket[-digit - 1] = (bucket[-digit - 1] - pts[j]).extended
+                            }
+                        }
+                        var running = bucket[bucketCount - 1]
+                        var sum = running
+                        for b in stride(from: bucketCount - 2, through: 0, by: -1) {
+                            running = running + bucket[b]
+                            sum = sum + running
+                        }
+                        total = total + sum
+                    }
+                }
+            }
+        }
+        return total
+    }
+}

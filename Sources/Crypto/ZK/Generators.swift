@@ -1,0 +1,121 @@
+import DataFiRistretto
+import Synchronization
+
+/// The two Pedersen generators: `g` (the ristretto255 base point) for values and `h` for blindings.
+/// `h` is hashed to the group, so nobody knows log_g(h).
+public struct PedersenGenerators: Sendable {
+    /// The value generator (ristretto255 base point).
+    public let g: RistrettoPoint
+    /// The blinding generator, `hash("blinding", domain: "DataFi.Pedersen.v1")`.
+    public let h: RistrettoPoint
+
+    let gTable: OddMultiples
+    let hTable: OddMultiples
+    let gLookup: LookupTable
+    let hLookup: LookupTable
+
+    /// The generators every DataFi proof uses.
+    public static let standard = PedersenGenerators()
+
+    private init() {
+        g = .generator
+        h = RistrettoPoint.hash(Array("blinding".utf8), domain: "DataFi.Pedersen.v1")
+        gTable = OddMultiples(EdwardsPoint(g)).normalized()
+        hTable = OddMultiples(EdwardsPoint(h)).normalized()
+        gLookup = LookupTable(EdwardsPoint(g))
+        hLookup = LookupTable(EdwardsPoint(h))
+    }
+
+    /// `value·g + blinding·h`, computed in constant time (libsodium) since both scalars are secret.
+    public func commit(value: Scalar, blinding: Scalar) -> PedersenCommitment {
+        PedersenCommitment(point: value * g + blinding * h)
+    }
+
+    /// Commits to a 64-bit integer.
+    public func commit(value: UInt64, blinding: Scalar) -> PedersenCommitment {
+        commit(value: Scalar(value), blinding: blinding)
+    }
+}
+
+/// The vector generators `G_i`, `H_i` of Bulletproofs, hashed to the group from their index
+/// (domains "DataFi.Bulletproofs.G" / ".H", message = index as 8 little-endian bytes) and cached.
+public struct BulletproofGenerators: Sendable {
+    /// The `G_i`, at least `count` of them.
+    public let g: [RistrettoPoint]
+    /// The `H_i`, at least `count` of them.
+    public let h: [RistrettoPoint]
+    let gTables: [OddMultiples]
+    let hTables: [OddMultiples]
+    let gLookups: [LookupTable]
+    let hLookups: [LookupTable]
+
+    /// The largest vector length supported (64 values of 64 bits).
+    public static let maxCount = 64 * 64
+
+    /// The first `count` generators of each vector (cached process-wide).
+    /// `count` must be in 0...`maxCount`.
+    public static func prefix(_ count: Int) -> BulletproofGenerators {
+        precondition(count >= 0 && count <= maxCount, "generator count out of range")
+        return cache.withLock { state in
+            while state.g.count < count {
+                let index = state.g.count
+                let message = withUnsafeBytes(of: UInt64(index).littleEndian) { Array($0) }
+                let gi = RistrettoPoint.hash(message, domain: "DataFi.Bulletproofs.G")
+                let hi = RistrettoPoint.hash(message, domain: "DataFi.Bulletproofs.H")
+                state.g.append(gi)
+                state.h.append(hi)
+                let ge = EdwardsPoint(gi), he = EdwardsPoint(hi)
+                state.gTables.append(OddMultiples(ge).normalized())
+                state.hTables.append(OddMultiples(he).normalized())
+                state.gLookups.append(LookupTable(ge))
+                state.hLookups.append(LookupTable(he))
+            }
+            return BulletproofGenerators(g: Array(state.g[..<count]), h: Array(state.h[..<count]),
+                                         gTables: Array(state.gTables[..<count]),
+                                         hTables: Array(state.hTables[..<count]),
+                                         gLookups: Array(state.gLookups[..<count]),
+                                         hLookups: Array(state.hLookups[..<count]))
+        }
+    }
+
+    private struct State {
+        var g: [RistrettoPoint] = [], h: [RistrettoPoint] = []
+        var gTables: [OddMultiples] = [], hTables: [OddMultiples] = []
+        var gLookups: [LookupTable] = [], hLookups: [LookupTable] = []
+    }
+
+    private static let cache = Mutex(State())
+}
+
+/// A Pedersen commitment `v·g + r·h`: hiding (r random) and binding (log_g h unknown).
+/// Commitments add and subtract homomorphically: C(v1, r1) + C(v2, r2) = C(v1 + v2, r1 + r2).
+public struct PedersenCommitment: Sendable, Hashable, CustomStringConvertible {
+    /// The committed group element.
+    public let point: RistrettoPoint
+
+    /// Wraps a group element.
+    public init(point: RistrettoPoint) { self.point = point }
+
+    /// Decodes 32 bytes.
+    /// - Throws: `ZKError.wrongLength` unless exactly 32 bytes, `.invalidPoint` for a non-canonical encoding.
+    public init(bytes: some Collection<UInt8>) throws(ZKError) {
+        // The curve decoder enforces RFC 9496 canonicity, including a clear top bit.
+        point = try CompressedPoint(bytes).ristretto
+    }
+
+    /// The canonical 32-byte encoding.
+    public var bytes: [UInt8] { point.encoded }
+
+    /// Hex of the encoding.
+    public var description: String { point.description }
+
+    /// The commitment to the sum of values under the sum of blindings.
+    public static func + (a: PedersenCommitment, b: PedersenCommitment) -> PedersenCommitment {
+        PedersenCommitment(point: a.point + b.point)
+    }
+
+    /// The commitment to the difference of values under the difference of blindings.
+    public static func - (a: PedersenCommitment, b: PedersenCommitment) -> PedersenCommitment {
+        PedersenCommitment(point: a.point - b.point)
+    }
+}

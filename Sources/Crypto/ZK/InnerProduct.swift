@@ -1,0 +1,169 @@
+import DataFiRistretto
+
+/// Scalar helpers shared by the proofs.
+enum ScalarMath {
+    /// 1, x, x², …, x^(count−1).
+    static func powers(_ x: Scalar, count: Int) -> [Scalar] {
+        var out = [Scalar]()
+        out.reserveCapacity(count)
+        var current = Scalar.one
+        for _ in 0..<count {
+            out.append(current)
+            current = current * x
+        }
+        return out
+    }
+
+    static func innerProduct(_ a: ArraySlice<Scalar>, _ b: ArraySlice<Scalar>) -> Scalar {
+        var sum = Scalar.zero
+        for (x, y) in zip(a, b) { sum = sum + x * y }
+        return sum
+    }
+
+    /// Inverts every element with one field inversion (Montgomery's trick); nil if any is zero.
+    static func batchInvert(_ values: [Scalar]) -> [Scalar]? {
+        guard !values.isEmpty else { return [] }
+        var prefix = [Scalar]()
+        prefix.reserveCapacity(values.count)
+        var acc = Scalar.one
+        for v in values {
+            prefix.append(acc)
+            acc = acc * v
+        }
+        guard var inverse = try? acc.inverse() else { return nil }
+        var out = [Scalar](repeating: .zero, count: values.count)
+        for i in stride(from: values.count - 1, through: 0, by: -1) {
+            out[i] = inverse * prefix[i]
+            inverse = inverse * values[i]
+        }
+        return out
+    }
+}
+
+/// The logarithmic inner-product argument of Bulletproofs (Bünz et al. 2018, §3): proves knowledge of
+/// vectors a, b with P = <a, G'> + <b, H'> + <a, b>·Q using log2(n) pairs (L, R) and two scalars.
+struct InnerProductProof: Sendable, Equatable {
+    var l: [CompressedPoint]
+    var r: [CompressedPoint]
+    var a: Scalar
+    var b: Scalar
+
+    /// Creates the proof. `a` and `b` are secret: L and R are computed with the constant-time
+    /// multiscalar multiplication (fixed radix-16 windows, masked table lookups). The generators and
+    /// the challenges are public, so the generators are folded with variable-time arithmetic.
+    /// `gFactors`/`hFactors` scale the generators (G'_i = gFactors_i·G_i) without computing them.
+    /// `gLookups`/`hLookups` are the generators' constant-time tables, `gTables`/`hTables` their
+    /// variable-time ones.
+    static func prove(q: EdwardsPoint, gFactors: [Scalar], hFactors: [Scalar],
+                      gLookups: [LookupTable], hLookups: [LookupTable],
+                      gTables: [OddMultiples], hTables: [OddMultiples],
+                      a: [Scalar], b: [Scalar], transcript: inout Transcript) -> InnerProductProof {
+        var n = gLookups.count
+        precondition(n > 0 && n & (n - 1) == 0 && hLookups.count == n && a.count == n && b.count == n,
+                     "inner-product vectors must have one power-of-two length")
+        transcript.append(label: "dom-sep", Array("ipp v1".utf8))
+        transcript.append(label: "n", UInt64(n))
+        var a = a, b = b
+        var gLookups = gLookups, hLookups = hLookups
+        // Cached tables exist for the original generators only; later rounds build them on demand.
+        var gPoints = gTables.map(\.base), hPoints = hTables.map(\.base)
+        var gTables: [OddMultiples?] = gTables, hTables: [OddMultiples?] = hTables
+        var gF = gFactors, hF = hFactors
+        var ls = [CompressedPoint](), rs = [CompressedPoint]()
+        let qLookup = LookupTable(q)
+        while n > 1 {
+            n /= 2
+            let cL = ScalarMath.innerProduct(a[0..<n], b[n..<2 * n])
+            let cR = ScalarMath.innerProduct(a[n..<2 * n], b[0..<n])
+            var lScalars = [[UInt8]](), rScalars = [[UInt8]]()
+            lScalars.reserveCapacity(2 * n + 1)
+            rScalars.reserveCapacity(2 * n + 1)
+            for i in 0..<n { lScalars.append((a[i] * gF[n + i]).bytes) }
+            for i in 0..<n { lScalars.append((b[n + i] * hF[i]).bytes) }
+            lScalars.append(cL.bytes)
+            for i in 0..<n { rScalars.append((a[n + i] * gF[i]).bytes) }
+            for i in 0..<n { rScalars.append((b[i] * hF[n + i]).bytes) }
+            rScalars.append(cR.bytes)
+            let lPoint = ConstantTimeMSM.multiply(
+                scalars: lScalars, tables: Array(gLookups[n..<2 * n]) + Array(hLookups[0..<n]) + [qLookup])
+            let rPoint = ConstantTimeMSM.multiply(
+                scalars: rScalars, tables: Array(gLookups[0..<n]) + Array(hLookups[n..<2 * n]) + [qLookup])
+            let lc = CompressedPoint(lPoint), rc = CompressedPoint(rPoint)
+            ls.append(lc)
+            rs.append(rc)
+            transcript.append(label: "L", lc.bytes)
+            transcript.append(label: "R", rc.bytes)
+            let u = transcript.challengeScalar(label: "u")
+            // u is a hash output; zero has probability 2^-252.
+            let uInv = (try? u.inverse()) ?? .one
+            for i in 0..<n {
+                a[i] = a[i] * u + uInv * a[n + i]
+                b[i] = b[i] * uInv + u * b[n + i]
+            }
+            a.removeLast(n)
+            b.removeLast(n)
+            guard n > 1 else { break }
+            // Fold the public generators with one variable-time multiplication per point:
+            // u⁻¹·gF_i·G_i + u·gF_{n+i}·G_{n+i} = (u⁻¹·gF_i)·(G_i + ρ_i·G_{n+i}), ρ_i = u²·gF_{n+i}/gF_i;
+            // the new point is G_i + ρ_i·G_{n+i} and its factor u⁻¹·gF_i stays in the scalars.
+            // H likewise with u and u⁻¹ exchanged. Factors are products of non-zero challenges.
+            let gInverse = ScalarMath.batchInvert(Array(gF[0..<n])) ?? Array(gF[0..<n])
+            let hInverse = ScalarMath.batchInvert(Array(hF[0..<n])) ?? Array(hF[0..<n])
+            let uSquared = u * u, uInverseSquared = uInv * uInv
+            var newG = [EdwardsPoint](), newH = [EdwardsPoint]()
+            var newGF = [Scalar](), newHF = [Scalar]()
+            newG.reserveCapacity(n); newH.reserveCapacity(n)
+            newGF.reserveCapacity(n); newHF.reserveCapacity(n)
+            for i in 0..<n {
+                let rhoG = uSquared * gF[n + i] * gInverse[i]
+                let rhoH = uInverseSquared * hF[n + i] * hInverse[i]
+                let gHigh = gTables[n + i] ?? OddMultiples(gPoints[n + i])
+                let hHigh = hTables[n + i] ?? OddMultiples(hPoints[n + i])
+                newG.append(gPoints[i] + VartimeMSM.straus(scalars: [rhoG.bytes], tables: [gHigh]))
+                newH.append(hPoints[i] + VartimeMSM.straus(scalars: [rhoH.bytes], tables: [hHigh]))
+                newGF.append(uInv * gF[i])
+                newHF.append(u * hF[i])
+            }
+            gPoints = newG
+            hPoints = newH
+            gTables = [OddMultiples?](repeating: nil, count: n)
+            hTables = [OddMultiples?](repeating: nil, count: n)
+            gLookups = newG.map(LookupTable.init)
+            hLookups = newH.map(LookupTable.init)
+            gF = newGF
+            hF = newHF
+        }
+        return InnerProductProof(l: ls, r: rs, a: a[0], b: b[0])
+    }
+
+    /// Replays the transcript and returns (u_j², u_j⁻², s) for the verifier's single multiplication,
+    /// where s_i = Π_j u_j^(±1) by the bits of i. Nil when a challenge is zero or a point is the identity.
+    func verificationScalars(count n: Int, transcript: inout Transcript) -> (uSquared: [Scalar], uInverseSquared: [Scalar], s: [Scalar])? {
+        let rounds = l.count
+        guard rounds == r.count, rounds < 32, n == 1 << rounds else { return nil }
+        transcript.append(label: "dom-sep", Array("ipp v1".utf8))
+        transcript.append(label: "n", UInt64(n))
+        var challenges = [Scalar]()
+        challenges.reserveCapacity(rounds)
+        for j in 0..<rounds {
+            guard !l[j].isIdentity, !r[j].isIdentity else { return nil }
+            transcript.append(label: "L", l[j].bytes)
+            transcript.append(label: "R", r[j].bytes)
+            challenges.append(transcript.challengeScalar(label: "u"))
+        }
+        guard let inverses = ScalarMath.batchInvert(challenges) else { return nil }
+        var allInverse = Scalar.one
+        for v in inverses { allInverse = allInverse * v }
+        let uSquared = challenges.map { $0 * $0 }
+        let uInverseSquared = inverses.map { $0 * $0 }
+        var s = [Scalar]()
+        s.reserveCapacity(n)
+        s.append(allInverse)
+        for i in 1..<max(n, 1) {
+            let lgI = (Int.bitWidth - 1) - i.leadingZeroBitCount
+            let k = 1 << lgI
+            s.append(s[i - k] * uSquared[rounds - 1 - lgI])
+        }
+        return (uSquared, uInverseSquared, s)
+    }
+}
