@@ -114,6 +114,17 @@ let uniformMapVectors: [(String, String)] = [
     }
 }
 
+@Test func encodingsWithTheTopBitSetAreRejected() throws {
+    // RFC 9496 decoding requires a canonical field element below 2^255; libsodium 1.0.18 masks the
+    // top bit itself, so the wrapper checks it.
+    for multiple in smallMultiples {
+        var bytes = hex(multiple)
+        #expect(try RistrettoPoint(encoded: bytes).encoded == bytes)
+        bytes[31] |= 0x80
+        #expect(throws: RistrettoError.invalidPoint) { try RistrettoPoint(encoded: bytes) }
+    }
+}
+
 @Test func pointDecodingRejectsWrongLengths() {
     #expect(throws: RistrettoError.wrongLength(expected: 32, actual: 0)) { try RistrettoPoint(encoded: []) }
     #expect(throws: RistrettoError.wrongLength(expected: 32, actual: 31)) {

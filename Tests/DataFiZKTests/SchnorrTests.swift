@@ -8,8 +8,8 @@ import Testing
         await propertyCheck(count: 30, input: Gen.uint64(in: 0...(1 << 40)), Gen.uint64(in: 0...(1 << 40))) { a, b in
             let pc = PedersenGenerators.standard
             let ra = Scalar.random(), rb = Scalar.random()
-            let ca = pc.commit(value: a, blinding: ra), cb = pc.commit(value: b, blinding: rb)
-            #expect(ca + cb == pc.commit(value: a + b, blinding: ra + rb))
+            let ca = pc.commit(value: Scalar(a), blinding: ra), cb = pc.commit(value: Scalar(b), blinding: rb)
+            #expect(ca + cb == pc.commit(value: Scalar(a + b), blinding: ra + rb))
             #expect(ca - cb == pc.commit(value: Scalar(a) - Scalar(b), blinding: ra - rb))
         }
     }

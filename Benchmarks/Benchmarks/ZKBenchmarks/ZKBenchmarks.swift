@@ -1,3 +1,4 @@
+import BenchSupport
 import Benchmark
 import DataFiPSI
 import DataFiRistretto
@@ -5,11 +6,8 @@ import DataFiZK
 import Foundation
 
 let benchmarks: @Sendable () -> Void = {
-    let smoke = ProcessInfo.processInfo.environment["DATAFI_BENCH_SMOKE"] != nil
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, .throughput],
-        maxDuration: smoke ? .milliseconds(1) : .seconds(2),
-        maxIterations: smoke ? 1 : 1_000_000)
+    let smoke = BenchSupport.smoke
+    BenchSupport.configure()
 
     // The unit every ZK ratio is measured in: one libsodium ristretto255 scalar multiplication.
     let point = Scalar.random() * RistrettoPoint.generator

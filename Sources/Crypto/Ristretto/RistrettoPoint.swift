@@ -19,14 +19,16 @@ public struct RistrettoPoint: Sendable, Equatable, Hashable, CustomStringConvert
     public static let generator = RistrettoPoint(storage: (
         0x714e_bc6a_0aae_f2e2, 0x5f51_00c5_61a9_84a8, 0x8ddd_82a5_6a0b_e358, 0x762d_8de0_4559_a6b6))
 
-    /// Decodes a canonical 32-byte encoding (`crypto_core_ristretto255_is_valid_point`).
+    /// Decodes a canonical 32-byte encoding (`crypto_core_ristretto255_is_valid_point`, plus the
+    /// RFC 9496 rule that the top bit of the last byte is zero, which libsodium 1.0.18 skips).
     /// The identity (32 zero bytes) is accepted.
     /// - Throws: `RistrettoError.wrongLength` unless exactly 32 bytes; `.invalidPoint` for any
     ///   non-canonical or off-group encoding.
     public init(encoded: some Collection<UInt8>) throws(RistrettoError) {
         let candidate = try loadBytes32(encoded)
         SodiumRuntime.ensureInitialized()
-        guard withPointer(to: candidate, { crypto_core_ristretto255_is_valid_point($0) }) == 1 else {
+        guard UInt64(littleEndian: candidate.3) >> 63 == 0,
+              withPointer(to: candidate, { crypto_core_ristretto255_is_valid_point($0) }) == 1 else {
             throw .invalidPoint
         }
         storage = candidate

@@ -30,11 +30,6 @@ public struct PedersenGenerators: Sendable {
     public func commit(value: Scalar, blinding: Scalar) -> PedersenCommitment {
         PedersenCommitment(point: value * g + blinding * h)
     }
-
-    /// Commits to a 64-bit integer.
-    public func commit(value: UInt64, blinding: Scalar) -> PedersenCommitment {
-        commit(value: Scalar(value), blinding: blinding)
-    }
 }
 
 /// The vector generators `G_i`, `H_i` of Bulletproofs, hashed to the group from their index

@@ -60,7 +60,7 @@ public struct RangeProof: Sendable, Equatable {
         let nm = n * m
         let pc = PedersenGenerators.standard
         let gens = BulletproofGenerators.prefix(nm)
-        let commitments = zip(values, blindings).map { pc.commit(value: $0, blinding: $1) }
+        let commitments = zip(values, blindings).map { pc.commit(value: Scalar($0), blinding: $1) }
 
         domainSeparate(&transcript, n: n, m: m)
         for v in commitments { transcript.append(label: "V", v.point) }
