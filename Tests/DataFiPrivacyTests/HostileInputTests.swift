@@ -63,3 +63,26 @@ import Testing
     #expect(try RDPAccountant.epsilon(samplingRate: 0.5, noiseMultiplier: 1e300, steps: 100_000_000, delta: 1e-300) >= 0)
     #expect(try PLDAccountant.epsilon(samplingRate: 0.5, noiseMultiplier: 1e300, steps: 1000, delta: 1e-5) >= 0)
 }
+
+@Test func integerGaussianReleaseWithSensitivityBeyondUInt64Throws() throws {
+    // ⌈Δ⌉ used to be converted to UInt64 unchecked.
+    var rng = SplitMix64(seed: 12)
+    for sensitivity in [0x1p64, 1e20] {
+        let mechanism = try GaussianMechanism(sensitivity: sensitivity, epsilon: 1, delta: 1e-5)
+        #expect(throws: PrivacyError.self) { try mechanism.release(integer: 0, using: &rng) }
+    }
+    let laplace = try LaplaceMechanism(sensitivity: 1e300, epsilon: 1e-300)
+    #expect(throws: PrivacyError.self) { try laplace.release(integer: 0, using: &rng) }
+    #expect(throws: PrivacyError.self) { try laplace.release(1e308, using: &rng) }
+}
+
+@Test func extremeRDPOrdersGiveAnAnswer() throws {
+    for order in [1e300, 1e9 + 0.5, 1.0000000001, 1e19] {
+        var accountant = try RDPAccountant(orders: [order])
+        try accountant.composePoissonSubsampledGaussian(samplingRate: 0.5, noiseMultiplier: 0.7, count: 10)
+        #expect(try accountant.epsilon(delta: 1e-5).epsilon >= 0)
+    }
+    for bad in [[Double](), [1], [.nan], [.infinity], [0.5]] {
+        #expect(throws: PrivacyError.self) { try RDPAccountant(orders: bad) }
+    }
+}
