@@ -48,3 +48,10 @@ private func randomCorpus(sequences: Int, length: Int, seed: UInt64) -> [[String
     subsampled.sample = 1e300
     #expect(try Person2Vec.train(sequences: [["a", "b", "a"]], configuration: subsampled).wordVectors.count == 2)
 }
+
+@Test func byteOrderMarkIsNotPartOfTheFirstToken() {
+    let corpus = BehaviourSequence.parseCorpus("\u{FEFF}p1 a b\r\np2 b a\r\n", firstTokenIsPerson: true)
+    #expect(corpus.map(\.person) == ["p1", "p2"])
+    #expect(BehaviourSequence.parseCorpus("\u{FEFF}a b\n").first?.events == ["a", "b"])
+    #expect(BehaviourSequence.parseCorpus("\u{FEFF}").isEmpty)
+}

@@ -51,3 +51,13 @@ import Testing
     #expect(signer.publicKey.isValidSignature(signer.signature(for: [UInt8]()), for: [UInt8]()))
     #expect(BLAKE2b.hash256([UInt8]()).count == 32)
 }
+
+@Test func hexLengthArgumentAtTheEdgesOfIntThrows() {
+    // The expected length used to be doubled, which trapped for lengths above Int.max / 2.
+    for length in [Int.max, Int.max / 2 + 1, Int.min, -1] {
+        #expect(throws: Hex.DecodingError.self) { try Hex.decode("abcd", length: length) }
+    }
+    #expect(throws: Hex.DecodingError.self) { try Hex.decode("abc", length: 2) }
+    #expect((try? Hex.decode("abcd", length: 2)) == [0xAB, 0xCD])
+    #expect((try? Hex.decode("", length: 0)) == [])
+}

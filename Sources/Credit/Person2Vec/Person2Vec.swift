@@ -419,8 +419,9 @@ extension BehaviourSequence {
         var text = text
         text.withUTF8 { bytes in
             var tokens: [String] = []
-            var lineStart = 0
             let count = bytes.count
+            // Skip a UTF-8 byte-order mark so it does not become part of the first token.
+            var lineStart = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
             while lineStart < count {
                 var end = lineStart
                 while end < count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
