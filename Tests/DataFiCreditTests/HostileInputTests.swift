@@ -70,6 +70,21 @@ import Testing
         }
     }
 
+    @Test func overflowingScorePointsAreReportedNotReturned() throws {
+        // Finite log-odds (up to about 7e307) times the points factor (pdo / ln 2 ≈ 28.9) overflow.
+        let (model, table) = try Self.model()
+        var steep = model
+        steep.regression.coefficients = steep.regression.coefficients.map { _ in 1e307 }
+        #expect(try steep.logOdds(table).allSatisfy(\.isFinite))
+        do {
+            _ = try steep.scores(table)
+            Issue.record("overflowing points were returned")
+        } catch {
+            guard case .nonFinite(let what, _) = error else { Issue.record("unexpected error \(error)"); return }
+            #expect(what == "score points")
+        }
+    }
+
     @Test func degenerateTablesThrow() throws {
         #expect(throws: CreditError.self) { try DataTable(csv: "") }
         #expect(throws: CreditError.self) { try DataTable(csv: "\u{FEFF}") }

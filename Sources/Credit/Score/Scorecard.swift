@@ -186,8 +186,11 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     }
 
     /// Score points per row (`scaling.points(logOdds:)`).
+    /// - Throws: like `logOdds`, and `CreditError.nonFinite` when the points overflow.
     public func scores(_ table: DataTable) throws(CreditError) -> [Double] {
-        try logOdds(table).map(scaling.points(logOdds:))
+        let points = try logOdds(table).map(scaling.points(logOdds:))
+        if let row = points.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "score points", row: row) }
+        return points
     }
 
     /// Metrics on a labelled table.
