@@ -85,6 +85,15 @@ import Testing
         }
     }
 
+    @Test func scorecardPointsThatSumPastTheLargestDoubleThrow() throws {
+        var csv = "a,b,bad\n"
+        for i in 0..<80 { csv += "\(i % 4),\(["x", "y"][i % 2]),\(i % 3 == 0 || i % 4 == 0 ? 1 : 0)\n" }
+        let table = try DataTable(csv: csv)
+        var card = try Scorecard.fit(table, target: TargetSpec(column: "bad", positive: "1"), variables: ["a", "b"], l2: 1)
+        card.points = card.points.map { $0.map { _ in 1e308 } }
+        #expect(throws: CreditError.nonFinite(what: "score points", row: 0)) { try card.score(table) }
+    }
+
     @Test func degenerateTablesThrow() throws {
         #expect(throws: CreditError.self) { try DataTable(csv: "") }
         #expect(throws: CreditError.self) { try DataTable(csv: "\u{FEFF}") }

@@ -97,6 +97,8 @@ public struct Scorecard: Sendable, Equatable, Codable {
             let cells = try table.column(binning.variable)
             for r in 0..<table.rowCount { totals[r] += points[v][try binning.binIndex(cell: cells[r], row: r)] }
         }
+        // Finite points from a decoded card can still sum past the largest Double.
+        if let row = totals.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "score points", row: row) }
         return totals
     }
 
