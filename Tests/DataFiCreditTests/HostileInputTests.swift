@@ -94,6 +94,20 @@ import Testing
         #expect(throws: CreditError.nonFinite(what: "score points", row: 0)) { try card.score(table) }
     }
 
+    @Test func privateTrainingWithADivergingLearningRateThrows() throws {
+        var rng = SplitMix64(seed: 1)
+        let (x, labels) = try SyntheticCreditData.uniformDesign(rows: 500, features: 3, seed: 1)
+        for rate in [1e100, 1.7e308] {
+            let options = DPSGDOptions(epsilon: 1, batchSize: 50, epochs: 2, learningRate: rate)
+            #expect(throws: CreditError.self) { try PrivateLogisticRegression.fit(x, labels: labels, options: options, using: &rng) }
+        }
+        for options in [DPSGDOptions(epsilon: .nan), DPSGDOptions(epsilon: 1, delta: .nan), DPSGDOptions(epsilon: 1, batchSize: 0),
+                        DPSGDOptions(epsilon: 1, batchSize: 501), DPSGDOptions(epsilon: 1, epochs: 0),
+                        DPSGDOptions(epsilon: 1, clipNorm: .infinity), DPSGDOptions(epsilon: 1, granularityExponent: Int.min)] {
+            #expect(throws: CreditError.self) { try PrivateLogisticRegression.fit(x, labels: labels, options: options, using: &rng) }
+        }
+    }
+
     @Test func degenerateTablesThrow() throws {
         #expect(throws: CreditError.self) { try DataTable(csv: "") }
         #expect(throws: CreditError.self) { try DataTable(csv: "\u{FEFF}") }
