@@ -179,10 +179,15 @@ public struct GaussianMechanism: Sendable {
 
     /// Releases an integer-valued answer with discrete Gaussian noise of σ·⌈Δ⌉/Δ (raised if needed so the
     /// discrete mechanism's own (ε, δ) bound holds).
+    /// - Throws: `PrivacyError.parameterOutOfRange` when ⌈Δ⌉ is 2^64 or more or σ does not fit the sampler,
+    ///   `.invalidInput` when the noisy answer overflows.
     public func release<R: RandomNumberGenerator>(integer value: Int64, using rng: inout R) throws(PrivacyError) -> Int64 {
         let units = sensitivity.rounded(.up)
+        guard let integerUnits = UInt64(exactly: units) else {
+            throw .parameterOutOfRange("sensitivity \(sensitivity) is too large for an integer release")
+        }
         let s = try DiscreteGaussianPrivacy.calibrate(
-            sigma: sigma * units / sensitivity, epsilon: epsilon, delta: delta, sensitivity: UInt64(units))
+            sigma: sigma * units / sensitivity, epsilon: epsilon, delta: delta, sensitivity: integerUnits)
         let variance = try PrivacyRational.roundingUp(s * s * (1 + 0x1p-40))
         let noise = try ExactSampler.discreteGaussian(sigmaSquared: variance, using: &rng)
         let (sum, overflow) = value.addingReportingOverflow(noise)

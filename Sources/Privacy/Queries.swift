@@ -61,11 +61,13 @@ public enum PrivateQueries {
         guard (1...100_000).contains(bins) else { throw .invalidInput("bins must be in 1...100000, got \(bins)") }
         guard values.count <= maxRecords else { throw .invalidInput("more than \(maxRecords) records") }
         var counts = [Int64](repeating: 0, count: bins)
-        let width = (upper - lower) / Double(bins)
+        // Halves (exact for normal numbers) keep the width finite when upper − lower exceeds the largest Double.
+        let halfWidth = (upper / 2 - lower / 2) / Double(bins)
         for value in values {
             guard !value.isNaN else { throw .invalidInput("NaN value") }
-            let index = Int(((min(max(value, lower), upper) - lower) / width).rounded(.down))
-            counts[min(max(index, 0), bins - 1)] += 1
+            let position = ((min(max(value, lower), upper) / 2 - lower / 2) / halfWidth).rounded(.down)
+            // Compared before converting, so a NaN or huge position (subnormal width) cannot trap.
+            counts[position >= Double(bins - 1) ? bins - 1 : position > 0 ? Int(position) : 0] += 1
         }
         return try noisyCounts(counts, epsilon: epsilon, using: &rng)
     }

@@ -137,7 +137,7 @@ public enum Person2Vec {
     }
 
     /// Trains token vectors and person vectors on `corpus`.
-    /// - Throws: `invalidConfiguration`, `emptyVocabulary` (nothing reaches `minCount`),
+    /// - Throws: `invalidConfiguration` (also when a too-large `alpha` makes training diverge), `emptyVocabulary` (nothing reaches `minCount`),
     ///   `modelTooLarge`, `inputTooLarge` (more than 2^31 tokens).
     public static func train(corpus: [BehaviourSequence], configuration: Configuration = .init())
         throws(Person2VecError) -> Person2VecModel {
@@ -193,6 +193,11 @@ public enum Person2Vec {
             }
         }
         let elapsed = clock.now - start
+        // A learning rate far too large makes the vectors overflow; report it instead of writing NaN.
+        guard UnsafeBufferPointer(start: state.syn0, count: vocabulary.count * d).allSatisfy(\.isFinite),
+              UnsafeBufferPointer(start: state.personVectors, count: persons.count * d).allSatisfy(\.isFinite) else {
+            throw .invalidConfiguration(name: "alpha", value: "\(configuration.alpha) (training diverged to non-finite vectors)")
+        }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return try Person2VecModel(
             vocabulary: vocabulary,
@@ -336,7 +341,8 @@ final class TrainingState: @unchecked Sendable {
                     let l2 = syn1neg + Int(target) * d
                     let f = dot(l1, l2, d)
                     let g: Float
-                    if f > maxExp {
+                    // `!(f <= maxExp)` also takes a NaN dot product (diverged training) away from the table index.
+                    if !(f <= maxExp) {
                         g = (label - 1) * alpha
                     } else if f < -maxExp {
                         g = label * alpha
@@ -413,8 +419,9 @@ extension BehaviourSequence {
         var text = text
         text.withUTF8 { bytes in
             var tokens: [String] = []
-            var lineStart = 0
             let count = bytes.count
+            // Skip a UTF-8 byte-order mark so it does not become part of the first token.
+            var lineStart = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
             while lineStart < count {
                 var end = lineStart
                 while end < count && bytes[end] != UInt8(ascii: "\n") { end += 1 }

@@ -138,6 +138,10 @@ public enum PrivateLogisticRegression {
                 theta[j] -= options.learningRate * (noisy / expectedBatch + penalty)
             }
         }
+        // A learning rate far too large makes the iterates overflow; report it instead of returning NaN.
+        guard theta.allSatisfy(\.isFinite) else {
+            throw .nonFinite(what: "coefficients (learning rate \(options.learningRate) diverges)", row: nil)
+        }
         var accountant: RDPAccountant
         let spent: Double
         do {

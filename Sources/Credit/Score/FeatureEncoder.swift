@@ -36,7 +36,7 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
 
     /// Learns the encoding of `featureColumns` from `table`: a column whose every cell is a number is
     /// numeric, any other column is categorical.
-    /// - Throws: `CreditError.missingColumn`, `.emptyInput`, `.nonFinite` (NaN or infinity in a numeric column).
+    /// - Throws: `CreditError.missingColumn`, `.emptyInput`, `.nonFinite` (NaN or infinity in a numeric column), `.duplicateColumn` (a category level spelling another column, e.g. `cat=B`).
     public static func fit(_ table: DataTable, featureColumns: [String], standardize: Bool = false)
         throws(CreditError) -> FeatureEncoder {
         guard table.rowCount > 0 else { throw .emptyInput }
@@ -50,6 +50,9 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
             }
         }
         var encoder = FeatureEncoder(features: features, standardize: false)
+        // A level can spell another column's name ("cat" level "B" and a column "cat=B").
+        var seen = Set<String>()
+        for name in encoder.encodedNames where !seen.insert(name).inserted { throw .duplicateColumn(name) }
         if standardize {
             let raw = try encoder.transform(table)
             encoder.standardize = true

@@ -97,6 +97,8 @@ public struct Scorecard: Sendable, Equatable, Codable {
             let cells = try table.column(binning.variable)
             for r in 0..<table.rowCount { totals[r] += points[v][try binning.binIndex(cell: cells[r], row: r)] }
         }
+        // Finite points from a decoded card can still sum past the largest Double.
+        if let row = totals.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "score points", row: row) }
         return totals
     }
 
@@ -141,22 +143,28 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
 
     /// Coefficients by encoded column name.
     public var namedCoefficients: [String: Double] {
-        Dictionary(uniqueKeysWithValues: zip(encoder.encodedNames, regression.coefficients))
+        Dictionary(zip(encoder.encodedNames, regression.coefficients), uniquingKeysWith: { first, _ in first })
     }
 
-    /// Checks that a model (for example one decoded from untrusted JSON) is consistent: encoded names match
-    /// the features, one finite center, positive scale and coefficient per encoded column.
+    /// Checks that a model (for example one decoded from untrusted JSON) is consistent: format version 1,
+    /// distinct encoded names that match the features, one finite center, positive scale and coefficient per
+    /// encoded column, and a valid score scaling.
     /// - Throws: `CreditError.invalidParameter` naming the first inconsistency.
     public func validate() throws(CreditError) {
         let expected = FeatureEncoder(features: encoder.features).encodedNames
         let width = expected.count
+        guard version == 1 else { throw .invalidParameter("model: unsupported format version \(version)") }
         guard encoder.encodedNames == expected else { throw .invalidParameter("model: encoded names do not match the features") }
+        guard Set(expected).count == width else { throw .invalidParameter("model: encoded column names repeat") }
         guard encoder.centers.count == width, encoder.scales.count == width, regression.coefficients.count == width else {
             throw .invalidParameter("model: expected \(width) centers, scales and coefficients")
         }
         guard encoder.centers.allSatisfy(\.isFinite), encoder.scales.allSatisfy({ $0.isFinite && $0 > 0 }),
               regression.coefficients.allSatisfy(\.isFinite), regression.intercept.isFinite else {
             throw .invalidParameter("model: non-finite or non-positive parameter")
+        }
+        guard scaling.base.isFinite, scaling.baseOdds.isFinite, scaling.pdo.isFinite, scaling.baseOdds > 0, scaling.pdo > 0 else {
+            throw .invalidParameter("model: score scaling needs finite base, baseOdds > 0 and pdo > 0")
         }
     }
 
@@ -169,6 +177,8 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
         var eta = [Double](repeating: 0, count: x.rows)
         Logistic.linearPredictor(x, intercept: regression.intercept, coefficients: regression.coefficients,
                                  into: &eta, threads: 2)
+        // Finite coefficients times finite cells can still overflow.
+        if let row = eta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "log-odds", row: row) }
         return eta
     }
 
@@ -178,8 +188,11 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     }
 
     /// Score points per row (`scaling.points(logOdds:)`).
+    /// - Throws: like `logOdds`, and `CreditError.nonFinite` when the points overflow.
     public func scores(_ table: DataTable) throws(CreditError) -> [Double] {
-        try logOdds(table).map(scaling.points(logOdds:))
+        let points = try logOdds(table).map(scaling.points(logOdds:))
+        if let row = points.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "score points", row: row) }
+        return points
     }
 
     /// Metrics on a labelled table.

@@ -35,8 +35,9 @@ public enum EdgeListCSV {
         var timestampColumn: Int? = nil
         var fields: [Range<Int>] = []
         fields.reserveCapacity(8)
-        var position = 0
         let count = bytes.count
+        // Skip a UTF-8 byte-order mark so a header written by a spreadsheet is still recognised.
+        var position = count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
         while position < count {
             lineNumber += 1
             var end = position

@@ -140,7 +140,13 @@ public enum ZhangRank {
                 guard let index = graph.index(of: node) else { throw .unknownPersonalizationNode("\(node)") }
                 p[index] = value
             }
-            let total = p.reduce(0, +)
+            var total = p.reduce(0, +)
+            if total == .infinity {
+                // Finite values whose sum overflows: scale by the largest first (the ratios are what count).
+                let largest = p.reduce(0, max)
+                for i in 0..<n { p[i] /= largest }
+                total = p.reduce(0, +)
+            }
             guard total > 0 else { throw .emptyPersonalization }
             for i in 0..<n { p[i] /= total }
         } else {
@@ -182,6 +188,19 @@ struct TransitionMatrix: Sendable {
         for e in 0..<m {
             outWeight[Int(graph.sources[e])] += weights[e]
             inDegree[Int(graph.targets[e]) + 1] += 1
+        }
+        if outWeight.contains(.infinity) {
+            // Finite weights whose sum overflows: scale that node's weights by its largest (ratios are kept).
+            var largest = [Double](repeating: 0, count: n)
+            for e in 0..<m where outWeight[Int(graph.sources[e])] == .infinity {
+                largest[Int(graph.sources[e])] = max(largest[Int(graph.sources[e])], weights[e])
+            }
+            for u in 0..<n where largest[u] > 0 { outWeight[u] = 0 }
+            for e in 0..<m where largest[Int(graph.sources[e])] > 0 {
+                let u = Int(graph.sources[e])
+                weights[e] /= largest[u]
+                outWeight[u] += weights[e]
+            }
         }
         for v in 0..<n { inDegree[v + 1] += inDegree[v] }
         var next = inDegree

@@ -37,7 +37,7 @@ public enum Hex {
     public static func decode(_ string: some StringProtocol, length: Int? = nil) throws(DecodingError) -> [UInt8] {
         let utf8 = Array(string.utf8)
         guard utf8.count % 2 == 0 else { throw .oddLength(utf8.count) }
-        if let length, utf8.count != length * 2 { throw .wrongLength(expected: length, actual: utf8.count / 2) }
+        if let length, utf8.count / 2 != length { throw .wrongLength(expected: length, actual: utf8.count / 2) }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count / 2)
         var index = 0
