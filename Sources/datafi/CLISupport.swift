@@ -13,12 +13,21 @@ enum CLIIO {
     /// Reads a whole file, or standard input when `path` is nil or "-".
     static func read(_ path: String?) throws -> Data {
         let data: Data
-        if let path, path != "-" {
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw CLIError("cannot read \(path)") }
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: maxInputBytes + 1) ?? Data()
-        } else {
-            data = try FileHandle.standardInput.read(upToCount: maxInputBytes + 1) ?? Data()
+        let name = path.flatMap { $0 == "-" ? nil : $0 }
+        do {
+            if let name {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory), !isDirectory.boolValue,
+                      let handle = FileHandle(forReadingAtPath: name) else { throw CLIError("cannot read \(name)") }
+                defer { try? handle.close() }
+                data = try handle.read(upToCount: maxInputBytes + 1) ?? Data()
+            } else {
+                data = try FileHandle.standardInput.read(upToCount: maxInputBytes + 1) ?? Data()
+            }
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw CLIError("cannot read \(name ?? "standard input")")
         }
         guard data.count <= maxInputBytes else { throw CLIError("input larger than \(maxInputBytes) bytes") }
         return data

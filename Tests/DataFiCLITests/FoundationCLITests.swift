@@ -120,6 +120,7 @@ import Testing
     @Test func signRejectsBadKeyFiles() throws {
         let dir = try CLIRunner.temporaryDirectory()
         expectOneLineFailure(try CLIRunner.run(["sign", "--key", dir.appendingPathComponent("missing").path], stdin: "m"), "cannot read")
+        expectOneLineFailure(try CLIRunner.run(["sign", "--key", dir.path], stdin: "m"), "cannot read")
         for size in [0, 31, 33, 63, 65, 1000] {
             let path = dir.appendingPathComponent("bad-\(size)").path
             try Data(repeating: 7, count: size).write(to: URL(fileURLWithPath: path))
