@@ -8,16 +8,8 @@ import Foundation
 // `a·997·r / (R·1000 + a·997)` measured in the same run. Every benchmark does 1000 operations per
 // iteration (scalingFactor .kilo), so the reported times are per operation.
 
-/// 1024 trade sizes around 10^18 raw units (0.5 to 1.5 tokens of 18 decimals), fixed by a seed.
-private let tradeSizes: [UInt256] = {
-    var state: UInt64 = 0x2545_F491_4F6C_DD1D
-    return (0..<1024).map { _ in
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return UInt256(500_000_000_000_000_000 as UInt64) + UInt256(state % 1_000_000_000_000_000_000)
-    }
-}()
+/// The shared trade sizes (0.5 to 1.5 tokens), as UInt256.
+private let tradeSizes = BenchSupport.tradeSizes.map { UInt256($0) }
 
 private let oneToken = UInt256(1_000_000_000_000_000_000 as UInt64)
 private let reserve = oneToken * UInt256(1_000_000 as UInt64)   // 10^6 tokens per side
@@ -39,6 +31,17 @@ private func seededRoute() throws -> Route {
         pools.append(PoolReserves(pair))
     }
     return try Route(pools: pools, input: "A")
+}
+
+/// One full swap of `amountIn` on `pair`: quote, transfer in, Pair.swap with its K check.
+private func swapOnce(_ pair: inout Pair, amountIn: UInt256, zeroForOne: Bool) -> SwapResult {
+    let (reserveIn, reserveOut) = zeroForOne ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
+    guard let out = try? ConstantProduct.amountOut(amountIn: amountIn, reserveIn: reserveIn, reserveOut: reserveOut),
+          (try? pair.transferIn(amount0: zeroForOne ? amountIn : .zero, amount1: zeroForOne ? .zero : amountIn)) != nil,
+          let result = try? pair.swap(amount0Out: zeroForOne ? .zero : out, amount1Out: zeroForOne ? out : .zero,
+                                      to: "trader")
+    else { preconditionFailure("benchmark swap failed") }
+    return result
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -63,16 +66,8 @@ let benchmarks: @Sendable () -> Void = {
         var index = 0
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            let amountIn = tradeSizes[index & 1023]
-            let zeroForOne = index & 1 == 0
+            blackHole(swapOnce(&pair, amountIn: tradeSizes[index & 1023], zeroForOne: index & 1 == 0))
             index &+= 1
-            let (reserveIn, reserveOut) = zeroForOne ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
-            guard let out = try? ConstantProduct.amountOut(amountIn: amountIn, reserveIn: reserveIn, reserveOut: reserveOut),
-                  (try? pair.transferIn(amount0: zeroForOne ? amountIn : .zero, amount1: zeroForOne ? .zero : amountIn)) != nil,
-                  let result = try? pair.swap(amount0Out: zeroForOne ? .zero : out, amount1Out: zeroForOne ? out : .zero,
-                                              to: "trader")
-            else { preconditionFailure("benchmark swap failed") }
-            blackHole(result)
         }
     }
 
@@ -82,17 +77,9 @@ let benchmarks: @Sendable () -> Void = {
         var index = 0
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            let amountIn = tradeSizes[index & 1023]
-            let zeroForOne = index & 1 == 0
-            index &+= 1
             pair.blockTimestamp &+= 12
-            let (reserveIn, reserveOut) = zeroForOne ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
-            guard let out = try? ConstantProduct.amountOut(amountIn: amountIn, reserveIn: reserveIn, reserveOut: reserveOut),
-                  (try? pair.transferIn(amount0: zeroForOne ? amountIn : .zero, amount1: zeroForOne ? .zero : amountIn)) != nil,
-                  let result = try? pair.swap(amount0Out: zeroForOne ? .zero : out, amount1Out: zeroForOne ? out : .zero,
-                                              to: "trader")
-            else { preconditionFailure("benchmark swap failed") }
-            blackHole(result)
+            blackHole(swapOnce(&pair, amountIn: tradeSizes[index & 1023], zeroForOne: index & 1 == 0))
+            index &+= 1
         }
     }
 

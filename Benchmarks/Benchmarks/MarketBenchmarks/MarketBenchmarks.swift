@@ -23,21 +23,10 @@ private func terms(_ id: DatasetID) -> DatasetTerms {
                  rewardReserve: one * 100_000_000, rewardPerJoin: one, pricing: .perUnit(price: one / 100))
 }
 
-/// xorshift64: the workload's fixed random sequence.
-private struct BenchRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-}
-
 private final class MarketWorld: @unchecked Sendable {
     var market: Market
     let asset: SealedAsset
-    var random = BenchRandom(state: 0x9E37_79B9_7F4A_7C15)
+    var random = BenchSupport.XorShift64(state: 0x9E37_79B9_7F4A_7C15)
     var time: UInt64 = 10
 
     init(datasets: Int, accounts: Int, ownersInFirst: Int) throws {
@@ -101,10 +90,8 @@ private func taskWorld(owners: Int) throws -> MarketWorld {
     return world
 }
 
-private let tradeSizes: [UInt256] = {
-    var random = BenchRandom(state: 0x2545_F491_4F6C_DD1D)
-    return (0..<1024).map { _ in UInt256(500_000_000_000_000_000 as UInt64) + UInt256(random.next() % 1_000_000_000_000_000_000) }
-}()
+/// The trade sizes the AMM suite uses (0.5 to 1.5 tokens), as UInt256.
+private let tradeSizes = BenchSupport.tradeSizes.map { UInt256($0) }
 
 let benchmarks: @Sendable () -> Void = {
     let smoke = BenchSupport.smoke

@@ -4,18 +4,6 @@ import DataFiPrivacy
 import DataFiSodium
 import Foundation
 
-/// SplitMix64, to separate the samplers' own cost from libsodium's.
-struct BenchSplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 let benchmarks: @Sendable () -> Void = {
     BenchSupport.configure()
 
@@ -52,7 +40,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     samplerBenchmarks("libsodium, buffered") { SecureBitSource() }
-    samplerBenchmarks("SplitMix64") { BenchSplitMix64(state: 42) }
+    samplerBenchmarks("SplitMix64") { BenchSupport.SplitMix64(state: 42) }
 
     Benchmark("Gaussian noise vector (sigma 1, grid 2^-16) [libsodium, buffered]", configuration: perSample) { benchmark in
         let noise = try DiscreteGaussianNoise(standardDeviation: 1, granularityExponent: -16)

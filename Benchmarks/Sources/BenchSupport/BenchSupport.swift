@@ -20,3 +20,52 @@ public enum BenchSupport {
             maxIterations: smoke ? 1 : maxIterations)
     }
 }
+
+extension BenchSupport {
+    /// SplitMix64 (Steele, Lea and Flood, 2014): a fast deterministic generator, so every run times the
+    /// same inputs and a sampler's own cost can be measured apart from libsodium's.
+    public struct SplitMix64: RandomNumberGenerator, Sendable {
+        /// The generator's state; any value is a valid seed.
+        public var state: UInt64
+
+        /// Starts the sequence at `state`.
+        @inlinable public init(state: UInt64) { self.state = state }
+
+        /// The next 64 pseudo-random bits.
+        @inlinable public mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// xorshift64 (Marsaglia, 2003; shifts 13, 7, 17): the fixed random sequence of the AMM and market
+    /// workloads.
+    public struct XorShift64: RandomNumberGenerator, Sendable {
+        /// The generator's state; never zero.
+        public var state: UInt64
+
+        /// Starts the sequence at `state`, which must not be zero (zero is a fixed point).
+        @inlinable public init(state: UInt64) {
+            precondition(state != 0, "xorshift64 needs a non-zero seed")
+            self.state = state
+        }
+
+        /// The next 64 pseudo-random bits.
+        @inlinable public mutating func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+    }
+
+    /// 1024 trade sizes in raw units, from 0.5·10^18 to just under 1.5·10^18 (0.5 to 1.5 tokens of 18
+    /// decimals), drawn by xorshift64 from a fixed seed. The AMM and market suites trade these same amounts.
+    public static let tradeSizes: [UInt64] = {
+        var random = XorShift64(state: 0x2545_F491_4F6C_DD1D)
+        return (0..<1024).map { _ in 500_000_000_000_000_000 + random.next() % 1_000_000_000_000_000_000 }
+    }()
+}

@@ -92,9 +92,8 @@ public enum PSIMessage {
         return out
     }
 
-    /// Parses and validates a message; returns (flag, flat elements, decoded points). Elements are
-    /// checked in parallel.
-    static func decode(_ bytes: some Collection<UInt8>, type: UInt8) throws(PSIError) -> (Bool, [UInt8], [RistrettoPoint]) {
+    /// Parses and validates a message; returns its flag and elements. Elements are checked in parallel.
+    static func decode(_ bytes: some Collection<UInt8>, type: UInt8) throws(PSIError) -> (Bool, PSIPointList) {
         let data = Array(bytes)
         guard data.count >= headerSize else { throw .truncated(expected: headerSize, actual: data.count) }
         guard data[0] == version else { throw .unsupportedVersion(data[0]) }
@@ -115,7 +114,7 @@ public enum PSIMessage {
             return point
         }
         if let invalid = decoded.firstIndex(where: { $0 == nil }) { throw .invalidElement(index: invalid) }
-        return (data[2] == 1, elements, decoded.compactMap { $0 })
+        return (data[2] == 1, PSIPointList(elements: elements, points: decoded.compactMap { $0 }))
     }
 }
 
@@ -132,7 +131,7 @@ public struct PSISetup: Sendable, Equatable {
     /// Parses a setup message.
     /// - Throws: `PSIError` for a wrong header, size, count or element.
     public init(serialized bytes: some Collection<UInt8>) throws(PSIError) {
-        (_, elements, _) = try PSIMessage.decode(bytes, type: 1)
+        elements = try PSIMessage.decode(bytes, type: 1).1.elements
     }
 
     init(elements: [UInt8]) { self.elements = elements }
@@ -144,15 +143,38 @@ public struct PSISetup: Sendable, Equatable {
     }
 }
 
-/// The client's blinded items `{a·H(x)}` in the client's order, with its choice of mode.
-public struct PSIRequest: Sendable, Equatable {
+/// Blinded group elements as sent (32-byte encodings, concatenated) and as decoded. Lists are equal
+/// when their encodings are; the decoded points only spare decoding them again.
+struct PSIPointList: Sendable, Equatable {
     let elements: [UInt8]
     let points: [RistrettoPoint]
+
+    init(points: [RistrettoPoint]) {
+        self.points = points
+        self.elements = points.flatMap(\.encoded)
+    }
+
+    init(elements: [UInt8], points: [RistrettoPoint]) {
+        self.elements = elements
+        self.points = points
+    }
+
+    var count: Int { elements.count / 32 }
+
+    static func == (a: PSIPointList, b: PSIPointList) -> Bool { a.elements == b.elements }
+}
+
+/// The client's blinded items `{a·H(x)}` in the client's order, with its choice of mode.
+public struct PSIRequest: Sendable, Equatable {
+    let list: PSIPointList
     /// When true the server shuffles its answer, so the client learns only the intersection size.
     public let cardinalityOnly: Bool
 
+    var elements: [UInt8] { list.elements }
+    var points: [RistrettoPoint] { list.points }
+
     /// Number of client items.
-    public var count: Int { elements.count / 32 }
+    public var count: Int { list.count }
 
     /// The wire encoding (type 2).
     public var serialized: [UInt8] { PSIMessage.encode(type: 2, flag: cardinalityOnly, elements: elements) }
@@ -160,29 +182,26 @@ public struct PSIRequest: Sendable, Equatable {
     /// Parses a request message.
     /// - Throws: `PSIError` for a wrong header, size, count or element.
     public init(serialized bytes: some Collection<UInt8>) throws(PSIError) {
-        (cardinalityOnly, elements, points) = try PSIMessage.decode(bytes, type: 2)
+        (cardinalityOnly, list) = try PSIMessage.decode(bytes, type: 2)
     }
 
     init(points: [RistrettoPoint], cardinalityOnly: Bool) {
-        self.points = points
-        self.elements = points.flatMap(\.encoded)
+        self.list = PSIPointList(points: points)
         self.cardinalityOnly = cardinalityOnly
-    }
-
-    public static func == (a: PSIRequest, b: PSIRequest) -> Bool {
-        a.elements == b.elements && a.cardinalityOnly == b.cardinalityOnly
     }
 }
 
 /// The server's answer `{b·a·H(x)}`: in request order, or shuffled in cardinality mode.
 public struct PSIResponse: Sendable, Equatable {
-    let elements: [UInt8]
-    let points: [RistrettoPoint]
+    let list: PSIPointList
     /// Whether the elements were shuffled (cardinality mode).
     public let shuffled: Bool
 
+    var elements: [UInt8] { list.elements }
+    var points: [RistrettoPoint] { list.points }
+
     /// Number of elements.
-    public var count: Int { elements.count / 32 }
+    public var count: Int { list.count }
 
     /// The wire encoding (type 3).
     public var serialized: [UInt8] { PSIMessage.encode(type: 3, flag: shuffled, elements: elements) }
@@ -190,17 +209,12 @@ public struct PSIResponse: Sendable, Equatable {
     /// Parses a response message.
     /// - Throws: `PSIError` for a wrong header, size, count or element.
     public init(serialized bytes: some Collection<UInt8>) throws(PSIError) {
-        (shuffled, elements, points) = try PSIMessage.decode(bytes, type: 3)
+        (shuffled, list) = try PSIMessage.decode(bytes, type: 3)
     }
 
     init(points: [RistrettoPoint], shuffled: Bool) {
-        self.points = points
-        self.elements = points.flatMap(\.encoded)
+        self.list = PSIPointList(points: points)
         self.shuffled = shuffled
-    }
-
-    public static func == (a: PSIResponse, b: PSIResponse) -> Bool {
-        a.elements == b.elements && a.shuffled == b.shuffled
     }
 
     /// Several servers' responses to the same request, concatenated and shuffled by a party other

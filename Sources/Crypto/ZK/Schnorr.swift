@@ -1,5 +1,25 @@
 import DataFiRistretto
 
+/// The Fiat–Shamir challenge of the sigma proofs below: the proof's domain label, its public points in
+/// order under their labels, then the nonce commitment `R`.
+private func sigmaChallenge(domain: String, _ publicPoints: KeyValuePairs<String, RistrettoPoint>,
+                            nonce: RistrettoPoint, transcript: inout Transcript) -> Scalar {
+    transcript.append(label: "dom-sep", Array(domain.utf8))
+    for (label, point) in publicPoints { transcript.append(label: label, point) }
+    transcript.append(label: "R", nonce)
+    return transcript.challengeScalar(label: "c")
+}
+
+/// Decodes the 64-byte form R ‖ s shared by ``DiscreteLogProof`` and ``EqualityProof``.
+/// - Throws: `ZKError.wrongLength`, `.invalidPoint` or `.nonCanonicalScalar`.
+private func decodeNonceAndResponse(_ bytes: some Collection<UInt8>) throws(ZKError) -> (RistrettoPoint, Scalar) {
+    guard bytes.count == 64 else { throw .wrongLength(expected: 64, actual: bytes.count) }
+    var reader = ZKReader(Array(bytes))
+    let nonceCommitment = try reader.point().ristretto
+    let response = try reader.scalar()
+    return (nonceCommitment, response)
+}
+
 /// Proof of knowledge of `x` with `P = x·B` (Schnorr, made non-interactive with a transcript).
 /// Encoding: R (32 bytes) ‖ s (32 bytes).
 public struct DiscreteLogProof: Sendable, Equatable {
@@ -30,11 +50,7 @@ public struct DiscreteLogProof: Sendable, Equatable {
 
     private static func challenge(base: RistrettoPoint, publicPoint: RistrettoPoint, nonce: RistrettoPoint,
                                   transcript: inout Transcript) -> Scalar {
-        transcript.append(label: "dom-sep", Array("schnorr-dlog v1".utf8))
-        transcript.append(label: "B", base)
-        transcript.append(label: "P", publicPoint)
-        transcript.append(label: "R", nonce)
-        return transcript.challengeScalar(label: "c")
+        sigmaChallenge(domain: "schnorr-dlog v1", ["B": base, "P": publicPoint], nonce: nonce, transcript: &transcript)
     }
 
     /// The 64-byte encoding.
@@ -43,10 +59,7 @@ public struct DiscreteLogProof: Sendable, Equatable {
     /// Decodes 64 bytes.
     /// - Throws: `ZKError.wrongLength`, `.invalidPoint` or `.nonCanonicalScalar`.
     public init(bytes: some Collection<UInt8>) throws(ZKError) {
-        guard bytes.count == Self.byteCount else { throw .wrongLength(expected: Self.byteCount, actual: bytes.count) }
-        var reader = ZKReader(Array(bytes))
-        nonceCommitment = try reader.point().ristretto
-        response = try reader.scalar()
+        (nonceCommitment, response) = try decodeNonceAndResponse(bytes)
     }
 
     private init(nonceCommitment: RistrettoPoint, response: Scalar) {
@@ -87,10 +100,7 @@ public struct OpeningProof: Sendable, Equatable {
 
     private static func challenge(commitment: PedersenCommitment, nonce: RistrettoPoint,
                                   transcript: inout Transcript) -> Scalar {
-        transcript.append(label: "dom-sep", Array("pedersen-opening v1".utf8))
-        transcript.append(label: "C", commitment.point)
-        transcript.append(label: "R", nonce)
-        return transcript.challengeScalar(label: "c")
+        sigmaChallenge(domain: "pedersen-opening v1", ["C": commitment.point], nonce: nonce, transcript: &transcript)
     }
 
     /// The 96-byte encoding.
@@ -144,11 +154,8 @@ public struct EqualityProof: Sendable, Equatable {
 
     private static func challenge(first: PedersenCommitment, second: PedersenCommitment, nonce: RistrettoPoint,
                                   transcript: inout Transcript) -> Scalar {
-        transcript.append(label: "dom-sep", Array("pedersen-equality v1".utf8))
-        transcript.append(label: "C1", first.point)
-        transcript.append(label: "C2", second.point)
-        transcript.append(label: "R", nonce)
-        return transcript.challengeScalar(label: "c")
+        sigmaChallenge(domain: "pedersen-equality v1", ["C1": first.point, "C2": second.point], nonce: nonce,
+                       transcript: &transcript)
     }
 
     /// The 64-byte encoding.
@@ -157,10 +164,7 @@ public struct EqualityProof: Sendable, Equatable {
     /// Decodes 64 bytes.
     /// - Throws: `ZKError.wrongLength`, `.invalidPoint` or `.nonCanonicalScalar`.
     public init(bytes: some Collection<UInt8>) throws(ZKError) {
-        guard bytes.count == Self.byteCount else { throw .wrongLength(expected: Self.byteCount, actual: bytes.count) }
-        var reader = ZKReader(Array(bytes))
-        nonceCommitment = try reader.point().ristretto
-        response = try reader.scalar()
+        (nonceCommitment, response) = try decodeNonceAndResponse(bytes)
     }
 
     private init(nonceCommitment: RistrettoPoint, response: Scalar) {
