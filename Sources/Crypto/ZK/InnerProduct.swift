@@ -53,10 +53,13 @@ struct InnerProductProof: Sendable, Equatable {
     /// the challenges are public, so the generators are folded with variable-time arithmetic.
     /// `gFactors`/`hFactors` scale the generators (G'_i = gFactors_i·G_i) without computing them.
     /// `gLookups`/`hLookups` are the generators' constant-time tables, `gTables`/`hTables` their
-    /// variable-time ones.
+    /// variable-time ones. `gSplit`/`hSplit`, when given, hold for each generator of the upper half
+    /// (index n/2 + i at [i]) the tables of its 2^64, 2^128 and 2^192 multiples
+    /// (`BulletproofGenerators.splitTables`), which make the first folding about three times cheaper.
     static func prove(q: EdwardsPoint, gFactors: [Scalar], hFactors: [Scalar],
                       gLookups: [LookupTable], hLookups: [LookupTable],
                       gTables: [OddMultiples], hTables: [OddMultiples],
+                      gSplit: [[OddMultiples]] = [], hSplit: [[OddMultiples]] = [],
                       a: [Scalar], b: [Scalar], transcript: inout Transcript) -> InnerProductProof {
         var n = gLookups.count
         precondition(n > 0 && n & (n - 1) == 0 && hLookups.count == n && a.count == n && b.count == n,
@@ -114,9 +117,17 @@ struct InnerProductProof: Sendable, Equatable {
             var newGF = [Scalar](), newHF = [Scalar]()
             newG.reserveCapacity(n); newH.reserveCapacity(n)
             newGF.reserveCapacity(n); newHF.reserveCapacity(n)
+            let useSplit = gSplit.count == n && hSplit.count == n
             for i in 0..<n {
                 let rhoG = uSquared * gF[n + i] * gInverse[i]
                 let rhoH = uInverseSquared * hF[n + i] * hInverse[i]
+                if useSplit, let gHigh = gTables[n + i], let hHigh = hTables[n + i] {
+                    newG.append(gPoints[i] + VartimeMSM.multiply(scalar: rhoG, table: gHigh, split: gSplit[i]))
+                    newH.append(hPoints[i] + VartimeMSM.multiply(scalar: rhoH, table: hHigh, split: hSplit[i]))
+                    newGF.append(uInv * gF[i])
+                    newHF.append(u * hF[i])
+                    continue
+                }
                 let gHigh = gTables[n + i] ?? OddMultiples(gPoints[n + i])
                 let hHigh = hTables[n + i] ?? OddMultiples(hPoints[n + i])
                 newG.append(gPoints[i] + VartimeMSM.straus(scalars: [rhoG.bytes], tables: [gHigh]))

@@ -1,20 +1,28 @@
+import DataFiRistretto
+
 // Variable-time multiscalar multiplication. Its running time depends on the scalars, so it is used
 // only where every scalar is public (proof verification, folding public generators).
 
-/// The odd multiples P, 3P, …, 15P of a point, ready for width-5 NAF; entry 0 is P itself.
+/// The odd multiples P, 3P, …, 15P of a point, ready for width-5 NAF (or P … 31P for width 6,
+/// worth it for cached tables of fixed generators); entry 0 is P itself.
 struct OddMultiples: Sendable {
     var entries: [EdwardsPoint.Niels]
     /// The point itself.
     let base: EdwardsPoint
 
-    init(_ point: EdwardsPoint) {
+    /// The NAF width the table serves: 6 for 16 entries, else 5.
+    var width: Int { entries.count >= 16 ? 6 : 5 }
+
+    /// `count` is 8 (width 5) or 16 (width 6).
+    init(_ point: EdwardsPoint, count: Int = 8) {
+        precondition(count == 8 || count == 16, "odd-multiple tables hold 8 or 16 entries")
         base = point
         var table = [EdwardsPoint.Niels]()
-        table.reserveCapacity(8)
+        table.reserveCapacity(count)
         let p2 = point.doubled().niels
         var current = point
         table.append(current.niels)
-        for _ in 1..<8 {
+        for _ in 1..<count {
             current = (current + p2).extended
             table.append(current.niels)
         }
@@ -113,6 +121,21 @@ enum VartimeMSM {
         return pippenger(scalars: scalars, points: tables.map { $0.entries[0] })
     }
 
+    /// scalar·P for a public scalar, given P's table and the tables of 2^64·P, 2^128·P, 2^192·P:
+    /// the scalar's four 64-bit limbs multiply the four points in one pass of 64 doublings.
+    static func multiply(scalar: Scalar, table: OddMultiples, split: [OddMultiples]) -> EdwardsPoint {
+        precondition(split.count == 3, "a split table holds the 2^64, 2^128 and 2^192 multiples")
+        let bytes = scalar.bytes
+        var limbs = [[UInt8]]()
+        limbs.reserveCapacity(4)
+        for k in 0..<4 {
+            var limb = [UInt8](repeating: 0, count: 32)
+            for t in 0..<8 { limb[t] = bytes[8 * k + t] }
+            limbs.append(limb)
+        }
+        return straus(scalars: limbs, tables: [table] + split)
+    }
+
     /// Interleaved width-5 NAF (Straus); best for up to a few hundred points.
     static func straus(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
         let n = scalars.count
@@ -120,7 +143,7 @@ enum VartimeMSM {
         var nafs = [Int8](repeating: 0, count: 256 * n)
         var top = -1
         for j in 0..<n {
-            let naf = nonAdjacentForm(scalars[j])
+            let naf = nonAdjacentForm(scalars[j], width: tables[j].width)
             for i in 0..<256 where naf[i] != 0 {
                 nafs[i * n + j] = naf[i]
                 top = max(top, i)
@@ -128,24 +151,31 @@ enum VartimeMSM {
         }
         guard top >= 0 else { return .identity }
         var flatTables = [EdwardsPoint.Niels]()
+        var offsets = [Int]()
         flatTables.reserveCapacity(8 * n)
-        for table in tables { flatTables += table.entries }
+        offsets.reserveCapacity(n)
+        for table in tables {
+            offsets.append(flatTables.count)
+            flatTables += table.entries
+        }
         return nafs.withUnsafeBufferPointer { digits in
             flatTables.withUnsafeBufferPointer { entries in
-                var r = EdwardsPoint.identity
-                for i in stride(from: top, through: 0, by: -1) {
-                    r = r.doubled()
-                    let row = i * n
-                    for j in 0..<n {
-                        let digit = digits[row + j]
-                        if digit > 0 {
-                            r = (r + entries[8 * j + Int(digit) >> 1]).extended
-                        } else if digit < 0 {
-                            r = (r - entries[8 * j + Int(-digit) >> 1]).extended
+                offsets.withUnsafeBufferPointer { offsets in
+                    var r = EdwardsPoint.identity
+                    for i in stride(from: top, through: 0, by: -1) {
+                        r = r.doubled()
+                        let row = i * n
+                        for j in 0..<n {
+                            let digit = digits[row + j]
+                            if digit > 0 {
+                                r = (r + entries[offsets[j] + Int(digit) >> 1]).extended
+                            } else if digit < 0 {
+                                r = (r - entries[offsets[j] + Int(-digit) >> 1]).extended
+                            }
                         }
                     }
+                    return r
                 }
-                return r
             }
         }
     }
