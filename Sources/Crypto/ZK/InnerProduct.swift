@@ -60,6 +60,7 @@ struct InnerProductProof: Sendable, Equatable {
                       gLookups: [LookupTable], hLookups: [LookupTable],
                       gTables: [OddMultiples], hTables: [OddMultiples],
                       gSplit: [[OddMultiples]] = [], hSplit: [[OddMultiples]] = [],
+                      gFactorInverses: [Scalar]? = nil, hFactorInverses: [Scalar]? = nil,
                       a: [Scalar], b: [Scalar], transcript: inout Transcript) -> InnerProductProof {
         var n = gLookups.count
         precondition(n > 0 && n & (n - 1) == 0 && hLookups.count == n && a.count == n && b.count == n,
@@ -72,6 +73,11 @@ struct InnerProductProof: Sendable, Equatable {
         var gPoints = gTables.map(\.base), hPoints = hTables.map(\.base)
         var gTables: [OddMultiples?] = gTables, hTables: [OddMultiples?] = hTables
         var gF = gFactors, hF = hFactors
+        // The factors' inverses are tracked along with them (one multiplication per factor and round
+        // instead of a batch inversion per round). Factors are non-zero by construction.
+        var gFInverse = gFactorInverses ?? ScalarMath.batchInvert(gFactors) ?? gFactors
+        var hFInverse = hFactorInverses ?? ScalarMath.batchInvert(hFactors) ?? hFactors
+        precondition(gFInverse.count == gF.count && hFInverse.count == hF.count, "one inverse per factor")
         var ls = [CompressedPoint](), rs = [CompressedPoint]()
         let qLookup = LookupTable(q)
         while n > 1 {
@@ -110,13 +116,18 @@ struct InnerProductProof: Sendable, Equatable {
             // u⁻¹·gF_i·G_i + u·gF_{n+i}·G_{n+i} = (u⁻¹·gF_i)·(G_i + ρ_i·G_{n+i}), ρ_i = u²·gF_{n+i}/gF_i;
             // the new point is G_i + ρ_i·G_{n+i} and its factor u⁻¹·gF_i stays in the scalars.
             // H likewise with u and u⁻¹ exchanged. Factors are products of non-zero challenges.
-            let gInverse = ScalarMath.batchInvert(Array(gF[0..<n])) ?? Array(gF[0..<n])
-            let hInverse = ScalarMath.batchInvert(Array(hF[0..<n])) ?? Array(hF[0..<n])
+            let gInverse = gFInverse, hInverse = hFInverse
             let uSquared = u * u, uInverseSquared = uInv * uInv
             var newG = [EdwardsPoint](), newH = [EdwardsPoint]()
             var newGF = [Scalar](), newHF = [Scalar]()
+            var newGFInverse = [Scalar](), newHFInverse = [Scalar]()
             newG.reserveCapacity(n); newH.reserveCapacity(n)
             newGF.reserveCapacity(n); newHF.reserveCapacity(n)
+            newGFInverse.reserveCapacity(n); newHFInverse.reserveCapacity(n)
+            for i in 0..<n {
+                newGFInverse.append(u * gInverse[i])
+                newHFInverse.append(uInv * hInverse[i])
+            }
             let useSplit = gSplit.count == n && hSplit.count == n
             for i in 0..<n {
                 let rhoG = uSquared * gF[n + i] * gInverse[i]
@@ -143,6 +154,8 @@ struct InnerProductProof: Sendable, Equatable {
             hLookups = newH.map(LookupTable.init)
             gF = newGF
             hF = newHF
+            gFInverse = newGFInverse
+            hFInverse = newHFInverse
         }
         return InnerProductProof(l: ls, r: rs, a: a[0], b: b[0])
     }

@@ -111,11 +111,14 @@ enum VartimeMSM {
         return digits
     }
 
+    /// Below this many points Straus beats the bucket method.
+    static let strausLimit = 190
+
     /// Σ scalars[i]·points[i] in variable time, for public scalars only.
     /// Scalars are canonical 32-byte little-endian encodings (below ℓ).
     static func multiply(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
-        if scalars.count < 190 {
+        if scalars.count < strausLimit {
             return straus(scalars: scalars, tables: tables)
         }
         return pippenger(scalars: scalars, points: tables.map { $0.entries[0] })
@@ -141,11 +144,13 @@ enum VartimeMSM {
         let n = scalars.count
         // Flat layouts: NAF digit i of scalar j at [i·n + j]; entry k of table j at [8j + k].
         var nafs = [Int8](repeating: 0, count: 256 * n)
+        var rowUsed = [Bool](repeating: false, count: 256)
         var top = -1
         for j in 0..<n {
             let naf = nonAdjacentForm(scalars[j], width: tables[j].width)
             for i in 0..<256 where naf[i] != 0 {
                 nafs[i * n + j] = naf[i]
+                rowUsed[i] = true
                 top = max(top, i)
             }
         }
@@ -162,8 +167,13 @@ enum VartimeMSM {
             flatTables.withUnsafeBufferPointer { entries in
                 offsets.withUnsafeBufferPointer { offsets in
                     var r = EdwardsPoint.identity
+                    // Doublings before a row without digits stay in projective form (cheaper).
+                    var pending = 0
                     for i in stride(from: top, through: 0, by: -1) {
-                        r = r.doubled()
+                        pending += 1
+                        guard rowUsed[i] else { continue }
+                        r = r.doubled(times: pending)
+                        pending = 0
                         let row = i * n
                         for j in 0..<n {
                             let digit = digits[row + j]
@@ -174,7 +184,7 @@ enum VartimeMSM {
                             }
                         }
                     }
-                    return r
+                    return r.doubled(times: pending)
                 }
             }
         }
