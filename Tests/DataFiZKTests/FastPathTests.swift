@@ -42,11 +42,34 @@ import Testing
         #expect(split.h[3][2].base.ristrettoBytes == (two64 * two64 * two64 * gens.h[7]).encoded)
         for i in 0..<4 {
             for s in [Scalar.random(), .zero, .one, -Scalar.one, Scalar(UInt64.max)] {
-                let g = VartimeMSM.multiply(scalar: s, table: gens.gTables[4 + i], split: split.g[i])
-                let h = VartimeMSM.multiply(scalar: s, table: gens.hTables[4 + i], split: split.h[i])
+                let g = VartimeMSM.multiply(scalars: [s], tables: [gens.gTables[4 + i]], splits: [split.g[i]])
+                let h = VartimeMSM.multiply(scalars: [s], tables: [gens.hTables[4 + i]], splits: [split.h[i]])
                 #expect(g.ristrettoBytes == (s * gens.g[4 + i]).encoded)
                 #expect(h.ristrettoBytes == (s * gens.h[4 + i]).encoded)
             }
+        }
+    }
+
+    @Test func multiSplitMatchesLibsodium() throws {
+        let gens = BulletproofGenerators.prefix(8)
+        let split = BulletproofGenerators.splitTables(2..<8)
+        let scalars = [Scalar.random(), Scalar.random(), -Scalar.one]
+        let indices = [2, 5, 7]
+        let got = VartimeMSM.multiply(scalars: scalars, tables: indices.map { gens.gTables[$0] },
+                                      splits: indices.map { split.g[$0 - 2] })
+        let expected = try RistrettoPoint.multiscalarMultiply(scalars, indices.map { gens.g[$0] })
+        #expect(got.ristrettoBytes == expected.encoded)
+    }
+
+    /// Proofs over every length exercise the first and second split foldings and the plain path.
+    @Test func proofsOfEveryShapeVerify() throws {
+        for (bits, count) in [(8, 1), (8, 2), (16, 1), (8, 4), (32, 2)] {
+            let values = (0..<count).map { UInt64($0 * 3 + 1) }
+            var t = Transcript(label: "fast-path")
+            let (proof, commitments) = try RangeProof.prove(values: values, blindings: values.map { _ in .random() },
+                                                            bits: bits, transcript: &t)
+            var v = Transcript(label: "fast-path")
+            #expect(proof.verify(commitments: commitments, bits: bits, transcript: &v))
         }
     }
 

@@ -143,7 +143,7 @@ public struct RangeProof: Sendable, Equatable {
         // y is a hash output; zero has probability 2^-252.
         let yInverse = (try? y.inverse()) ?? .one
         // Public tables that make the first folding of the generators cheaper (cached).
-        let split = BulletproofGenerators.splitTables(nm / 2..<nm)
+        let split = BulletproofGenerators.splitTables(nm / 4..<nm)
         let ipp = InnerProductProof.prove(
             q: q, gFactors: [Scalar](repeating: .one, count: nm), hFactors: ScalarMath.powers(yInverse, count: nm),
             gLookups: gens.gLookups, hLookups: gens.hLookups, gTables: gens.gTables, hTables: gens.hTables,

@@ -124,19 +124,27 @@ enum VartimeMSM {
         return pippenger(scalars: scalars, points: tables.map { $0.entries[0] })
     }
 
-    /// scalar·P for a public scalar, given P's table and the tables of 2^64·P, 2^128·P, 2^192·P:
-    /// the scalar's four 64-bit limbs multiply the four points in one pass of 64 doublings.
-    static func multiply(scalar: Scalar, table: OddMultiples, split: [OddMultiples]) -> EdwardsPoint {
-        precondition(split.count == 3, "a split table holds the 2^64, 2^128 and 2^192 multiples")
-        let bytes = scalar.bytes
+    /// Σ scalars[k]·P_k for public scalars, given each P_k's table and the tables of 2^64·P_k,
+    /// 2^128·P_k, 2^192·P_k: the scalars' 64-bit limbs multiply the 4·k points in one pass of 64
+    /// doublings.
+    static func multiply(scalars: [Scalar], tables: [OddMultiples], splits: [[OddMultiples]]) -> EdwardsPoint {
+        precondition(scalars.count == tables.count && splits.count == tables.count, "one table per scalar")
         var limbs = [[UInt8]]()
-        limbs.reserveCapacity(4)
-        for k in 0..<4 {
-            var limb = [UInt8](repeating: 0, count: 32)
-            for t in 0..<8 { limb[t] = bytes[8 * k + t] }
-            limbs.append(limb)
+        var all = [OddMultiples]()
+        limbs.reserveCapacity(4 * scalars.count)
+        all.reserveCapacity(4 * scalars.count)
+        for (k, scalar) in scalars.enumerated() {
+            precondition(splits[k].count == 3, "a split table holds the 2^64, 2^128 and 2^192 multiples")
+            let bytes = scalar.bytes
+            for part in 0..<4 {
+                var limb = [UInt8](repeating: 0, count: 32)
+                for t in 0..<8 { limb[t] = bytes[8 * part + t] }
+                limbs.append(limb)
+            }
+            all.append(tables[k])
+            all += splits[k]
         }
-        return straus(scalars: limbs, tables: [table] + split)
+        return straus(scalars: limbs, tables: all)
     }
 
     /// Interleaved width-5 NAF (Straus); best for up to a few hundred points.
