@@ -142,10 +142,13 @@ public struct RangeProof: Sendable, Equatable {
         }
         // y is a hash output; zero has probability 2^-252.
         let yInverse = (try? y.inverse()) ?? .one
+        // Public tables that make the first folding of the generators cheaper (cached).
+        let split = BulletproofGenerators.splitTables(nm / 4..<nm)
         let ipp = InnerProductProof.prove(
             q: q, gFactors: [Scalar](repeating: .one, count: nm), hFactors: ScalarMath.powers(yInverse, count: nm),
             gLookups: gens.gLookups, hLookups: gens.hLookups, gTables: gens.gTables, hTables: gens.hTables,
-            a: lVector, b: rVector, transcript: &transcript)
+            gSplit: split.g, hSplit: split.h,
+            gFactorInverses: [Scalar](repeating: .one, count: nm), hFactorInverses: yPowers, a: lVector, b: rVector, transcript: &transcript)
         let proof = RangeProof(a: bigA, s: bigS, t1: bigT1, t2: bigT2, tx: tx, txBlinding: txBlinding,
                                eBlinding: eBlinding, ipp: ipp)
         return (proof, commitments)
@@ -293,8 +296,15 @@ public struct RangeProof: Sendable, Equatable {
             dynamicPoints += terms.dynamicPoints
         }
         let scalars = ([gScalar, hScalar] + gVector + hVector + dynamicScalars).map(\.bytes)
-        let tables = [pc.gTable, pc.hTable] + gens.gTables + gens.hTables + dynamicPoints.map { OddMultiples($0) }
-        let sum = VartimeMSM.multiply(scalars: scalars, tables: tables)
+        let fixedTables = [pc.gTable, pc.hTable] + gens.gTables + gens.hTables
+        let sum: EdwardsPoint
+        if scalars.count < VartimeMSM.strausLimit {
+            sum = VartimeMSM.straus(scalars: scalars, tables: fixedTables + dynamicPoints.map { OddMultiples($0) })
+        } else {
+            // The bucket method reads only the points themselves: no tables for the proof's points.
+            sum = VartimeMSM.pippenger(scalars: scalars,
+                                       points: fixedTables.map { $0.entries[0] } + dynamicPoints.map(\.niels))
+        }
         return sum.ristrettoEquals(.identity)
     }
 

@@ -1,20 +1,28 @@
+import DataFiRistretto
+
 // Variable-time multiscalar multiplication. Its running time depends on the scalars, so it is used
 // only where every scalar is public (proof verification, folding public generators).
 
-/// The odd multiples P, 3P, …, 15P of a point, ready for width-5 NAF; entry 0 is P itself.
+/// The odd multiples P, 3P, …, 15P of a point, ready for width-5 NAF (or P … 31P for width 6,
+/// worth it for cached tables of fixed generators); entry 0 is P itself.
 struct OddMultiples: Sendable {
     var entries: [EdwardsPoint.Niels]
     /// The point itself.
     let base: EdwardsPoint
 
-    init(_ point: EdwardsPoint) {
+    /// The NAF width the table serves: 6 for 16 entries, else 5.
+    var width: Int { entries.count >= 16 ? 6 : 5 }
+
+    /// `count` is 8 (width 5) or 16 (width 6).
+    init(_ point: EdwardsPoint, count: Int = 8) {
+        precondition(count == 8 || count == 16, "odd-multiple tables hold 8 or 16 entries")
         base = point
         var table = [EdwardsPoint.Niels]()
-        table.reserveCapacity(8)
+        table.reserveCapacity(count)
         let p2 = point.doubled().niels
         var current = point
         table.append(current.niels)
-        for _ in 1..<8 {
+        for _ in 1..<count {
             current = (current + p2).extended
             table.append(current.niels)
         }
@@ -103,14 +111,40 @@ enum VartimeMSM {
         return digits
     }
 
+    /// Below this many points Straus beats the bucket method.
+    static let strausLimit = 190
+
     /// Σ scalars[i]·points[i] in variable time, for public scalars only.
     /// Scalars are canonical 32-byte little-endian encodings (below ℓ).
     static func multiply(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
-        if scalars.count < 190 {
+        if scalars.count < strausLimit {
             return straus(scalars: scalars, tables: tables)
         }
         return pippenger(scalars: scalars, points: tables.map { $0.entries[0] })
+    }
+
+    /// Σ scalars[k]·P_k for public scalars, given each P_k's table and the tables of 2^64·P_k,
+    /// 2^128·P_k, 2^192·P_k: the scalars' 64-bit limbs multiply the 4·k points in one pass of 64
+    /// doublings.
+    static func multiply(scalars: [Scalar], tables: [OddMultiples], splits: [[OddMultiples]]) -> EdwardsPoint {
+        precondition(scalars.count == tables.count && splits.count == tables.count, "one table per scalar")
+        var limbs = [[UInt8]]()
+        var all = [OddMultiples]()
+        limbs.reserveCapacity(4 * scalars.count)
+        all.reserveCapacity(4 * scalars.count)
+        for (k, scalar) in scalars.enumerated() {
+            precondition(splits[k].count == 3, "a split table holds the 2^64, 2^128 and 2^192 multiples")
+            let bytes = scalar.bytes
+            for part in 0..<4 {
+                var limb = [UInt8](repeating: 0, count: 32)
+                for t in 0..<8 { limb[t] = bytes[8 * part + t] }
+                limbs.append(limb)
+            }
+            all.append(tables[k])
+            all += splits[k]
+        }
+        return straus(scalars: limbs, tables: all)
     }
 
     /// Interleaved width-5 NAF (Straus); best for up to a few hundred points.
@@ -118,34 +152,48 @@ enum VartimeMSM {
         let n = scalars.count
         // Flat layouts: NAF digit i of scalar j at [i·n + j]; entry k of table j at [8j + k].
         var nafs = [Int8](repeating: 0, count: 256 * n)
+        var rowUsed = [Bool](repeating: false, count: 256)
         var top = -1
         for j in 0..<n {
-            let naf = nonAdjacentForm(scalars[j])
+            let naf = nonAdjacentForm(scalars[j], width: tables[j].width)
             for i in 0..<256 where naf[i] != 0 {
                 nafs[i * n + j] = naf[i]
+                rowUsed[i] = true
                 top = max(top, i)
             }
         }
         guard top >= 0 else { return .identity }
         var flatTables = [EdwardsPoint.Niels]()
+        var offsets = [Int]()
         flatTables.reserveCapacity(8 * n)
-        for table in tables { flatTables += table.entries }
+        offsets.reserveCapacity(n)
+        for table in tables {
+            offsets.append(flatTables.count)
+            flatTables += table.entries
+        }
         return nafs.withUnsafeBufferPointer { digits in
             flatTables.withUnsafeBufferPointer { entries in
-                var r = EdwardsPoint.identity
-                for i in stride(from: top, through: 0, by: -1) {
-                    r = r.doubled()
-                    let row = i * n
-                    for j in 0..<n {
-                        let digit = digits[row + j]
-                        if digit > 0 {
-                            r = (r + entries[8 * j + Int(digit) >> 1]).extended
-                        } else if digit < 0 {
-                            r = (r - entries[8 * j + Int(-digit) >> 1]).extended
+                offsets.withUnsafeBufferPointer { offsets in
+                    var r = EdwardsPoint.identity
+                    // Doublings before a row without digits stay in projective form (cheaper).
+                    var pending = 0
+                    for i in stride(from: top, through: 0, by: -1) {
+                        pending += 1
+                        guard rowUsed[i] else { continue }
+                        r = r.doubled(times: pending)
+                        pending = 0
+                        let row = i * n
+                        for j in 0..<n {
+                            let digit = digits[row + j]
+                            if digit > 0 {
+                                r = (r + entries[offsets[j] + Int(digit) >> 1]).extended
+                            } else if digit < 0 {
+                                r = (r - entries[offsets[j] + Int(-digit) >> 1]).extended
+                            }
                         }
                     }
+                    return r.doubled(times: pending)
                 }
-                return r
             }
         }
     }

@@ -1,0 +1,109 @@
+import DataFiRistretto
+import Testing
+@testable import DataFiZK
+
+/// Differential tests of the faster curve code paths (normalized constant-time tables, split
+/// fixed-base tables, window choices) against libsodium and the plain paths.
+@Suite struct FastPathTests {
+    private func randomPoint() -> RistrettoPoint { Scalar.random() * RistrettoPoint.generator }
+
+    @Test func normalizedLookupTablesMatchLibsodium() throws {
+        for count in [1, 2, 9] {
+            let scalars = (0..<count).map { i in i == 0 ? -Scalar.one : Scalar.random() }
+            let points = (0..<count).map { _ in randomPoint() }
+            let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
+            // Mixed normalized and plain tables in one multiplication.
+            let tables = points.enumerated().map { i, p in
+                i % 2 == 0 ? LookupTable(EdwardsPoint(p)).normalized() : LookupTable(EdwardsPoint(p))
+            }
+            let result = ConstantTimeMSM.multiply(scalars: scalars.map(\.bytes), tables: tables)
+            #expect(result.ristrettoBytes == expected.encoded)
+        }
+        let p = randomPoint()
+        let table = LookupTable(EdwardsPoint(p)).normalized()
+        #expect(table.affine)
+        for x in Int8(-8)...8 {
+            let scalar = x >= 0 ? Scalar(UInt64(x)) : -Scalar(UInt64(-Int(x)))
+            let selected = EdwardsPoint.identity + table.select(x)
+            #expect(selected.extended.ristrettoBytes == (scalar * p).encoded)
+        }
+    }
+
+    @Test func splitTablesMatchLibsodium() throws {
+        let gens = BulletproofGenerators.prefix(8)
+        let split = BulletproofGenerators.splitTables(4..<8)
+        #expect(split.g.count == 4 && split.h.count == 4)
+        let again = BulletproofGenerators.splitTables(2..<8)
+        for i in 0..<4 {
+            #expect(again.g[i + 2][0].base.ristrettoBytes == split.g[i][0].base.ristrettoBytes)
+        }
+        let two64 = Scalar(UInt64(1) << 32) * Scalar(UInt64(1) << 32)
+        #expect(split.g[0][0].base.ristrettoBytes == (two64 * gens.g[4]).encoded)
+        #expect(split.h[3][2].base.ristrettoBytes == (two64 * two64 * two64 * gens.h[7]).encoded)
+        for i in 0..<4 {
+            for s in [Scalar.random(), .zero, .one, -Scalar.one, Scalar(UInt64.max)] {
+                let g = VartimeMSM.multiply(scalars: [s], tables: [gens.gTables[4 + i]], splits: [split.g[i]])
+                let h = VartimeMSM.multiply(scalars: [s], tables: [gens.hTables[4 + i]], splits: [split.h[i]])
+                #expect(g.ristrettoBytes == (s * gens.g[4 + i]).encoded)
+                #expect(h.ristrettoBytes == (s * gens.h[4 + i]).encoded)
+            }
+        }
+    }
+
+    @Test func multiSplitMatchesLibsodium() throws {
+        let gens = BulletproofGenerators.prefix(8)
+        let split = BulletproofGenerators.splitTables(2..<8)
+        let scalars = [Scalar.random(), Scalar.random(), -Scalar.one]
+        let indices = [2, 5, 7]
+        let got = VartimeMSM.multiply(scalars: scalars, tables: indices.map { gens.gTables[$0] },
+                                      splits: indices.map { split.g[$0 - 2] })
+        let expected = try RistrettoPoint.multiscalarMultiply(scalars, indices.map { gens.g[$0] })
+        #expect(got.ristrettoBytes == expected.encoded)
+    }
+
+    /// Proofs over every length exercise the first and second split foldings and the plain path.
+    @Test func proofsOfEveryShapeVerify() throws {
+        for (bits, count) in [(8, 1), (8, 2), (16, 1), (8, 4), (32, 2)] {
+            let values = (0..<count).map { UInt64($0 * 3 + 1) }
+            var t = Transcript(label: "fast-path")
+            let (proof, commitments) = try RangeProof.prove(values: values, blindings: values.map { _ in .random() },
+                                                            bits: bits, transcript: &t)
+            var v = Transcript(label: "fast-path")
+            #expect(proof.verify(commitments: commitments, bits: bits, transcript: &v))
+        }
+    }
+
+    @Test func widthSixTablesMatchLibsodium() throws {
+        for count in [1, 4, 30] {
+            let scalars = (0..<count).map { i in i == 1 ? -Scalar.one : Scalar.random() }
+            let points = (0..<count).map { _ in randomPoint() }
+            let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
+            // Width-6 and width-5 tables, plain and normalized, mixed in one multiplication.
+            let tables = points.enumerated().map { i, p in
+                let table = OddMultiples(EdwardsPoint(p), count: i % 2 == 0 ? 16 : 8)
+                return i % 3 == 0 ? table.normalized() : table
+            }
+            #expect(tables[0].width == 6)
+            let bytes = scalars.map(\.bytes)
+            #expect(VartimeMSM.straus(scalars: bytes, tables: tables).ristrettoBytes == expected.encoded)
+            #expect(VartimeMSM.multiply(scalars: bytes, tables: tables).ristrettoBytes == expected.encoded)
+        }
+        let p = randomPoint()
+        let table = OddMultiples(EdwardsPoint(p), count: 16).normalized()
+        for s in [Scalar.zero, .one, Scalar(31), Scalar(33), -Scalar.one, Scalar(UInt64.max)] {
+            #expect(VartimeMSM.straus(scalars: [s.bytes], tables: [table]).ristrettoBytes == (s * p).encoded)
+        }
+    }
+
+    @Test func pippengerWindowsMatchLibsodium() throws {
+        // Sizes around the window-size thresholds, with some zero and tiny scalars.
+        for count in [1, 3, 190, 600] {
+            let scalars = (0..<count).map { i in i % 7 == 0 ? Scalar(UInt64(i)) : Scalar.random() }
+            let points = (0..<count).map { _ in randomPoint() }
+            let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
+            let tables = points.map { OddMultiples(EdwardsPoint($0)).normalized() }
+            let got = VartimeMSM.pippenger(scalars: scalars.map(\.bytes), points: tables.map { $0.entries[0] })
+            #expect(got.ristrettoBytes == expected.encoded)
+        }
+    }
+}
