@@ -38,15 +38,17 @@ public struct Market: Sendable, Equatable {
     }
     /// Paid tasks in submission order (task id n is at index n − 1). Builds an array on each call; use
     /// ``task(_:)`` and ``taskCount`` to read one.
-    public var tasks: [ComputeTask] { taskChunks.flatMap { $0 } }
+    public var tasks: [ComputeTask] {
+        (0..<taskCount).map { expand(UInt64($0 + 1), taskChunks[$0 / Self.taskChunkSize][$0 % Self.taskChunkSize]) }
+    }
     /// Number of paid tasks.
     public private(set) var taskCount = 0
     /// Compute fees (base token, raw units) paid by tasks and not yet withdrawn by the compute operator
     /// (``Transaction/withdrawComputeFees``). Accruing here keeps a task's cost independent of the
     /// operator's account.
     public private(set) var computeFees: UInt256 = .zero
-    /// Tasks in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
-    var taskChunks: [[ComputeTask]] = []
+    /// Task records in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
+    var taskChunks: [[TaskRecord]] = []
     static let taskChunkSize = 4096
     /// Every opening of an asset, in order.
     public private(set) var accessLog: [AccessRecord] = []
@@ -129,7 +131,15 @@ public struct Market: Sendable, Equatable {
     public func task(_ id: UInt64) -> ComputeTask? {
         guard id >= 1, id <= UInt64(taskCount) else { return nil }
         let position = Int(id - 1)
-        return taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize]
+        return expand(id, taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize])
+    }
+
+    /// The public form of a stored task record.
+    private func expand(_ id: UInt64, _ record: TaskRecord) -> ComputeTask {
+        ComputeTask(id: id, dataset: datasetList[Int(record.datasetSlot)].id, consumer: record.consumer,
+                    complexity: TaskComplexity(rows: record.rows, operationsPerRow: UInt64(record.operationsPerRow)),
+                    purpose: record.purpose, fee: record.fee.value, dataTokens: record.dataTokens.value,
+                    assetCount: Int(record.assetCount), submittedAt: record.submittedAt, status: record.status)
     }
 
     /// Every opening of `owner`'s assets, in order: what a data subject audits.
@@ -604,9 +614,11 @@ public struct Market: Sendable, Equatable {
             taskChunks[taskChunks.count - 1].reserveCapacity(Self.taskChunkSize)
         }
         taskCount += 1
-        taskChunks[taskChunks.count - 1].append(ComputeTask(id: taskID, dataset: id, consumer: consumer, complexity: order.complexity,
-                                 purpose: order.purpose, fee: fee, dataTokens: dataTokens, assetCount: rewards.assetCount,
-                                 submittedAt: time, status: .paid))
+        taskChunks[taskChunks.count - 1].append(TaskRecord(
+            consumer: consumer, purpose: order.purpose, rows: order.complexity.rows, submittedAt: time,
+            fee: Amount128(fee), dataTokens: Amount128(dataTokens), datasetSlot: UInt32(index),
+            operationsPerRow: UInt32(order.complexity.operationsPerRow), assetCount: UInt32(rewards.assetCount),
+            status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
                                node: computeOperator)]
     }
