@@ -136,10 +136,13 @@ public struct Market: Sendable, Equatable {
 
     /// The public form of a stored task record.
     private func expand(_ id: UInt64, _ record: TaskRecord) -> ComputeTask {
-        ComputeTask(id: id, dataset: datasetList[Int(record.datasetSlot)].id, consumer: record.consumer,
-                    complexity: TaskComplexity(rows: record.rows, operationsPerRow: UInt64(record.operationsPerRow)),
-                    purpose: record.purpose, fee: record.fee.value, dataTokens: record.dataTokens.value,
-                    assetCount: Int(record.assetCount), submittedAt: record.submittedAt, status: record.status)
+        let ds = datasetList[Int(record.datasetSlot)]
+        let complexity = TaskComplexity(rows: record.rows, operationsPerRow: UInt64(record.operationsPerRow))
+        // The fee is recomputed: a dataset's pricing never changes and priced this complexity at submission.
+        let fee = (try? ds.pricing.fee(for: complexity)) ?? .zero
+        return ComputeTask(id: id, dataset: ds.id, consumer: record.consumer, complexity: complexity,
+                           purpose: record.purpose, fee: fee, dataTokens: record.dataTokens.value,
+                           assetCount: Int(record.assetCount), submittedAt: record.submittedAt, status: record.status)
     }
 
     /// Every opening of `owner`'s assets, in order: what a data subject audits.
@@ -616,7 +619,7 @@ public struct Market: Sendable, Equatable {
         taskCount += 1
         taskChunks[taskChunks.count - 1].append(TaskRecord(
             consumer: consumer, purpose: order.purpose, rows: order.complexity.rows, submittedAt: time,
-            fee: Amount128(fee), dataTokens: Amount128(dataTokens), datasetSlot: UInt32(index),
+            dataTokens: Amount128(dataTokens), datasetSlot: UInt32(index),
             operationsPerRow: UInt32(order.complexity.operationsPerRow), assetCount: UInt32(rewards.assetCount),
             status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,

@@ -172,15 +172,15 @@ public struct ComputeTask: Hashable, Sendable {
     public internal(set) var status: TaskStatus
 }
 
-/// A paid task as stored: 96 bytes where ``ComputeTask`` takes 160, as the task store grows by one record
-/// per task. The id is the position, the dataset its slot; amounts (paid from balances below 2^112) fit
-/// 128 bits, operations per row (at most 10^6) and asset counts (at most 10^6) fit 32 bits.
+/// A paid task as stored: 80 bytes where ``ComputeTask`` takes 160, as the task store grows by one record
+/// per task. The id is the position, the dataset its slot, the fee follows from the dataset's fixed pricing;
+/// data tokens (paid from a balance below 2^112) fit 128 bits, operations per row (at most 10^6) and asset
+/// counts (at most 10^6) fit 32 bits.
 struct TaskRecord: Hashable, Sendable {
     let consumer: AccountID
     let purpose: String
     let rows: UInt64
     let submittedAt: UInt64
-    let fee: Amount128
     let dataTokens: Amount128
     let datasetSlot: UInt32
     let operationsPerRow: UInt32

@@ -44,13 +44,13 @@ import Testing
     @Test func taskRecordKeepsFullAmounts() throws {
         let fee = (UInt256.one << 111) + UInt256(12_345 as UInt64)
         let data = (UInt256.one << 112) - .one
-        let record = TaskRecord(consumer: "chen", purpose: "p", rows: .max, submittedAt: 99, fee: Amount128(fee),
+        let record = TaskRecord(consumer: "chen", purpose: "p", rows: .max, submittedAt: 99,
                                 dataTokens: Amount128(data), datasetSlot: 3,
                                 operationsPerRow: UInt32(TaskComplexity.maxOperationsPerRow),
                                 assetCount: UInt32(Market.maxAssetsPerDataset), status: .paid)
-        #expect(record.fee.value == fee && record.dataTokens.value == data)
+        #expect(record.dataTokens.value == data && Amount128(fee).value == fee)
         #expect(Amount128(.zero).value == .zero && Amount128(UInt256(UInt128.max)).value == UInt256(UInt128.max))
-        #expect(MemoryLayout<TaskRecord>.stride == 96)
+        #expect(MemoryLayout<TaskRecord>.stride == 80)
     }
 
     @Test func storedTasksReadBackExactly() throws {
