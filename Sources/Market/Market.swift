@@ -1,6 +1,9 @@
 import DataFiAMM
 import DataFiBigNum
 import DataFiSodium
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The data exchange as a deterministic state machine.
 ///
@@ -615,6 +618,8 @@ public struct Market: Sendable, Equatable {
         if taskCount % Self.taskChunkSize == 0 {
             taskChunks.append([])
             taskChunks[taskChunks.count - 1].reserveCapacity(Self.taskChunkSize)
+            // From the second chunk on, the store is clearly growing: back the chunk with memory at once.
+            if taskChunks.count > 1 { Self.prefault(&taskChunks[taskChunks.count - 1]) }
         }
         taskCount += 1
         taskChunks[taskChunks.count - 1].append(TaskRecord(
@@ -624,6 +629,24 @@ public struct Market: Sendable, Equatable {
             status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
                                node: computeOperator)]
+    }
+
+    /// Asks the kernel to back a new chunk's reserved pages in one call (`MADV_POPULATE_WRITE`, Linux 5.14+)
+    /// rather than one page fault per page as records arrive. Contents are unchanged; where the call is
+    /// unsupported it fails and nothing happens.
+    private static func prefault(_ chunk: inout [TaskRecord]) {
+        #if os(Linux)
+        let bytes = chunk.capacity * MemoryLayout<TaskRecord>.stride
+        chunk.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            guard page > 0 else { return }
+            let start = (Int(bitPattern: base) + page - 1) / page * page
+            let end = (Int(bitPattern: base) + bytes) / page * page
+            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            _ = madvise(pointer, end - start, 23 /* MADV_POPULATE_WRITE */)
+        }
+        #endif
     }
 
     /// The base balance, the slot of `token` and its balance in `holdings` (a copy that dies on return,

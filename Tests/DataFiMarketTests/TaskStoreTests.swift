@@ -64,4 +64,27 @@ import Testing
         #expect(task.fee == tokens(2_000))
         #expect(market.tasks == [task])
     }
+
+    /// Tasks past the first chunks (which are backed with memory up front) read back exactly, and a copy
+    /// taken before keeps its own store.
+    @Test func tasksAcrossChunksReadBackExactly() throws {
+        var market = try Self.funded()
+        let count = 2 * Market.taskChunkSize + 3
+        var before: Market?
+        for i in 0..<count {
+            if i == Market.taskChunkSize + 1 { before = market }
+            let order = Fixture.order(rows: UInt64(i % 7 + 1), ops: 1, purpose: "p\(i % 5)", deadline: .max)
+            _ = try market.apply(.submitTask(order), by: "chen", at: UInt64(10 + i))
+        }
+        #expect(market.taskCount == count)
+        for id in [1, Market.taskChunkSize, Market.taskChunkSize + 1, Market.taskChunkSize + 2, count] {
+            let task = try #require(market.task(UInt64(id)))
+            let i = id - 1
+            #expect(task.id == UInt64(id) && task.submittedAt == UInt64(10 + i) && task.purpose == "p\(i % 5)")
+            #expect(task.complexity.rows == UInt64(i % 7 + 1) && task.fee == tokens(UInt64(i % 7 + 1)) / UInt256(100 as UInt64))
+        }
+        let copy = try #require(before)
+        #expect(copy.taskCount == Market.taskChunkSize + 1 && copy.task(UInt64(Market.taskChunkSize + 2)) == nil)
+        #expect(copy.task(1) == market.task(1))
+    }
 }
