@@ -1,6 +1,9 @@
 import DataFiAMM
 import DataFiBigNum
 import DataFiSodium
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The data exchange as a deterministic state machine.
 ///
@@ -38,15 +41,17 @@ public struct Market: Sendable, Equatable {
     }
     /// Paid tasks in submission order (task id n is at index n − 1). Builds an array on each call; use
     /// ``task(_:)`` and ``taskCount`` to read one.
-    public var tasks: [ComputeTask] { taskChunks.flatMap { $0 } }
+    public var tasks: [ComputeTask] {
+        (0..<taskCount).map { expand(UInt64($0 + 1), taskChunks[$0 / Self.taskChunkSize][$0 % Self.taskChunkSize]) }
+    }
     /// Number of paid tasks.
     public private(set) var taskCount = 0
     /// Compute fees (base token, raw units) paid by tasks and not yet withdrawn by the compute operator
     /// (``Transaction/withdrawComputeFees``). Accruing here keeps a task's cost independent of the
     /// operator's account.
     public private(set) var computeFees: UInt256 = .zero
-    /// Tasks in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
-    var taskChunks: [[ComputeTask]] = []
+    /// Task records in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
+    var taskChunks: [[TaskRecord]] = []
     static let taskChunkSize = 4096
     /// Every opening of an asset, in order.
     public private(set) var accessLog: [AccessRecord] = []
@@ -129,7 +134,18 @@ public struct Market: Sendable, Equatable {
     public func task(_ id: UInt64) -> ComputeTask? {
         guard id >= 1, id <= UInt64(taskCount) else { return nil }
         let position = Int(id - 1)
-        return taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize]
+        return expand(id, taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize])
+    }
+
+    /// The public form of a stored task record.
+    private func expand(_ id: UInt64, _ record: TaskRecord) -> ComputeTask {
+        let ds = datasetList[Int(record.datasetSlot)]
+        let complexity = TaskComplexity(rows: record.rows, operationsPerRow: UInt64(record.operationsPerRow))
+        // The fee is recomputed: a dataset's pricing never changes and priced this complexity at submission.
+        let fee = (try? ds.pricing.fee(for: complexity)) ?? .zero
+        return ComputeTask(id: id, dataset: ds.id, consumer: record.consumer, complexity: complexity,
+                           purpose: record.purpose, fee: fee, dataTokens: record.dataTokens.value,
+                           assetCount: Int(record.assetCount), submittedAt: record.submittedAt, status: record.status)
     }
 
     /// Every opening of `owner`'s assets, in order: what a data subject audits.
@@ -602,13 +618,35 @@ public struct Market: Sendable, Equatable {
         if taskCount % Self.taskChunkSize == 0 {
             taskChunks.append([])
             taskChunks[taskChunks.count - 1].reserveCapacity(Self.taskChunkSize)
+            // From the second chunk on, the store is clearly growing: back the chunk with memory at once.
+            if taskChunks.count > 1 { Self.prefault(&taskChunks[taskChunks.count - 1]) }
         }
         taskCount += 1
-        taskChunks[taskChunks.count - 1].append(ComputeTask(id: taskID, dataset: id, consumer: consumer, complexity: order.complexity,
-                                 purpose: order.purpose, fee: fee, dataTokens: dataTokens, assetCount: rewards.assetCount,
-                                 submittedAt: time, status: .paid))
+        taskChunks[taskChunks.count - 1].append(TaskRecord(
+            consumer: consumer, purpose: order.purpose, rows: order.complexity.rows, submittedAt: time,
+            dataTokens: Amount128(dataTokens), datasetSlot: UInt32(index),
+            operationsPerRow: UInt32(order.complexity.operationsPerRow), assetCount: UInt32(rewards.assetCount),
+            status: .paid))
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
                                node: computeOperator)]
+    }
+
+    /// Asks the kernel to back a new chunk's reserved pages in one call (`MADV_POPULATE_WRITE`, Linux 5.14+)
+    /// rather than one page fault per page as records arrive. Contents are unchanged; where the call is
+    /// unsupported it fails and nothing happens.
+    private static func prefault(_ chunk: inout [TaskRecord]) {
+        #if os(Linux)
+        let bytes = chunk.capacity * MemoryLayout<TaskRecord>.stride
+        chunk.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            guard page > 0 else { return }
+            let start = (Int(bitPattern: base) + page - 1) / page * page
+            let end = (Int(bitPattern: base) + bytes) / page * page
+            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+            _ = madvise(pointer, end - start, 23 /* MADV_POPULATE_WRITE */)
+        }
+        #endif
     }
 
     /// The base balance, the slot of `token` and its balance in `holdings` (a copy that dies on return,

@@ -172,6 +172,36 @@ public struct ComputeTask: Hashable, Sendable {
     public internal(set) var status: TaskStatus
 }
 
+/// A paid task as stored: 80 bytes where ``ComputeTask`` takes 160, as the task store grows by one record
+/// per task. The id is the position, the dataset its slot, the fee follows from the dataset's fixed pricing;
+/// data tokens (paid from a balance below 2^112) fit 128 bits, operations per row (at most 10^6) and asset
+/// counts (at most 10^6) fit 32 bits.
+struct TaskRecord: Hashable, Sendable {
+    let consumer: AccountID
+    let purpose: String
+    let rows: UInt64
+    let submittedAt: UInt64
+    let dataTokens: Amount128
+    let datasetSlot: UInt32
+    let operationsPerRow: UInt32
+    let assetCount: UInt32
+    var status: TaskStatus
+}
+
+/// An amount below 2^128 as two 64-bit limbs (8-byte aligned, unlike `UInt128`).
+struct Amount128: Hashable, Sendable {
+    let low: UInt64, high: UInt64
+
+    /// `value` must be below 2^128.
+    init(_ value: UInt256) {
+        let limbs = value.littleEndianLimbs
+        precondition(limbs.2 == 0 && limbs.3 == 0, "amount above 2^128")
+        (low, high) = (limbs.0, limbs.1)
+    }
+
+    var value: UInt256 { UInt256(littleEndianLimbs: (low, high, 0, 0)) }
+}
+
 /// One account's balances: the base token inline, data tokens by symbol (no zero entries).
 struct Holdings: Hashable, Sendable {
     var base: UInt256 = .zero

@@ -360,7 +360,53 @@ extension UInt256 {
         }
         if n < d { return (.zero, n) }
         if (d.l1 | d.l2 | d.l3) == 0 { return n.dividedBySmall(d.l0) }
+        if (d.l2 | d.l3) == 0 { return n.dividedByTwoLimbs(d.low128) }
         return gmpDivRem(n, d)
+    }
+
+    /// Division by a two-limb divisor (2^64 ≤ d < 2^128): Knuth's algorithm D on the normalized divisor,
+    /// one 3-by-2-limb step per numerator limb, each with at most one hardware 128/64 division.
+    @usableFromInline
+    internal func dividedByTwoLimbs(_ d: UInt128) -> (UInt256, UInt256) {
+        let s = d.leadingZeroBitCount  // 0...63, as d ≥ 2^64
+        let dn = d << s  // top bit set
+        // self · 2^s as five limbs u4...u0; u4 < 2^s ≤ 2^63 < dn, so it starts the remainder.
+        let u4: UInt64, u3: UInt64, u2: UInt64, u1: UInt64, u0: UInt64
+        if s == 0 {
+            (u4, u3, u2, u1, u0) = (0, l3, l2, l1, l0)
+        } else {
+            let t = 64 - s
+            (u4, u3, u2, u1, u0) = (l3 >> t, l3 << s | l2 >> t, l2 << s | l1 >> t, l1 << s | l0 >> t, l0 << s)
+        }
+        var r = UInt128(u4)
+        let q3: UInt64, q2: UInt64, q1: UInt64, q0: UInt64
+        (q3, r) = Self.divideStep(r, u3, dn)
+        (q2, r) = Self.divideStep(r, u2, dn)
+        (q1, r) = Self.divideStep(r, u1, dn)
+        (q0, r) = Self.divideStep(r, u0, dn)
+        return (UInt256(q0, q1, q2, q3), UInt256(r >> s))
+    }
+
+    /// `(r · 2^64 + u) / dn` and its remainder, for a normalized `dn` (top bit set) and `r < dn`; the
+    /// quotient then fits 64 bits and the remainder is below `dn`.
+    @inline(__always)
+    internal static func divideStep(_ r: UInt128, _ u: UInt64, _ dn: UInt128) -> (UInt64, UInt128) {
+        let r1 = UInt64(truncatingIfNeeded: r >> 64), r0 = UInt64(truncatingIfNeeded: r)
+        let nLow = UInt128(r0) << 64 | UInt128(u)
+        if r1 == 0 && nLow < dn { return (0, nLow) }
+        let d1 = UInt64(truncatingIfNeeded: dn >> 64)
+        // Estimate from the top limbs: at most 2 above the true quotient (Knuth, Theorem 4.3.1B).
+        var q: UInt64 = r1 >= d1 ? .max : d1.dividingFullWidth((r1, r0)).quotient
+        // P = q · dn as 192 bits (pHigh, pLow); step q down while P exceeds N = (r1, nLow).
+        var (pHigh, pLow) = dn.multipliedFullWidth(by: UInt128(q))
+        while pHigh > UInt128(r1) || (pHigh == UInt128(r1) && pLow > nLow) {
+            q -= 1
+            let (low, borrow) = pLow.subtractingReportingOverflow(dn)
+            pLow = low
+            if borrow { pHigh -= 1 }
+        }
+        // N − P < dn < 2^128: the low halves' wrapping difference is exact.
+        return (q, nLow &- pLow)
     }
 
     /// Division by a one-limb divisor with hardware 128/64 division.
