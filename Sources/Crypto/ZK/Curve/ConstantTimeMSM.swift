@@ -25,21 +25,12 @@ struct LookupTable: Sendable {
     /// The same table with every entry scaled to Z = 1 (one field inversion for all eight), which
     /// saves a multiplication per addition; worth it for tables that are cached and used often.
     func normalized() -> LookupTable {
-        var copy = self
-        var prefix = [FieldElement]()
-        prefix.reserveCapacity(entries.count)
-        var acc = FieldElement.one
-        for e in entries {
-            prefix.append(acc)
-            acc = acc * e.z
-        }
-        var inverse = acc.inverted()
-        for i in stride(from: entries.count - 1, through: 0, by: -1) {
-            copy.entries[i] = entries[i].normalized(zInverse: inverse * prefix[i])
-            inverse = inverse * entries[i].z
-        }
-        copy.affine = true
-        return copy
+        LookupTable(entries: EdwardsPoint.Niels.normalized(entries), affine: true)
+    }
+
+    private init(entries: [EdwardsPoint.Niels], affine: Bool) {
+        self.entries = entries
+        self.affine = affine
     }
 
     /// x·P for x in −8...8, reading all eight entries (constant time in x).

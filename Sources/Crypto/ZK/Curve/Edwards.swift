@@ -28,6 +28,24 @@ struct EdwardsPoint: Sendable {
             Niels(yPlusX: yPlusX * zInverse, yMinusX: yMinusX * zInverse, z: .one, t2d: t2d * zInverse, affine: true)
         }
 
+        /// Every point of `points` with Z = 1, for one field inversion in all (Montgomery's trick).
+        static func normalized(_ points: [Niels]) -> [Niels] {
+            var prefix = [FieldElement]()
+            prefix.reserveCapacity(points.count)
+            var acc = FieldElement.one
+            for p in points {
+                prefix.append(acc)
+                acc = acc * p.z
+            }
+            var inverse = acc.inverted()
+            var out = points
+            for i in stride(from: points.count - 1, through: 0, by: -1) {
+                out[i] = points[i].normalized(zInverse: inverse * prefix[i])
+                inverse = inverse * points[i].z
+            }
+            return out
+        }
+
         /// `b` when `choice` is 1, else `a` (constant time).
         @inline(__always) static func select(_ a: Niels, _ b: Niels, _ choice: UInt8) -> Niels {
             Niels(yPlusX: .select(a.yPlusX, b.yPlusX, choice), yMinusX: .select(a.yMinusX, b.yMinusX, choice),

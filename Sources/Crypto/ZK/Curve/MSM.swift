@@ -33,18 +33,7 @@ struct OddMultiples: Sendable {
     /// worth it for tables that are cached and used many times.
     func normalized() -> OddMultiples {
         var copy = self
-        var prefix = [FieldElement]()
-        prefix.reserveCapacity(entries.count)
-        var acc = FieldElement.one
-        for e in entries {
-            prefix.append(acc)
-            acc = acc * e.z
-        }
-        var inverse = acc.inverted()
-        for i in stride(from: entries.count - 1, through: 0, by: -1) {
-            copy.entries[i] = entries[i].normalized(zInverse: inverse * prefix[i])
-            inverse = inverse * entries[i].z
-        }
+        copy.entries = EdwardsPoint.Niels.normalized(entries)
         return copy
     }
 }
