@@ -88,9 +88,9 @@ public struct Market: Sendable, Equatable {
             let (rest, underflow) = remaining.subtractingReportingOverflow(allocation.amount)
             guard !underflow else { throw .invalidGenesis("allocations exceed the total supply") }
             remaining = rest
-            credit(genesis.baseToken, allocation.account, allocation.amount)
+            credit(.base, allocation.account, allocation.amount)
         }
-        credit(genesis.baseToken, genesis.treasury, remaining)
+        credit(.base, genesis.treasury, remaining)
         tokens[genesis.baseToken] = TokenInfo(id: genesis.baseToken, totalSupply: genesis.totalSupply, dataset: nil)
     }
 
@@ -104,14 +104,15 @@ public struct Market: Sendable, Equatable {
 
     /// The balance of `account` in `token` (raw units).
     public func balance(of account: AccountID, in token: TokenID) -> UInt256 {
-        balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
+        guard let book = bookToken(token) else { return .zero }
+        return balances[account]?.amount(book) ?? .zero
     }
 
     /// Every nonzero balance of `token`, ordered by account.
     public func holders(of token: TokenID) -> [(account: AccountID, amount: UInt256)] {
-        let isBase = token == baseToken
+        guard let book = bookToken(token) else { return [] }
         return balances.compactMap { entry -> (account: AccountID, amount: UInt256)? in
-            let amount = entry.value.amount(token, isBase: isBase)
+            let amount = entry.value.amount(book)
             return amount.isZero ? nil : (entry.key, amount)
         }.sorted { $0.account < $1.account }
     }
@@ -184,7 +185,7 @@ public struct Market: Sendable, Equatable {
         }
         for holdings in balances.values {
             add(&accounts, baseToken, holdings.base)
-            for (token, value) in holdings.tokens { add(&accounts, token, value) }
+            for (slot, value) in holdings.tokens { add(&accounts, datasetList[slot].id.token, value) }
         }
         for ds in datasetList {
             let data = ds.id.token
@@ -256,30 +257,45 @@ public struct Market: Sendable, Equatable {
             let amount = computeFees
             guard !amount.isZero else { throw .nothingToClaim }
             computeFees = .zero
-            credit(baseToken, signer, amount)
+            credit(.base, signer, amount)
             return [.computeFeesWithdrawn(node: signer, amount: amount)]
         }
     }
 
     // MARK: Book primitives (writes only after checks)
 
-    private func require(_ token: TokenID, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
-        let available = balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
+    /// How the book keys `token`: the base token, a dataset's data token, or `nil` for an unknown token.
+    private func bookToken(_ token: TokenID) -> BookToken? {
+        if token == baseToken { return .base }
+        guard let slot = datasetIndex[DatasetID(token.rawValue)] else { return nil }
+        return .data(slot: slot)
+    }
+
+    /// The symbol of a book token.
+    private func symbol(_ token: BookToken) -> TokenID {
+        switch token {
+        case .base: baseToken
+        case .data(let slot): datasetList[slot].id.token
+        }
+    }
+
+    private func require(_ token: BookToken, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
+        let available = balances[account]?.amount(token) ?? .zero
         guard available >= amount else {
-            throw .insufficientBalance(token: token, account: account, needed: amount, available: available)
+            throw .insufficientBalance(token: symbol(token), account: account, needed: amount, available: available)
         }
     }
 
     /// Credits a checked amount. Cannot overflow: a balance never exceeds its token's supply (< 2^112).
-    private mutating func credit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
+    private mutating func credit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
         guard !amount.isZero else { return }
-        balances[account, default: Holdings()].add(token, amount, isBase: token == baseToken)
+        balances[account, default: Holdings()].add(token, amount)
     }
 
     /// Debits an amount the caller has checked with ``require(_:_:_:)``.
-    private mutating func debit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
+    private mutating func debit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
         guard !amount.isZero, let index = balances.index(forKey: account) else { return }
-        balances.values[index].subtract(token, amount, isBase: token == baseToken)
+        balances.values[index].subtract(token, amount)
         if balances.values[index].isEmpty { balances.remove(at: index) }
     }
 
@@ -327,13 +343,13 @@ public struct Market: Sendable, Equatable {
 
     private mutating func transfer(_ token: TokenID, from: AccountID, to: AccountID,
                                    amount: UInt256) throws(MarketError) -> [MarketEvent] {
-        guard tokens[token] != nil else { throw .unknownToken(token) }
+        guard tokens[token] != nil, let book = bookToken(token) else { throw .unknownToken(token) }
         guard to.isValid else { throw .invalidAccount(to.rawValue) }
         guard !amount.isZero else { throw .zeroAmount }
-        try require(token, from, amount)
+        try require(book, from, amount)
         if from != to {
-            debit(token, from, amount)
-            credit(token, to, amount)
+            debit(book, from, amount)
+            credit(book, to, amount)
         }
         return [.transferred(token: token, from: from, to: to, amount: amount)]
     }
@@ -359,7 +375,7 @@ public struct Market: Sendable, Equatable {
         case .perUnit(let price), .perUnitWithMinimum(let price, _):
             guard !price.isZero else { throw .invalidTerms("price per compute unit must be positive") }
         }
-        try require(baseToken, maker, terms.poolBaseTokens)
+        try require(.base, maker, terms.poolBaseTokens)
         var pair: Pair
         let minted: MintResult
         do {
@@ -376,9 +392,10 @@ public struct Market: Sendable, Equatable {
         }
         // Commit.
         tokens[id.token] = TokenInfo(id: id.token, totalSupply: terms.dataTokenSupply, dataset: id)
-        debit(baseToken, maker, terms.poolBaseTokens)
-        credit(id.token, maker, terms.dataTokenSupply - committed)
-        datasetIndex[id] = datasetList.count
+        let slot = datasetList.count
+        datasetIndex[id] = slot
+        debit(.base, maker, terms.poolBaseTokens)
+        credit(.data(slot: slot), maker, terms.dataTokenSupply - committed)
         datasetList.append(Dataset(
             id: id, maker: maker, title: terms.title, requirements: terms.requirements,
             usageScenarios: terms.usageScenarios, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
@@ -391,8 +408,8 @@ public struct Market: Sendable, Equatable {
     private mutating func fundRewards(_ id: DatasetID, amount: UInt256, from account: AccountID) throws(MarketError) -> [MarketEvent] {
         let slot = try slot(id)
         guard !amount.isZero else { throw .zeroAmount }
-        try require(id.token, account, amount)
-        debit(id.token, account, amount)
+        try require(.data(slot: slot), account, amount)
+        debit(.data(slot: slot), account, amount)
         datasetList[slot].rewards.rewardReserve += amount
         return [.rewardsFunded(dataset: id, from: account, amount: amount)]
     }
@@ -424,7 +441,7 @@ public struct Market: Sendable, Equatable {
         datasetList[slot].rewards.assetCount = index + 1
         datasetList[slot].rewards.totalShares = total
         datasetList[slot].rewards.rewardReserve = ds.rewardReserve - reward
-        credit(id.token, owner, reward)
+        credit(.data(slot: slot), owner, reward)
         return [.joined(dataset: id, owner: owner, asset: index, records: asset.records, reward: reward)]
     }
 
@@ -435,7 +452,8 @@ public struct Market: Sendable, Equatable {
         let dataIs0 = datasetList[index].dataIsToken0
         var pair = datasetList[index].pool
         let (reserveData, reserveBase) = dataIs0 ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
-        let (tokenIn, tokenOut) = side == .buyDataToken ? (baseToken, id.token) : (id.token, baseToken)
+        let data = BookToken.data(slot: index)
+        let (tokenIn, tokenOut) = side == .buyDataToken ? (BookToken.base, data) : (data, BookToken.base)
         let (reserveIn, reserveOut) = side == .buyDataToken ? (reserveBase, reserveData) : (reserveData, reserveBase)
         let amountIn: UInt256, amountOut: UInt256
         do {
@@ -501,8 +519,8 @@ public struct Market: Sendable, Equatable {
             }
             (data, base) = (dataOptimal, baseDesired)
         }
-        try require(id.token, provider, data)
-        try require(baseToken, provider, base)
+        try require(.data(slot: slot), provider, data)
+        try require(.base, provider, base)
         var pair = ds.pool
         pair.blockTimestamp = time
         let minted = try Self.pool { () throws(AMMError) in
@@ -511,8 +529,8 @@ public struct Market: Sendable, Equatable {
             return try pair.mint(to: provider.address)
         }
         // Commit.
-        debit(id.token, provider, data)
-        debit(baseToken, provider, base)
+        debit(.data(slot: slot), provider, data)
+        debit(.base, provider, base)
         datasetList[slot].pool = pair
         return [.liquidityAdded(dataset: id, provider: provider, data: data, base: base, liquidity: minted.liquidity)]
     }
@@ -534,8 +552,8 @@ public struct Market: Sendable, Equatable {
         guard data >= dataMinimum else { throw .slippage(minimum: dataMinimum, actual: data) }
         guard base >= baseMinimum else { throw .slippage(minimum: baseMinimum, actual: base) }
         // Commit.
-        credit(id.token, provider, data)
-        credit(baseToken, provider, base)
+        credit(.data(slot: slot), provider, data)
+        credit(.base, provider, base)
         datasetList[slot].pool = pair
         return [.liquidityRemoved(dataset: id, provider: provider, data: data, base: base, liquidity: liquidity)]
     }
@@ -584,15 +602,14 @@ public struct Market: Sendable, Equatable {
         guard dataTokens <= order.maximumDataTokens else {
             throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
         }
-        let token = id.token
-        // One hash for the consumer's holdings and one for the data token inside them.
+        // One hash for the consumer's holdings and one (of an integer) for the data token inside them.
         let holder = balances.index(forKey: consumer)
-        let (baseHeld, tokenSlot, dataHeld) = Self.read(holder.map { balances.values[$0] }, token)
+        let (baseHeld, tokenSlot, dataHeld) = Self.read(holder.map { balances.values[$0] }, index)
         guard baseHeld >= fee else {
             throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
         }
         guard dataHeld >= dataTokens, let holder, let tokenSlot else {
-            throw .insufficientBalance(token: token, account: consumer, needed: dataTokens, available: dataHeld)
+            throw .insufficientBalance(token: id.token, account: consumer, needed: dataTokens, available: dataHeld)
         }
         // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
         let increment = (dataTokens << 128) / UInt256(rewards.totalShares)
@@ -649,14 +666,14 @@ public struct Market: Sendable, Equatable {
         #endif
     }
 
-    /// The base balance, the slot of `token` and its balance in `holdings` (a copy that dies on return,
-    /// so the caller's writes that follow do not copy the dictionary).
+    /// The base balance, the entry of the data token of dataset `dataset` (a slot) and its balance in
+    /// `holdings` (a copy that dies on return, so the caller's writes that follow do not copy the dictionary).
     @inline(never)
-    private static func read(_ holdings: Holdings?, _ token: TokenID)
-        -> (base: UInt256, slot: Dictionary<TokenID, UInt256>.Index?, data: UInt256)
+    private static func read(_ holdings: Holdings?, _ dataset: Int)
+        -> (base: UInt256, slot: Dictionary<Int, UInt256>.Index?, data: UInt256)
     {
         guard let holdings else { return (.zero, nil, .zero) }
-        guard let slot = holdings.tokens.index(forKey: token) else { return (holdings.base, nil, .zero) }
+        guard let slot = holdings.tokens.index(forKey: dataset) else { return (holdings.base, nil, .zero) }
         return (holdings.base, slot, holdings.tokens.values[slot])
     }
 
@@ -676,7 +693,7 @@ public struct Market: Sendable, Equatable {
         positions[key] = position
         datasetList[slot].rewards.ownerPool = ds.ownerPool - amount
         datasetList[slot].rewards.totalClaimed = ds.totalClaimed + amount
-        credit(id.token, owner, amount)
+        credit(.data(slot: slot), owner, amount)
         return [.claimed(dataset: id, owner: owner, amount: amount)]
     }
 

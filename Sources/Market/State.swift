@@ -202,27 +202,45 @@ struct Amount128: Hashable, Sendable {
     var value: UInt256 { UInt256(littleEndianLimbs: (low, high, 0, 0)) }
 }
 
-/// One account's balances: the base token inline, data tokens by symbol (no zero entries).
+/// A token as the book keys it: the base token, or a data token by its dataset's slot in the market's
+/// dataset list (an integer hashes far faster than a symbol).
+enum BookToken: Hashable, Sendable {
+    case base
+    case data(slot: Int)
+}
+
+/// One account's balances: the base token inline, data tokens by dataset slot (no zero entries).
 struct Holdings: Hashable, Sendable {
     var base: UInt256 = .zero
-    var tokens: [TokenID: UInt256] = [:]
+    var tokens: [Int: UInt256] = [:]
 
     var isEmpty: Bool { base.isZero && tokens.isEmpty }
 
-    func amount(_ token: TokenID, isBase: Bool) -> UInt256 { isBase ? base : tokens[token] ?? .zero }
+    func amount(_ token: BookToken) -> UInt256 {
+        switch token {
+        case .base: base
+        case .data(let slot): tokens[slot] ?? .zero
+        }
+    }
 
     /// Cannot overflow: a balance never exceeds its token's supply (< 2^112).
-    mutating func add(_ token: TokenID, _ amount: UInt256, isBase: Bool) {
-        if isBase { base += amount } else { tokens[token, default: .zero] += amount }
+    mutating func add(_ token: BookToken, _ amount: UInt256) {
+        switch token {
+        case .base: base += amount
+        case .data(let slot): tokens[slot, default: .zero] += amount
+        }
     }
 
     /// The caller has checked the balance.
-    mutating func subtract(_ token: TokenID, _ amount: UInt256, isBase: Bool) {
-        if isBase {
+    mutating func subtract(_ token: BookToken, _ amount: UInt256) {
+        switch token {
+        case .base:
             base -= amount
-        } else if let index = tokens.index(forKey: token) {
-            let left = tokens.values[index] - amount
-            if left.isZero { tokens.remove(at: index) } else { tokens.values[index] = left }
+        case .data(let slot):
+            if let index = tokens.index(forKey: slot) {
+                let left = tokens.values[index] - amount
+                if left.isZero { tokens.remove(at: index) } else { tokens.values[index] = left }
+            }
         }
     }
 }
