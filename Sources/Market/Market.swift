@@ -580,7 +580,7 @@ public struct Market: Sendable, Equatable {
         }
         let fee = try pricing.fee(for: c)
         guard !fee.isZero else { throw .zeroAmount }
-        guard let dataTokens = try? UInt256.mulDiv(fee, reserveData, reserveBase, rounding: .up) else {
+        guard let dataTokens = TaskArithmetic.mulDivUp(fee, reserveData, reserveBase) else {
             throw .arithmeticOverflow
         }
         return (fee, dataTokens)
@@ -612,7 +612,7 @@ public struct Market: Sendable, Equatable {
             throw .insufficientBalance(token: id.token, account: consumer, needed: dataTokens, available: dataHeld)
         }
         // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
-        let increment = (dataTokens << 128) / UInt256(rewards.totalShares)
+        let increment = TaskArithmetic.shiftedQuotient(dataTokens, dividedBy: rewards.totalShares)
         let (acc, overflow) = rewards.accRewardPerShare.addingReportingOverflow(increment)
         guard !overflow else { throw .arithmeticOverflow }
         let (ownerPool, o2) = rewards.ownerPool.addingReportingOverflow(dataTokens)
