@@ -173,6 +173,15 @@ enum IdentifierText {
     /// True when `a` and `b` have the same UTF-8 bytes.
     @inline(__always)
     static func equal(_ a: String, _ b: String) -> Bool {
+        // Identical representations (the same small-string bits, or the same storage with the same count)
+        // hold identical bytes: the common case of a dictionary hit, decided without reading the text.
+        if MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size,
+           unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) {
+            return true
+        }
+        // Equal bytes imply equal Strings, so String's comparison (fast for ASCII) rejects the other keys met
+        // while probing a table; only canonically equal text is compared byte by byte.
+        guard a == b else { return false }
         var a = a, b = b
         return a.withUTF8 { x in
             b.withUTF8 { y in

@@ -309,16 +309,34 @@ public struct Market: Sendable, Equatable {
     }
 
     private static func text(_ value: String, limit: Int) -> Bool {
-        var copy = value
-        let (count, ascii) = copy.withUTF8 { bytes -> (Int, Bool) in
-            var ascii = true
-            for b in bytes where b < 0x20 || b >= 0x7F { ascii = false; break }
-            return (bytes.count, ascii)
-        }
+        let count = value.utf8.count
         guard count > 0 && count <= limit else { return false }
         // Printable ASCII needs no Unicode lookup.
-        if ascii { return true }
+        if value.utf8.withContiguousStorageIfAvailable({ Self.printableASCII($0) }) == true { return true }
         return !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// True when every byte is in 0x20...0x7E; eight bytes at a time.
+    static func printableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while raw.count - offset >= 8 {
+            let w = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            // A byte ≥ 0x80; a byte below 0x20 (bytes are < 0x80 once the first test passes); a byte 0x7F
+            // (a zero byte in w ^ 0x7F…). Each test is exact (Anderson, "Bit Twiddling Hacks").
+            let del = w ^ (ones &* 0x7F)
+            if w & highs != 0 || (w &- ones &* 0x20) & ~w & highs != 0 || (del &- ones) & ~del & highs != 0 {
+                return false
+            }
+            offset += 8
+        }
+        while offset < raw.count {
+            let b = raw[offset]
+            if b < 0x20 || b >= 0x7F { return false }
+            offset += 1
+        }
+        return true
     }
 
     // MARK: Reward-per-share arithmetic

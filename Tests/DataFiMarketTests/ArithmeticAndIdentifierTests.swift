@@ -80,6 +80,18 @@ import Testing
         }
     }
 
+    @Test func printableScanEqualsTheByteByByteRule() async {
+        // Bytes near the edges of 0x20...0x7E and anywhere else, in runs that cross eight-byte words.
+        let edges: [UInt8] = [0x00, 0x09, 0x0A, 0x1F, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0x9F, 0xC3, 0xFF]
+        await propertyCheck(count: 800, input: Gen.uint8().array(of: 0...40), Gen.uint8().array(of: 0...40)) { picks, raw in
+            var bytes = picks.map { _ in UInt8(ascii: "a") }
+            for (i, p) in picks.enumerated() { bytes[i] = p % 3 == 0 ? edges[Int(p) % edges.count] : 0x20 + p % 0x5F }
+            if let r = raw.first, !bytes.isEmpty { bytes[Int(r) % bytes.count] = raw.last ?? r }
+            let expected = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            #expect(bytes.withUnsafeBufferPointer { Market.printableASCII($0) } == expected, "\(bytes)")
+        }
+    }
+
     // MARK: Identifiers
 
     static func hash<T: Hashable>(_ value: T) -> Int {
