@@ -56,7 +56,10 @@ public struct Market: Sendable, Equatable {
     /// Every opening of an asset, in order.
     public private(set) var accessLog: [AccessRecord] = []
 
-    var balances: [AccountID: Holdings] = [:]
+    // Balances in two tables of plain amounts (no zero entries), so reading one copies no references:
+    // the base token by account, data tokens by dataset slot and account.
+    var baseBalances: [AccountID: UInt256] = [:]
+    var dataBalances: [DataBalanceKey: UInt256] = [:]
     // Datasets live in an array so hot paths read and write their fields in place.
     var datasetList: [Dataset] = []
     var datasetIndex: [DatasetID: Int] = [:]
@@ -105,16 +108,21 @@ public struct Market: Sendable, Equatable {
     /// The balance of `account` in `token` (raw units).
     public func balance(of account: AccountID, in token: TokenID) -> UInt256 {
         guard let book = bookToken(token) else { return .zero }
-        return balances[account]?.amount(book) ?? .zero
+        return amount(book, account)
     }
 
     /// Every nonzero balance of `token`, ordered by account.
     public func holders(of token: TokenID) -> [(account: AccountID, amount: UInt256)] {
-        guard let book = bookToken(token) else { return [] }
-        return balances.compactMap { entry -> (account: AccountID, amount: UInt256)? in
-            let amount = entry.value.amount(book)
-            return amount.isZero ? nil : (entry.key, amount)
-        }.sorted { $0.account < $1.account }
+        let entries: [(account: AccountID, amount: UInt256)]
+        switch bookToken(token) {
+        case nil:
+            return []
+        case .base:
+            entries = baseBalances.map { ($0.key, $0.value) }
+        case .data(let slot):
+            entries = dataBalances.compactMap { $0.key.slot == slot ? ($0.key.account, $0.value) : nil }
+        }
+        return entries.sorted { $0.account < $1.account }
     }
 
     /// The owner position of `account` in `dataset`, if it joined.
@@ -183,10 +191,8 @@ public struct Market: Sendable, Equatable {
             overflow = overflow || o
             table[token] = sum
         }
-        for holdings in balances.values {
-            add(&accounts, baseToken, holdings.base)
-            for (slot, value) in holdings.tokens { add(&accounts, datasetList[slot].id.token, value) }
-        }
+        for value in baseBalances.values { add(&accounts, baseToken, value) }
+        for (key, value) in dataBalances { add(&accounts, datasetList[key.slot].id.token, value) }
         for ds in datasetList {
             let data = ds.id.token
             let (dataHeld, baseHeld) = ds.dataIsToken0
@@ -279,8 +285,16 @@ public struct Market: Sendable, Equatable {
         }
     }
 
+    /// The balance of `account` in `token`.
+    private func amount(_ token: BookToken, _ account: AccountID) -> UInt256 {
+        switch token {
+        case .base: baseBalances[account] ?? .zero
+        case .data(let slot): dataBalances[DataBalanceKey(slot: slot, account: account)] ?? .zero
+        }
+    }
+
     private func require(_ token: BookToken, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
-        let available = balances[account]?.amount(token) ?? .zero
+        let available = self.amount(token, account)
         guard available >= amount else {
             throw .insufficientBalance(token: symbol(token), account: account, needed: amount, available: available)
         }
@@ -289,14 +303,25 @@ public struct Market: Sendable, Equatable {
     /// Credits a checked amount. Cannot overflow: a balance never exceeds its token's supply (< 2^112).
     private mutating func credit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
         guard !amount.isZero else { return }
-        balances[account, default: Holdings()].add(token, amount)
+        switch token {
+        case .base: baseBalances[account, default: .zero] += amount
+        case .data(let slot): dataBalances[DataBalanceKey(slot: slot, account: account), default: .zero] += amount
+        }
     }
 
-    /// Debits an amount the caller has checked with ``require(_:_:_:)``.
+    /// Debits an amount the caller has checked with ``require(_:_:_:)``; a balance that reaches zero is removed.
     private mutating func debit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
-        guard !amount.isZero, let index = balances.index(forKey: account) else { return }
-        balances.values[index].subtract(token, amount)
-        if balances.values[index].isEmpty { balances.remove(at: index) }
+        guard !amount.isZero else { return }
+        switch token {
+        case .base: Self.subtract(amount, at: account, in: &baseBalances)
+        case .data(let slot): Self.subtract(amount, at: DataBalanceKey(slot: slot, account: account), in: &dataBalances)
+        }
+    }
+
+    private static func subtract<Key: Hashable>(_ amount: UInt256, at key: Key, in table: inout [Key: UInt256]) {
+        guard let index = table.index(forKey: key) else { return }
+        let left = table.values[index] - amount
+        if left.isZero { table.remove(at: index) } else { table.values[index] = left }
     }
 
     private func slot(_ id: DatasetID) throws(MarketError) -> Int {
@@ -620,13 +645,15 @@ public struct Market: Sendable, Equatable {
         guard dataTokens <= order.maximumDataTokens else {
             throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
         }
-        // One hash for the consumer's holdings and one (of an integer) for the data token inside them.
-        let holder = balances.index(forKey: consumer)
-        let (baseHeld, tokenSlot, dataHeld) = Self.read(holder.map { balances.values[$0] }, index)
+        // One lookup in each balance table; the entries are read and later written in place.
+        let baseEntry = baseBalances.index(forKey: consumer)
+        let baseHeld = baseEntry.map { baseBalances.values[$0] } ?? .zero
         guard baseHeld >= fee else {
             throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
         }
-        guard dataHeld >= dataTokens, let holder, let tokenSlot else {
+        let dataEntry = dataBalances.index(forKey: DataBalanceKey(slot: index, account: consumer))
+        let dataHeld = dataEntry.map { dataBalances.values[$0] } ?? .zero
+        guard dataHeld >= dataTokens, let baseEntry, let dataEntry else {
             throw .insufficientBalance(token: id.token, account: consumer, needed: dataTokens, available: dataHeld)
         }
         // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
@@ -638,13 +665,13 @@ public struct Market: Sendable, Equatable {
         let (fees, o4) = computeFees.addingReportingOverflow(fee)
         guard !o2, !o3, !o4 else { throw .arithmeticOverflow }
         // Commit: O(1) whatever the number of owners.
-        balances.values[holder].base = baseHeld - fee
+        // The fee is positive, so a base balance can reach zero here; zero entries are removed.
+        if baseHeld == fee { baseBalances.remove(at: baseEntry) } else { baseBalances.values[baseEntry] = baseHeld - fee }
         if dataHeld == dataTokens {
-            balances.values[holder].tokens.remove(at: tokenSlot)
+            dataBalances.remove(at: dataEntry)
         } else {
-            balances.values[holder].tokens.values[tokenSlot] = dataHeld - dataTokens
+            dataBalances.values[dataEntry] = dataHeld - dataTokens
         }
-        if balances.values[holder].isEmpty { balances.remove(at: holder) }
         computeFees = fees
         datasetList[index].rewards.accRewardPerShare = acc
         datasetList[index].rewards.ownerPool = ownerPool
@@ -682,17 +709,6 @@ public struct Market: Sendable, Equatable {
             _ = madvise(pointer, end - start, 23 /* MADV_POPULATE_WRITE */)
         }
         #endif
-    }
-
-    /// The base balance, the entry of the data token of dataset `dataset` (a slot) and its balance in
-    /// `holdings` (a copy that dies on return, so the caller's writes that follow do not copy the dictionary).
-    @inline(never)
-    private static func read(_ holdings: Holdings?, _ dataset: Int)
-        -> (base: UInt256, slot: Dictionary<Int, UInt256>.Index?, data: UInt256)
-    {
-        guard let holdings else { return (.zero, nil, .zero) }
-        guard let slot = holdings.tokens.index(forKey: dataset) else { return (holdings.base, nil, .zero) }
-        return (holdings.base, slot, holdings.tokens.values[slot])
     }
 
     private mutating func claim(_ id: DatasetID, owner: AccountID) throws(MarketError) -> [MarketEvent] {

@@ -209,40 +209,10 @@ enum BookToken: Hashable, Sendable {
     case data(slot: Int)
 }
 
-/// One account's balances: the base token inline, data tokens by dataset slot (no zero entries).
-struct Holdings: Hashable, Sendable {
-    var base: UInt256 = .zero
-    var tokens: [Int: UInt256] = [:]
-
-    var isEmpty: Bool { base.isZero && tokens.isEmpty }
-
-    func amount(_ token: BookToken) -> UInt256 {
-        switch token {
-        case .base: base
-        case .data(let slot): tokens[slot] ?? .zero
-        }
-    }
-
-    /// Cannot overflow: a balance never exceeds its token's supply (< 2^112).
-    mutating func add(_ token: BookToken, _ amount: UInt256) {
-        switch token {
-        case .base: base += amount
-        case .data(let slot): tokens[slot, default: .zero] += amount
-        }
-    }
-
-    /// The caller has checked the balance.
-    mutating func subtract(_ token: BookToken, _ amount: UInt256) {
-        switch token {
-        case .base:
-            base -= amount
-        case .data(let slot):
-            if let index = tokens.index(forKey: slot) {
-                let left = tokens.values[index] - amount
-                if left.isZero { tokens.remove(at: index) } else { tokens.values[index] = left }
-            }
-        }
-    }
+/// The key of a data-token balance: the dataset's slot and the holder.
+struct DataBalanceKey: Hashable, Sendable {
+    let slot: Int
+    let account: AccountID
 }
 
 struct PositionKey: Hashable, Sendable {
