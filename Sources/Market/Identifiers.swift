@@ -37,15 +37,15 @@ public struct AccountID: Hashable, Comparable, Codable, Sendable, ExpressibleByS
 
     /// True when the id has 1...64 characters, all from `A-Z a-z 0-9 _ . -`.
     public var isValid: Bool {
-        var text = rawValue
-        return text.withUTF8 { bytes in
-            guard !bytes.isEmpty && bytes.count <= AccountID.maxLength else { return false }
-            for b in bytes {
-                let ok = (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
-                    || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
-                if !ok { return false }
-            }
-            return true
+        let count = rawValue.utf8.count
+        guard count > 0 && count <= AccountID.maxLength else { return false }
+        return rawValue.utf8.withContiguousStorageIfAvailable(Self.validBytes) ?? Self.validBytes(Array(rawValue.utf8))
+    }
+
+    private static func validBytes<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+        bytes.allSatisfy { b in
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
         }
     }
 
@@ -206,24 +206,28 @@ enum IdentifierText {
     /// Feeds the UTF-8 bytes of `text` to `hasher` eight at a time, the last word carrying the length.
     @inline(__always)
     static func hash(_ text: String, into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            let count = raw.count
-            var offset = 0
-            while count - offset >= 8 {
-                hasher.combine(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                offset += 8
-            }
-            // At most 7 bytes remain: they fill the low 56 bits, the length (mod 256) the top byte.
-            var tail = UInt64(truncatingIfNeeded: count) << 56
-            var shift: UInt64 = 0
-            while offset < count {
-                tail |= UInt64(raw[offset]) << shift
-                shift += 8
-                offset += 1
-            }
-            hasher.combine(tail)
+        if text.utf8.withContiguousStorageIfAvailable({ hash($0, into: &hasher) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { hash($0, into: &hasher) }
         }
+    }
+
+    @inline(__always)
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, into hasher: inout Hasher) {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let count = raw.count
+        var offset = 0
+        while count - offset >= 8 {
+            hasher.combine(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        // At most 7 bytes remain: they fill the low 56 bits, the length (mod 256) the top byte.
+        var tail = UInt64(truncatingIfNeeded: count) << 56
+        var shift: UInt64 = 0
+        while offset < count {
+            tail |= UInt64(raw[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hasher.combine(tail)
     }
 }
