@@ -59,12 +59,6 @@ public struct AccountID: Hashable, Comparable, Codable, Sendable, ExpressibleByS
     public static func < (lhs: AccountID, rhs: AccountID) -> Bool {
         lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
     }
-
-    /// True when both have the same UTF-8 bytes (no Unicode normalization, consistent with `<` and `hash`).
-    public static func == (lhs: AccountID, rhs: AccountID) -> Bool { IdentifierText.equal(lhs.rawValue, rhs.rawValue) }
-
-    /// Hashes the UTF-8 bytes of the text.
-    public func hash(into hasher: inout Hasher) { IdentifierText.hash(rawValue, into: &hasher) }
 }
 
 /// A token symbol: 2...12 characters from `A-Z 0-9`, starting with a letter (`"ALITA"`, `"HEALTH"`).
@@ -112,12 +106,6 @@ public struct TokenID: Hashable, Comparable, Codable, Sendable, ExpressibleByStr
     public static func < (lhs: TokenID, rhs: TokenID) -> Bool {
         lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
     }
-
-    /// True when both have the same UTF-8 bytes (no Unicode normalization, consistent with `<` and `hash`).
-    public static func == (lhs: TokenID, rhs: TokenID) -> Bool { IdentifierText.equal(lhs.rawValue, rhs.rawValue) }
-
-    /// Hashes the UTF-8 bytes of the text.
-    public func hash(into hasher: inout Hasher) { IdentifierText.hash(rawValue, into: &hasher) }
 }
 
 /// A dataset's identifier: the symbol of its data token (same rules as ``TokenID``).
@@ -156,78 +144,5 @@ public struct DatasetID: Hashable, Comparable, Codable, Sendable, ExpressibleByS
     /// Orders ids by their UTF-8 bytes.
     public static func < (lhs: DatasetID, rhs: DatasetID) -> Bool {
         lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
-    }
-
-    /// True when both have the same UTF-8 bytes (no Unicode normalization, consistent with `<` and `hash`).
-    public static func == (lhs: DatasetID, rhs: DatasetID) -> Bool { IdentifierText.equal(lhs.rawValue, rhs.rawValue) }
-
-    /// Hashes the UTF-8 bytes of the text.
-    public func hash(into hasher: inout Hasher) { IdentifierText.hash(rawValue, into: &hasher) }
-}
-
-/// Equality and hashing of identifier text on its UTF-8 bytes.
-///
-/// `String` compares and hashes by Unicode canonical equivalence; identifiers are byte strings (valid ones
-/// are ASCII, where both agree), and reading the bytes a word at a time skips the normalization checks.
-enum IdentifierText {
-    /// True when `a` and `b` have the same UTF-8 bytes.
-    @inline(__always)
-    static func equal(_ a: String, _ b: String) -> Bool {
-        // Identical representations (the same small-string bits, or the same storage with the same count)
-        // hold identical bytes: the common case of a dictionary hit, decided without reading the text.
-        if MemoryLayout<String>.size == MemoryLayout<(UInt64, UInt64)>.size,
-           unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) {
-            return true
-        }
-        // Equal bytes imply equal Strings, so String's comparison (fast for ASCII) rejects the other keys met
-        // while probing a table; only canonically equal text is compared byte by byte.
-        guard a == b else { return false }
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let count = x.count
-                guard count == y.count else { return false }
-                let p = UnsafeRawBufferPointer(x), q = UnsafeRawBufferPointer(y)
-                var offset = 0
-                while count - offset >= 8 {
-                    let u = p.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    guard u == q.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
-                    offset += 8
-                }
-                while offset < count {
-                    guard p[offset] == q[offset] else { return false }
-                    offset += 1
-                }
-                return true
-            }
-        }
-    }
-
-    /// Feeds the UTF-8 bytes of `text` to `hasher` eight at a time, the last word carrying the length.
-    @inline(__always)
-    static func hash(_ text: String, into hasher: inout Hasher) {
-        if text.utf8.withContiguousStorageIfAvailable({ hash($0, into: &hasher) }) == nil {
-            Array(text.utf8).withUnsafeBufferPointer { hash($0, into: &hasher) }
-        }
-    }
-
-    @inline(__always)
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, into hasher: inout Hasher) {
-        let raw = UnsafeRawBufferPointer(bytes)
-        let count = raw.count
-        var offset = 0
-        while count - offset >= 8 {
-            hasher.combine(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
-        }
-        // At most 7 bytes remain: they fill the low 56 bits, the length (mod 256) the top byte.
-        var tail = UInt64(truncatingIfNeeded: count) << 56
-        var shift: UInt64 = 0
-        while offset < count {
-            tail |= UInt64(raw[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        hasher.combine(tail)
     }
 }
