@@ -203,7 +203,7 @@ struct Amount128: Hashable, Sendable {
 }
 
 /// A token as the book keys it: the base token, or a data token by its dataset's slot in the market's
-/// dataset list (an integer hashes far faster than a symbol).
+/// dataset list (which a handler has already looked up, so no symbol is hashed again).
 enum BookToken: Hashable, Sendable {
     case base
     case data(slot: Int)
