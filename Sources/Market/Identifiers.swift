@@ -37,15 +37,15 @@ public struct AccountID: Hashable, Comparable, Codable, Sendable, ExpressibleByS
 
     /// True when the id has 1...64 characters, all from `A-Z a-z 0-9 _ . -`.
     public var isValid: Bool {
-        var text = rawValue
-        return text.withUTF8 { bytes in
-            guard !bytes.isEmpty && bytes.count <= AccountID.maxLength else { return false }
-            for b in bytes {
-                let ok = (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
-                    || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
-                if !ok { return false }
-            }
-            return true
+        let count = rawValue.utf8.count
+        guard count > 0 && count <= AccountID.maxLength else { return false }
+        return rawValue.utf8.withContiguousStorageIfAvailable(Self.validBytes) ?? Self.validBytes(Array(rawValue.utf8))
+    }
+
+    private static func validBytes<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+        bytes.allSatisfy { b in
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: "-")
         }
     }
 

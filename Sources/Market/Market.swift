@@ -56,7 +56,10 @@ public struct Market: Sendable, Equatable {
     /// Every opening of an asset, in order.
     public private(set) var accessLog: [AccessRecord] = []
 
-    var balances: [AccountID: Holdings] = [:]
+    // Balances in two tables of plain amounts (no zero entries), so reading one copies no references:
+    // the base token by account, data tokens by dataset slot and account.
+    var baseBalances: [AccountID: UInt256] = [:]
+    var dataBalances: [DataBalanceKey: UInt256] = [:]
     // Datasets live in an array so hot paths read and write their fields in place.
     var datasetList: [Dataset] = []
     var datasetIndex: [DatasetID: Int] = [:]
@@ -88,9 +91,9 @@ public struct Market: Sendable, Equatable {
             let (rest, underflow) = remaining.subtractingReportingOverflow(allocation.amount)
             guard !underflow else { throw .invalidGenesis("allocations exceed the total supply") }
             remaining = rest
-            credit(genesis.baseToken, allocation.account, allocation.amount)
+            credit(.base, allocation.account, allocation.amount)
         }
-        credit(genesis.baseToken, genesis.treasury, remaining)
+        credit(.base, genesis.treasury, remaining)
         tokens[genesis.baseToken] = TokenInfo(id: genesis.baseToken, totalSupply: genesis.totalSupply, dataset: nil)
     }
 
@@ -104,16 +107,22 @@ public struct Market: Sendable, Equatable {
 
     /// The balance of `account` in `token` (raw units).
     public func balance(of account: AccountID, in token: TokenID) -> UInt256 {
-        balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
+        guard let book = bookToken(token) else { return .zero }
+        return amount(book, account)
     }
 
     /// Every nonzero balance of `token`, ordered by account.
     public func holders(of token: TokenID) -> [(account: AccountID, amount: UInt256)] {
-        let isBase = token == baseToken
-        return balances.compactMap { entry -> (account: AccountID, amount: UInt256)? in
-            let amount = entry.value.amount(token, isBase: isBase)
-            return amount.isZero ? nil : (entry.key, amount)
-        }.sorted { $0.account < $1.account }
+        let entries: [(account: AccountID, amount: UInt256)]
+        switch bookToken(token) {
+        case nil:
+            return []
+        case .base:
+            entries = baseBalances.map { ($0.key, $0.value) }
+        case .data(let slot):
+            entries = dataBalances.compactMap { $0.key.slot == slot ? ($0.key.account, $0.value) : nil }
+        }
+        return entries.sorted { $0.account < $1.account }
     }
 
     /// The owner position of `account` in `dataset`, if it joined.
@@ -182,10 +191,8 @@ public struct Market: Sendable, Equatable {
             overflow = overflow || o
             table[token] = sum
         }
-        for holdings in balances.values {
-            add(&accounts, baseToken, holdings.base)
-            for (token, value) in holdings.tokens { add(&accounts, token, value) }
-        }
+        for value in baseBalances.values { add(&accounts, baseToken, value) }
+        for (key, value) in dataBalances { add(&accounts, datasetList[key.slot].id.token, value) }
         for ds in datasetList {
             let data = ds.id.token
             let (dataHeld, baseHeld) = ds.dataIsToken0
@@ -256,31 +263,65 @@ public struct Market: Sendable, Equatable {
             let amount = computeFees
             guard !amount.isZero else { throw .nothingToClaim }
             computeFees = .zero
-            credit(baseToken, signer, amount)
+            credit(.base, signer, amount)
             return [.computeFeesWithdrawn(node: signer, amount: amount)]
         }
     }
 
     // MARK: Book primitives (writes only after checks)
 
-    private func require(_ token: TokenID, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
-        let available = balances[account]?.amount(token, isBase: token == baseToken) ?? .zero
+    /// How the book keys `token`: the base token, a dataset's data token, or `nil` for an unknown token.
+    private func bookToken(_ token: TokenID) -> BookToken? {
+        if token == baseToken { return .base }
+        guard let slot = datasetIndex[DatasetID(token.rawValue)] else { return nil }
+        return .data(slot: slot)
+    }
+
+    /// The symbol of a book token.
+    private func symbol(_ token: BookToken) -> TokenID {
+        switch token {
+        case .base: baseToken
+        case .data(let slot): datasetList[slot].id.token
+        }
+    }
+
+    /// The balance of `account` in `token`.
+    private func amount(_ token: BookToken, _ account: AccountID) -> UInt256 {
+        switch token {
+        case .base: baseBalances[account] ?? .zero
+        case .data(let slot): dataBalances[DataBalanceKey(slot: slot, account: account)] ?? .zero
+        }
+    }
+
+    private func require(_ token: BookToken, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
+        let available = self.amount(token, account)
         guard available >= amount else {
-            throw .insufficientBalance(token: token, account: account, needed: amount, available: available)
+            throw .insufficientBalance(token: symbol(token), account: account, needed: amount, available: available)
         }
     }
 
     /// Credits a checked amount. Cannot overflow: a balance never exceeds its token's supply (< 2^112).
-    private mutating func credit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
+    private mutating func credit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
         guard !amount.isZero else { return }
-        balances[account, default: Holdings()].add(token, amount, isBase: token == baseToken)
+        switch token {
+        case .base: baseBalances[account, default: .zero] += amount
+        case .data(let slot): dataBalances[DataBalanceKey(slot: slot, account: account), default: .zero] += amount
+        }
     }
 
-    /// Debits an amount the caller has checked with ``require(_:_:_:)``.
-    private mutating func debit(_ token: TokenID, _ account: AccountID, _ amount: UInt256) {
-        guard !amount.isZero, let index = balances.index(forKey: account) else { return }
-        balances.values[index].subtract(token, amount, isBase: token == baseToken)
-        if balances.values[index].isEmpty { balances.remove(at: index) }
+    /// Debits an amount the caller has checked with ``require(_:_:_:)``; a balance that reaches zero is removed.
+    private mutating func debit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
+        guard !amount.isZero else { return }
+        switch token {
+        case .base: Self.subtract(amount, at: account, in: &baseBalances)
+        case .data(let slot): Self.subtract(amount, at: DataBalanceKey(slot: slot, account: account), in: &dataBalances)
+        }
+    }
+
+    private static func subtract<Key: Hashable>(_ amount: UInt256, at key: Key, in table: inout [Key: UInt256]) {
+        guard let index = table.index(forKey: key) else { return }
+        let left = table.values[index] - amount
+        if left.isZero { table.remove(at: index) } else { table.values[index] = left }
     }
 
     private func slot(_ id: DatasetID) throws(MarketError) -> Int {
@@ -293,16 +334,34 @@ public struct Market: Sendable, Equatable {
     }
 
     private static func text(_ value: String, limit: Int) -> Bool {
-        var copy = value
-        let (count, ascii) = copy.withUTF8 { bytes -> (Int, Bool) in
-            var ascii = true
-            for b in bytes where b < 0x20 || b >= 0x7F { ascii = false; break }
-            return (bytes.count, ascii)
-        }
+        let count = value.utf8.count
         guard count > 0 && count <= limit else { return false }
         // Printable ASCII needs no Unicode lookup.
-        if ascii { return true }
+        if value.utf8.withContiguousStorageIfAvailable({ Self.printableASCII($0) }) == true { return true }
         return !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// True when every byte is in 0x20...0x7E; eight bytes at a time.
+    static func printableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var offset = 0
+        while raw.count - offset >= 8 {
+            let w = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            // A byte ≥ 0x80; a byte below 0x20 (bytes are < 0x80 once the first test passes); a byte 0x7F
+            // (a zero byte in w ^ 0x7F…). Each test is exact (Anderson, "Bit Twiddling Hacks").
+            let del = w ^ (ones &* 0x7F)
+            if w & highs != 0 || (w &- ones &* 0x20) & ~w & highs != 0 || (del &- ones) & ~del & highs != 0 {
+                return false
+            }
+            offset += 8
+        }
+        while offset < raw.count {
+            let b = raw[offset]
+            if b < 0x20 || b >= 0x7F { return false }
+            offset += 1
+        }
+        return true
     }
 
     // MARK: Reward-per-share arithmetic
@@ -327,13 +386,13 @@ public struct Market: Sendable, Equatable {
 
     private mutating func transfer(_ token: TokenID, from: AccountID, to: AccountID,
                                    amount: UInt256) throws(MarketError) -> [MarketEvent] {
-        guard tokens[token] != nil else { throw .unknownToken(token) }
+        guard tokens[token] != nil, let book = bookToken(token) else { throw .unknownToken(token) }
         guard to.isValid else { throw .invalidAccount(to.rawValue) }
         guard !amount.isZero else { throw .zeroAmount }
-        try require(token, from, amount)
+        try require(book, from, amount)
         if from != to {
-            debit(token, from, amount)
-            credit(token, to, amount)
+            debit(book, from, amount)
+            credit(book, to, amount)
         }
         return [.transferred(token: token, from: from, to: to, amount: amount)]
     }
@@ -359,7 +418,7 @@ public struct Market: Sendable, Equatable {
         case .perUnit(let price), .perUnitWithMinimum(let price, _):
             guard !price.isZero else { throw .invalidTerms("price per compute unit must be positive") }
         }
-        try require(baseToken, maker, terms.poolBaseTokens)
+        try require(.base, maker, terms.poolBaseTokens)
         var pair: Pair
         let minted: MintResult
         do {
@@ -376,9 +435,10 @@ public struct Market: Sendable, Equatable {
         }
         // Commit.
         tokens[id.token] = TokenInfo(id: id.token, totalSupply: terms.dataTokenSupply, dataset: id)
-        debit(baseToken, maker, terms.poolBaseTokens)
-        credit(id.token, maker, terms.dataTokenSupply - committed)
-        datasetIndex[id] = datasetList.count
+        let slot = datasetList.count
+        datasetIndex[id] = slot
+        debit(.base, maker, terms.poolBaseTokens)
+        credit(.data(slot: slot), maker, terms.dataTokenSupply - committed)
         datasetList.append(Dataset(
             id: id, maker: maker, title: terms.title, requirements: terms.requirements,
             usageScenarios: terms.usageScenarios, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
@@ -391,8 +451,8 @@ public struct Market: Sendable, Equatable {
     private mutating func fundRewards(_ id: DatasetID, amount: UInt256, from account: AccountID) throws(MarketError) -> [MarketEvent] {
         let slot = try slot(id)
         guard !amount.isZero else { throw .zeroAmount }
-        try require(id.token, account, amount)
-        debit(id.token, account, amount)
+        try require(.data(slot: slot), account, amount)
+        debit(.data(slot: slot), account, amount)
         datasetList[slot].rewards.rewardReserve += amount
         return [.rewardsFunded(dataset: id, from: account, amount: amount)]
     }
@@ -424,7 +484,7 @@ public struct Market: Sendable, Equatable {
         datasetList[slot].rewards.assetCount = index + 1
         datasetList[slot].rewards.totalShares = total
         datasetList[slot].rewards.rewardReserve = ds.rewardReserve - reward
-        credit(id.token, owner, reward)
+        credit(.data(slot: slot), owner, reward)
         return [.joined(dataset: id, owner: owner, asset: index, records: asset.records, reward: reward)]
     }
 
@@ -435,7 +495,8 @@ public struct Market: Sendable, Equatable {
         let dataIs0 = datasetList[index].dataIsToken0
         var pair = datasetList[index].pool
         let (reserveData, reserveBase) = dataIs0 ? (pair.reserve0, pair.reserve1) : (pair.reserve1, pair.reserve0)
-        let (tokenIn, tokenOut) = side == .buyDataToken ? (baseToken, id.token) : (id.token, baseToken)
+        let data = BookToken.data(slot: index)
+        let (tokenIn, tokenOut) = side == .buyDataToken ? (BookToken.base, data) : (data, BookToken.base)
         let (reserveIn, reserveOut) = side == .buyDataToken ? (reserveBase, reserveData) : (reserveData, reserveBase)
         let amountIn: UInt256, amountOut: UInt256
         do {
@@ -501,8 +562,8 @@ public struct Market: Sendable, Equatable {
             }
             (data, base) = (dataOptimal, baseDesired)
         }
-        try require(id.token, provider, data)
-        try require(baseToken, provider, base)
+        try require(.data(slot: slot), provider, data)
+        try require(.base, provider, base)
         var pair = ds.pool
         pair.blockTimestamp = time
         let minted = try Self.pool { () throws(AMMError) in
@@ -511,8 +572,8 @@ public struct Market: Sendable, Equatable {
             return try pair.mint(to: provider.address)
         }
         // Commit.
-        debit(id.token, provider, data)
-        debit(baseToken, provider, base)
+        debit(.data(slot: slot), provider, data)
+        debit(.base, provider, base)
         datasetList[slot].pool = pair
         return [.liquidityAdded(dataset: id, provider: provider, data: data, base: base, liquidity: minted.liquidity)]
     }
@@ -534,8 +595,8 @@ public struct Market: Sendable, Equatable {
         guard data >= dataMinimum else { throw .slippage(minimum: dataMinimum, actual: data) }
         guard base >= baseMinimum else { throw .slippage(minimum: baseMinimum, actual: base) }
         // Commit.
-        credit(id.token, provider, data)
-        credit(baseToken, provider, base)
+        credit(.data(slot: slot), provider, data)
+        credit(.base, provider, base)
         datasetList[slot].pool = pair
         return [.liquidityRemoved(dataset: id, provider: provider, data: data, base: base, liquidity: liquidity)]
     }
@@ -562,7 +623,7 @@ public struct Market: Sendable, Equatable {
         }
         let fee = try pricing.fee(for: c)
         guard !fee.isZero else { throw .zeroAmount }
-        guard let dataTokens = try? UInt256.mulDiv(fee, reserveData, reserveBase, rounding: .up) else {
+        guard let dataTokens = TaskArithmetic.mulDivUp(fee, reserveData, reserveBase) else {
             throw .arithmeticOverflow
         }
         return (fee, dataTokens)
@@ -584,18 +645,19 @@ public struct Market: Sendable, Equatable {
         guard dataTokens <= order.maximumDataTokens else {
             throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
         }
-        let token = id.token
-        // One hash for the consumer's holdings and one for the data token inside them.
-        let holder = balances.index(forKey: consumer)
-        let (baseHeld, tokenSlot, dataHeld) = Self.read(holder.map { balances.values[$0] }, token)
+        // One lookup in each balance table; the entries are read and later written in place.
+        let baseEntry = baseBalances.index(forKey: consumer)
+        let baseHeld = baseEntry.map { baseBalances.values[$0] } ?? .zero
         guard baseHeld >= fee else {
             throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
         }
-        guard dataHeld >= dataTokens, let holder, let tokenSlot else {
-            throw .insufficientBalance(token: token, account: consumer, needed: dataTokens, available: dataHeld)
+        let dataEntry = dataBalances.index(forKey: DataBalanceKey(slot: index, account: consumer))
+        let dataHeld = dataEntry.map { dataBalances.values[$0] } ?? .zero
+        guard dataHeld >= dataTokens, let baseEntry, let dataEntry else {
+            throw .insufficientBalance(token: id.token, account: consumer, needed: dataTokens, available: dataHeld)
         }
         // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
-        let increment = (dataTokens << 128) / UInt256(rewards.totalShares)
+        let increment = TaskArithmetic.shiftedQuotient(dataTokens, dividedBy: rewards.totalShares)
         let (acc, overflow) = rewards.accRewardPerShare.addingReportingOverflow(increment)
         guard !overflow else { throw .arithmeticOverflow }
         let (ownerPool, o2) = rewards.ownerPool.addingReportingOverflow(dataTokens)
@@ -603,13 +665,13 @@ public struct Market: Sendable, Equatable {
         let (fees, o4) = computeFees.addingReportingOverflow(fee)
         guard !o2, !o3, !o4 else { throw .arithmeticOverflow }
         // Commit: O(1) whatever the number of owners.
-        balances.values[holder].base = baseHeld - fee
+        // The fee is positive, so a base balance can reach zero here; zero entries are removed.
+        if baseHeld == fee { baseBalances.remove(at: baseEntry) } else { baseBalances.values[baseEntry] = baseHeld - fee }
         if dataHeld == dataTokens {
-            balances.values[holder].tokens.remove(at: tokenSlot)
+            dataBalances.remove(at: dataEntry)
         } else {
-            balances.values[holder].tokens.values[tokenSlot] = dataHeld - dataTokens
+            dataBalances.values[dataEntry] = dataHeld - dataTokens
         }
-        if balances.values[holder].isEmpty { balances.remove(at: holder) }
         computeFees = fees
         datasetList[index].rewards.accRewardPerShare = acc
         datasetList[index].rewards.ownerPool = ownerPool
@@ -649,17 +711,6 @@ public struct Market: Sendable, Equatable {
         #endif
     }
 
-    /// The base balance, the slot of `token` and its balance in `holdings` (a copy that dies on return,
-    /// so the caller's writes that follow do not copy the dictionary).
-    @inline(never)
-    private static func read(_ holdings: Holdings?, _ token: TokenID)
-        -> (base: UInt256, slot: Dictionary<TokenID, UInt256>.Index?, data: UInt256)
-    {
-        guard let holdings else { return (.zero, nil, .zero) }
-        guard let slot = holdings.tokens.index(forKey: token) else { return (holdings.base, nil, .zero) }
-        return (holdings.base, slot, holdings.tokens.values[slot])
-    }
-
     private mutating func claim(_ id: DatasetID, owner: AccountID) throws(MarketError) -> [MarketEvent] {
         let slot = try slot(id)
         let ds = datasetList[slot]
@@ -676,7 +727,7 @@ public struct Market: Sendable, Equatable {
         positions[key] = position
         datasetList[slot].rewards.ownerPool = ds.ownerPool - amount
         datasetList[slot].rewards.totalClaimed = ds.totalClaimed + amount
-        credit(id.token, owner, amount)
+        credit(.data(slot: slot), owner, amount)
         return [.claimed(dataset: id, owner: owner, amount: amount)]
     }
 

@@ -202,29 +202,17 @@ struct Amount128: Hashable, Sendable {
     var value: UInt256 { UInt256(littleEndianLimbs: (low, high, 0, 0)) }
 }
 
-/// One account's balances: the base token inline, data tokens by symbol (no zero entries).
-struct Holdings: Hashable, Sendable {
-    var base: UInt256 = .zero
-    var tokens: [TokenID: UInt256] = [:]
+/// A token as the book keys it: the base token, or a data token by its dataset's slot in the market's
+/// dataset list (which a handler has already looked up, so no symbol is hashed again).
+enum BookToken: Hashable, Sendable {
+    case base
+    case data(slot: Int)
+}
 
-    var isEmpty: Bool { base.isZero && tokens.isEmpty }
-
-    func amount(_ token: TokenID, isBase: Bool) -> UInt256 { isBase ? base : tokens[token] ?? .zero }
-
-    /// Cannot overflow: a balance never exceeds its token's supply (< 2^112).
-    mutating func add(_ token: TokenID, _ amount: UInt256, isBase: Bool) {
-        if isBase { base += amount } else { tokens[token, default: .zero] += amount }
-    }
-
-    /// The caller has checked the balance.
-    mutating func subtract(_ token: TokenID, _ amount: UInt256, isBase: Bool) {
-        if isBase {
-            base -= amount
-        } else if let index = tokens.index(forKey: token) {
-            let left = tokens.values[index] - amount
-            if left.isZero { tokens.remove(at: index) } else { tokens.values[index] = left }
-        }
-    }
+/// The key of a data-token balance: the dataset's slot and the holder.
+struct DataBalanceKey: Hashable, Sendable {
+    let slot: Int
+    let account: AccountID
 }
 
 struct PositionKey: Hashable, Sendable {

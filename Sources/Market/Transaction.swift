@@ -88,8 +88,9 @@ public struct TaskOrder: Codable, Hashable, Sendable {
 public enum Transaction: Codable, Hashable, Sendable {
     /// Move `amount` of `token` from the signer to `to`.
     case transfer(token: TokenID, to: AccountID, amount: UInt256)
-    /// Create a dataset, its data token and its pool, seeded by the signer (the maker).
-    case createDataset(DatasetTerms)
+    /// Create a dataset, its data token and its pool, seeded by the signer (the maker). Stored out of line,
+    /// so the large terms do not set the size of every transaction value.
+    indirect case createDataset(DatasetTerms)
     /// Add the signer's data tokens to a dataset's join-reward reserve.
     case fundRewards(dataset: DatasetID, amount: UInt256)
     /// Join a dataset with one asset; the signer is the owner and receives the join reward.
