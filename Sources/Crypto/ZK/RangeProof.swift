@@ -86,8 +86,11 @@ public struct RangeProof: Sendable, Equatable {
         let rho = Scalar.random()
         let sL = (0..<nm).map { _ in Scalar.random() }
         let sR = (0..<nm).map { _ in Scalar.random() }
-        let bigS = CompressedPoint(ConstantTimeMSM.multiply(scalars: ([rho] + sL + sR).map(\.bytes),
-                                                            tables: [pc.hLookup] + gens.gLookups + gens.hLookups))
+        // Two halves side by side: ρ·h + <s_L, G>, and <s_R, H>.
+        let (sLeft, sRight) = ZKParallel.pair(
+            { ConstantTimeMSM.multiply(scalars: ([rho] + sL).map(\.bytes), tables: [pc.hLookup] + gens.gLookups) },
+            { ConstantTimeMSM.multiply(scalars: sR.map(\.bytes), tables: gens.hLookups) })
+        let bigS = CompressedPoint(sLeft + sRight)
 
         transcript.append(label: "A", bigA.bytes)
         transcript.append(label: "S", bigS.bytes)
@@ -295,15 +298,27 @@ public struct RangeProof: Sendable, Equatable {
             dynamicScalars += terms.dynamicScalars
             dynamicPoints += terms.dynamicPoints
         }
-        let scalars = ([gScalar, hScalar] + gVector + hVector + dynamicScalars).map(\.bytes)
-        let fixedTables = [pc.gTable, pc.hTable] + gens.gTables + gens.hTables
         let sum: EdwardsPoint
-        if scalars.count < VartimeMSM.strausLimit {
+        if 2 + 2 * maxCount + dynamicScalars.count < VartimeMSM.strausLimit {
+            let scalars = ([gScalar, hScalar] + gVector + hVector + dynamicScalars).map(\.bytes)
+            let fixedTables = [pc.gTable, pc.hTable] + gens.gTables + gens.hTables
             sum = VartimeMSM.straus(scalars: scalars, tables: fixedTables + dynamicPoints.map { OddMultiples($0) })
         } else {
-            // The bucket method reads only the points themselves: no tables for the proof's points.
-            sum = VartimeMSM.pippenger(scalars: scalars,
-                                       points: fixedTables.map { $0.entries[0] } + dynamicPoints.map(\.niels))
+            // The generators' window tables remove every doubling; the proof's own points take the
+            // bucket method, or Straus when they are few.
+            var fixedScalars = [[UInt8]]()
+            fixedScalars.reserveCapacity(2 + 2 * maxCount)
+            fixedScalars += [gScalar.bytes, hScalar.bytes]
+            for i in 0..<maxCount {
+                fixedScalars.append(gVector[i].bytes)
+                fixedScalars.append(hVector[i].bytes)
+            }
+            let fixedSum = BulletproofGenerators.fixedTables(maxCount).multiply(scalars: fixedScalars)
+            let scalars = dynamicScalars.map(\.bytes)
+            let dynamicSum = scalars.count < VartimeMSM.strausLimit
+                ? VartimeMSM.straus(scalars: scalars, tables: dynamicPoints.map { OddMultiples($0) })
+                : VartimeMSM.pippenger(scalars: scalars, points: dynamicPoints.map(\.niels))
+            sum = fixedSum + dynamicSum
         }
         return sum.ristrettoEquals(.identity)
     }
