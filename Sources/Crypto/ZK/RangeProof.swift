@@ -46,7 +46,8 @@ public struct RangeProof: Sendable, Equatable {
     /// adds G_i or −H_i chosen with a constant-time select; every other product with a secret scalar
     /// (S, T1, T2, the inner-product rounds) uses the constant-time multiscalar multiplication
     /// (fixed radix-16 windows, masked table lookups, branch-free arithmetic). Only the folding of
-    /// the public generators by the public challenges uses variable-time arithmetic.
+    /// the public generators by the public challenges uses variable-time arithmetic. Independent
+    /// multiplications run side by side on up to ``ZKThreads/limit`` threads.
     /// - Throws: `ZKError.unsupportedBitWidth`, `.unsupportedAggregation` (count not a power of two in
     ///   1...64), `.countMismatch` (values vs blindings), `.valueOutOfRange`.
     public static func prove(values: [UInt64], blindings: [Scalar], bits n: Int,
@@ -119,10 +120,10 @@ public struct RangeProof: Sendable, Equatable {
         let t1 = ScalarMath.innerProduct(sumL[...], sumR[...]) - t0 - t2
 
         let tau1 = Scalar.random(), tau2 = Scalar.random()
-        let bigT1 = CompressedPoint(ConstantTimeMSM.multiply(scalars: [t1.bytes, tau1.bytes],
-                                                             tables: [pc.gLookup, pc.hLookup]))
-        let bigT2 = CompressedPoint(ConstantTimeMSM.multiply(scalars: [t2.bytes, tau2.bytes],
-                                                             tables: [pc.gLookup, pc.hLookup]))
+        let (pointT1, pointT2) = ZKParallel.pair(
+            { ConstantTimeMSM.multiply(scalars: [t1.bytes, tau1.bytes], tables: [pc.gLookup, pc.hLookup]) },
+            { ConstantTimeMSM.multiply(scalars: [t2.bytes, tau2.bytes], tables: [pc.gLookup, pc.hLookup]) })
+        let bigT1 = CompressedPoint(pointT1), bigT2 = CompressedPoint(pointT2)
         transcript.append(label: "T_1", bigT1.bytes)
         transcript.append(label: "T_2", bigT2.bytes)
         let x = transcript.challengeScalar(label: "x")
@@ -251,7 +252,8 @@ public struct RangeProof: Sendable, Equatable {
     }
 
     /// True when the proof shows every committed value is below 2^bits. Never throws or traps on
-    /// any input; variable time (all inputs are public). One multiscalar multiplication.
+    /// any input; variable time (all inputs are public). One multiscalar multiplication; large ones
+    /// use the generators' cached window tables and up to ``ZKThreads/limit`` threads.
     public func verify(commitments: [PedersenCommitment], bits: Int, transcript: inout Transcript) -> Bool {
         Self.verifyBatch([(self, commitments, bits, transcript)])
     }

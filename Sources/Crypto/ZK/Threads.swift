@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// How many threads range proofs may use: the prover computes independent multiplications side by
-/// side (the bit commitment's halves, each round's L and R, the folding of G and H), and large
+/// side (S in two halves, T1 and T2, each round's L and R, the folding of G and H), and large
 /// verifications split the generators' bucket work. Each thread runs the same code as one thread
 /// would (constant time where the data is secret), so the setting changes speed only, never results.
 ///
