@@ -1,4 +1,5 @@
 import DataFiRistretto
+import PropertyBased
 import Testing
 @testable import DataFiZK
 
@@ -105,5 +106,99 @@ import Testing
             let got = VartimeMSM.pippenger(scalars: scalars.map(\.bytes), points: tables.map { $0.entries[0] })
             #expect(got.ristrettoBytes == expected.encoded)
         }
+    }
+
+    @Test func plainLookupSelectsEveryDigit() {
+        let p = randomPoint()
+        let table = LookupTable(EdwardsPoint(p))
+        #expect(!table.affine)
+        for x in Int8(-8)...8 {
+            let scalar = x >= 0 ? Scalar(UInt64(x)) : -Scalar(UInt64(-Int(x)))
+            #expect((EdwardsPoint.identity + table.select(x)).extended.ristrettoBytes == (scalar * p).encoded)
+        }
+    }
+
+    @Test func nielsLayoutMatchesTheVectorLoads() {
+        // The constant-time lookups load Niels points as 8-byte words at these offsets.
+        #expect(MemoryLayout<EdwardsPoint.Niels>.offset(of: \.yPlusX) == 0)
+        #expect(MemoryLayout<EdwardsPoint.Niels>.offset(of: \.yMinusX) == 40)
+        #expect(MemoryLayout<EdwardsPoint.Niels>.offset(of: \.z) == 80)
+        #expect(MemoryLayout<EdwardsPoint.Niels>.offset(of: \.t2d) == 120)
+        #expect(LookupTable.entryStride >= 160)
+    }
+
+    @Test func signedWindowDigitsRecombine() async {
+        let w = FixedBaseTables.width
+        let radix = Scalar(UInt64(1) << UInt64(w))
+        await propertyCheck(count: 200, input: Gen.uint8().array(of: 64...64)) { wide throws in
+            let s = try Scalar(reducing: wide)
+            var digits = [Int16](repeating: 0, count: FixedBaseTables.windows)
+            digits.withUnsafeMutableBufferPointer { FixedBaseTables.signedDigits(s.bytes, into: $0.baseAddress!) }
+            var sum = Scalar.zero, weight = Scalar.one
+            for d in digits {
+                #expect(abs(Int(d)) <= 1 << (w - 1))
+                let term = d >= 0 ? Scalar(UInt64(d)) : -Scalar(UInt64(-Int(d)))
+                sum = sum + term * weight
+                weight = weight * radix
+            }
+            #expect(sum == s)
+        }
+    }
+
+    @Test func fixedBaseTablesMatchLibsodium() throws {
+        let points = (0..<5).map { _ in randomPoint() }
+        var tables = FixedBaseTables()
+        // Appended in two steps, as the generator cache grows.
+        tables.append(points.prefix(3).map { EdwardsPoint($0) })
+        tables.append(points.suffix(2).map { EdwardsPoint($0) })
+        #expect(tables.count == 5)
+        let edge: [Scalar] = [.zero, .one, -Scalar.one, Scalar(2048), Scalar(2049)]
+        for scalars in [(0..<5).map { _ in Scalar.random() }, edge, [Scalar](repeating: .zero, count: 5)] {
+            let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
+            #expect(tables.multiply(scalars: scalars.map(\.bytes)).ristrettoBytes == expected.encoded)
+        }
+        // Fewer scalars than points use the first points.
+        let two = [Scalar.random(), -Scalar.one]
+        let expected = try RistrettoPoint.multiscalarMultiply(two, Array(points.prefix(2)))
+        #expect(tables.multiply(scalars: two.map(\.bytes)).ristrettoBytes == expected.encoded)
+    }
+
+    @Test func fixedBaseSplitAcrossThreadsAgrees() throws {
+        // Enough points that the work is split into ranges with their own buckets.
+        let count = 300
+        let gens = BulletproofGenerators.prefix(count)
+        let tables = BulletproofGenerators.fixedTables(count)
+        let pc = PedersenGenerators.standard
+        var points = [pc.g, pc.h]
+        for i in 0..<count { points += [gens.g[i], gens.h[i]] }
+        let scalars = points.indices.map { i in i % 11 == 0 ? Scalar(UInt64(i)) : Scalar.random() }
+        let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
+        let saved = ZKThreads.limit
+        defer { ZKThreads.limit = saved }
+        for threads in [1, 2, 3] {
+            ZKThreads.limit = threads
+            #expect(tables.multiply(scalars: scalars.map(\.bytes)).ristrettoBytes == expected.encoded)
+        }
+    }
+
+    @Test func proofsAgreeWithAnyThreadLimit() throws {
+        let saved = ZKThreads.limit
+        defer { ZKThreads.limit = saved }
+        // Proved with one thread limit and verified with the other; 4×32 bits is large enough for
+        // the verifier's fixed-base path.
+        for (prover, verifier) in [(1, 2), (2, 1)] {
+            ZKThreads.limit = prover
+            var t = Transcript(label: "threads")
+            let (proof, commitments) = try RangeProof.prove(values: [7, 1 << 31, 0, UInt64(UInt32.max)],
+                                                            blindings: (0..<4).map { _ in .random() }, bits: 32,
+                                                            transcript: &t)
+            ZKThreads.limit = verifier
+            var v = Transcript(label: "threads")
+            #expect(proof.verify(commitments: commitments, bits: 32, transcript: &v))
+            var wrong = Transcript(label: "threads")
+            #expect(!proof.verify(commitments: commitments.reversed(), bits: 32, transcript: &wrong))
+        }
+        ZKThreads.limit = 0
+        #expect(ZKThreads.limit == 1)
     }
 }

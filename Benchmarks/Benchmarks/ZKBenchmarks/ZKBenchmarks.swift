@@ -28,6 +28,16 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try? RangeProof.prove(value: 123_456_789, blinding: .random(), bits: 64, transcript: &t))
         }
     }
+    // The same proof with one thread (ZKThreads.limit = 1), for the single-core cost.
+    Benchmark("range proof prove 1x64, one thread") { benchmark in
+        let saved = ZKThreads.limit
+        ZKThreads.limit = 1
+        defer { ZKThreads.limit = saved }
+        for _ in benchmark.scaledIterations {
+            var t = transcript()
+            blackHole(try? RangeProof.prove(value: 123_456_789, blinding: .random(), bits: 64, transcript: &t))
+        }
+    }
     Benchmark("range proof verify 1x64") { benchmark in
         guard let (proof, commitment) = single else { return }
         for _ in benchmark.scaledIterations {
@@ -41,6 +51,17 @@ let benchmarks: @Sendable () -> Void = {
                                            blindings: (0..<16).map { _ in .random() }, bits: 64, transcript: &t16)
     Benchmark("range proof verify 16x64 aggregated") { benchmark in
         guard let (proof, commitments) = aggregated else { return }
+        for _ in benchmark.scaledIterations {
+            var t = transcript()
+            blackHole(proof.verify(commitments: commitments, bits: 64, transcript: &t))
+        }
+    }
+
+    Benchmark("range proof verify 16x64 aggregated, one thread") { benchmark in
+        guard let (proof, commitments) = aggregated else { return }
+        let saved = ZKThreads.limit
+        ZKThreads.limit = 1
+        defer { ZKThreads.limit = saved }
         for _ in benchmark.scaledIterations {
             var t = transcript()
             blackHole(proof.verify(commitments: commitments, bits: 64, transcript: &t))

@@ -109,11 +109,35 @@ public struct BulletproofGenerators: Sendable {
         }
     }
 
+    /// Window tables (``FixedBaseTables``) of g, h, G_0, H_0, G_1, H_1, … covering the first `count`
+    /// generators of each vector, cached process-wide: 2.6 KB per point, built once (about 25 µs per
+    /// point) by the first large verification. `count` must be in 0...`maxCount`.
+    static func fixedTables(_ count: Int) -> FixedBaseTables {
+        precondition(count >= 0 && count <= maxCount, "generator count out of range")
+        let base = prefix(count)
+        return cache.withLock { state in
+            let have = max(0, state.fixed.count - 2) / 2
+            guard have < count else { return state.fixed }
+            var points = [EdwardsPoint]()
+            if state.fixed.count == 0 {
+                let pc = PedersenGenerators.standard
+                points += [EdwardsPoint(pc.g), EdwardsPoint(pc.h)]
+            }
+            for i in have..<count {
+                points.append(base.gTables[i].base)
+                points.append(base.hTables[i].base)
+            }
+            state.fixed.append(points)
+            return state.fixed
+        }
+    }
+
     private struct State {
         var g: [RistrettoPoint] = [], h: [RistrettoPoint] = []
         var gTables: [OddMultiples] = [], hTables: [OddMultiples] = []
         var gLookups: [LookupTable] = [], hLookups: [LookupTable] = []
         var gSplit: [Int: [OddMultiples]] = [:], hSplit: [Int: [OddMultiples]] = [:]
+        var fixed = FixedBaseTables()
     }
 
     private static let cache = Mutex(State())

@@ -100,10 +100,11 @@ struct InnerProductProof: Sendable, Equatable {
             for i in 0..<n { rScalars.append((a[n + i] * gF[i]).bytes) }
             for i in 0..<n { rScalars.append((b[i] * hF[n + i]).bytes) }
             rScalars.append(cR.bytes)
-            let lPoint = ConstantTimeMSM.multiply(
-                scalars: lScalars, tables: Array(gLookups[n..<2 * n]) + Array(hLookups[0..<n]) + [qLookup])
-            let rPoint = ConstantTimeMSM.multiply(
-                scalars: rScalars, tables: Array(gLookups[0..<n]) + Array(hLookups[n..<2 * n]) + [qLookup])
+            let lTables = Array(gLookups[n..<2 * n]) + Array(hLookups[0..<n]) + [qLookup]
+            let rTables = Array(gLookups[0..<n]) + Array(hLookups[n..<2 * n]) + [qLookup]
+            let (lPoint, rPoint) = ZKParallel.pair(
+                { [lScalars] in ConstantTimeMSM.multiply(scalars: lScalars, tables: lTables) },
+                { [rScalars] in ConstantTimeMSM.multiply(scalars: rScalars, tables: rTables) })
             let lc = CompressedPoint(lPoint), rc = CompressedPoint(rPoint)
             ls.append(lc)
             rs.append(rc)
@@ -125,13 +126,17 @@ struct InnerProductProof: Sendable, Equatable {
             // H likewise with u and u⁻¹ exchanged. Factors are products of non-zero challenges.
             let gInverse = gFInverse, hInverse = hFInverse
             let uSquared = u * u, uInverseSquared = uInv * uInv
-            var newG = [EdwardsPoint](), newH = [EdwardsPoint]()
+            var rhoG = [Scalar](), rhoH = [Scalar]()
             var newGF = [Scalar](), newHF = [Scalar]()
             var newGFInverse = [Scalar](), newHFInverse = [Scalar]()
-            newG.reserveCapacity(n); newH.reserveCapacity(n)
+            rhoG.reserveCapacity(n); rhoH.reserveCapacity(n)
             newGF.reserveCapacity(n); newHF.reserveCapacity(n)
             newGFInverse.reserveCapacity(n); newHFInverse.reserveCapacity(n)
             for i in 0..<n {
+                rhoG.append(uSquared * gF[n + i] * gInverse[i])
+                rhoH.append(uInverseSquared * hF[n + i] * hInverse[i])
+                newGF.append(uInv * gF[i])
+                newHF.append(u * hF[i])
                 newGFInverse.append(u * gInverse[i])
                 newHFInverse.append(uInv * hInverse[i])
             }
@@ -141,46 +146,44 @@ struct InnerProductProof: Sendable, Equatable {
             // originals have split tables, so ρ·G'_{n+i} costs one pass of 64 doublings.
             let splitSecond = round == 2 && hSplit.count == gSplit.count && splitOffset <= n
                 && firstRhoG.count == 2 * n && firstRhoH.count == 2 * n
-            for i in 0..<n {
-                let rhoG = uSquared * gF[n + i] * gInverse[i]
-                let rhoH = uInverseSquared * hF[n + i] * hInverse[i]
-                if splitFirst, let gHigh = gTables[n + i], let hHigh = hTables[n + i] {
-                    let k = n + i - splitOffset
-                    newG.append(gPoints[i] + VartimeMSM.multiply(scalars: [rhoG], tables: [gHigh], splits: [gSplit[k]]))
-                    newH.append(hPoints[i] + VartimeMSM.multiply(scalars: [rhoH], tables: [hHigh], splits: [hSplit[k]]))
-                    firstRhoG.append(rhoG)
-                    firstRhoH.append(rhoH)
-                    newGF.append(uInv * gF[i])
-                    newHF.append(u * hF[i])
-                    continue
+            let half = n
+            // G and H fold side by side; each side is the same public computation.
+            @Sendable func fold(points: [EdwardsPoint], tables: [OddMultiples?], original: [OddMultiples],
+                                split: [[OddMultiples]], rho: [Scalar], firstRho: [Scalar]) -> [EdwardsPoint] {
+                var out = [EdwardsPoint]()
+                out.reserveCapacity(half)
+                for i in 0..<half {
+                    if splitFirst, let high = tables[half + i] {
+                        let k = half + i - splitOffset
+                        out.append(points[i] + VartimeMSM.multiply(scalars: [rho[i]], tables: [high], splits: [split[k]]))
+                    } else if splitSecond {
+                        let low = half + i, high = 3 * half + i
+                        out.append(points[i] + VartimeMSM.multiply(
+                            scalars: [rho[i], rho[i] * firstRho[low]], tables: [original[low], original[high]],
+                            splits: [split[low - splitOffset], split[high - splitOffset]]))
+                    } else {
+                        let high = tables[half + i] ?? OddMultiples(points[half + i])
+                        out.append(points[i] + VartimeMSM.straus(scalars: [rho[i].bytes], tables: [high]))
+                    }
                 }
-                if splitSecond {
-                    let low = n + i, high = 3 * n + i
-                    let g = VartimeMSM.multiply(
-                        scalars: [rhoG, rhoG * firstRhoG[low]], tables: [originalTables[low], originalTables[high]],
-                        splits: [gSplit[low - splitOffset], gSplit[high - splitOffset]])
-                    let h = VartimeMSM.multiply(
-                        scalars: [rhoH, rhoH * firstRhoH[low]], tables: [originalHTables[low], originalHTables[high]],
-                        splits: [hSplit[low - splitOffset], hSplit[high - splitOffset]])
-                    newG.append(gPoints[i] + g)
-                    newH.append(hPoints[i] + h)
-                    newGF.append(uInv * gF[i])
-                    newHF.append(u * hF[i])
-                    continue
-                }
-                let gHigh = gTables[n + i] ?? OddMultiples(gPoints[n + i])
-                let hHigh = hTables[n + i] ?? OddMultiples(hPoints[n + i])
-                newG.append(gPoints[i] + VartimeMSM.straus(scalars: [rhoG.bytes], tables: [gHigh]))
-                newH.append(hPoints[i] + VartimeMSM.straus(scalars: [rhoH.bytes], tables: [hHigh]))
-                newGF.append(uInv * gF[i])
-                newHF.append(u * hF[i])
+                return out
             }
+            if splitFirst {
+                firstRhoG = rhoG
+                firstRhoH = rhoH
+            }
+            let (gPointsNow, hPointsNow, gTablesNow, hTablesNow) = (gPoints, hPoints, gTables, hTables)
+            let (firstG, firstH) = (firstRhoG, firstRhoH)
+            let (newG, newH) = ZKParallel.pair(
+                { [rhoG] in fold(points: gPointsNow, tables: gTablesNow, original: originalTables, split: gSplit,
+                                 rho: rhoG, firstRho: firstG) },
+                { [rhoH] in fold(points: hPointsNow, tables: hTablesNow, original: originalHTables, split: hSplit,
+                                 rho: rhoH, firstRho: firstH) })
             gPoints = newG
             hPoints = newH
             gTables = [OddMultiples?](repeating: nil, count: n)
             hTables = [OddMultiples?](repeating: nil, count: n)
-            gLookups = newG.map(LookupTable.init)
-            hLookups = newH.map(LookupTable.init)
+            (gLookups, hLookups) = ZKParallel.pair({ newG.map(LookupTable.init) }, { newH.map(LookupTable.init) })
             gF = newGF
             hF = newHF
             gFInverse = newGFInverse

@@ -46,7 +46,8 @@ public struct RangeProof: Sendable, Equatable {
     /// adds G_i or −H_i chosen with a constant-time select; every other product with a secret scalar
     /// (S, T1, T2, the inner-product rounds) uses the constant-time multiscalar multiplication
     /// (fixed radix-16 windows, masked table lookups, branch-free arithmetic). Only the folding of
-    /// the public generators by the public challenges uses variable-time arithmetic.
+    /// the public generators by the public challenges uses variable-time arithmetic. Independent
+    /// multiplications run side by side on up to ``ZKThreads/limit`` threads.
     /// - Throws: `ZKError.unsupportedBitWidth`, `.unsupportedAggregation` (count not a power of two in
     ///   1...64), `.countMismatch` (values vs blindings), `.valueOutOfRange`.
     public static func prove(values: [UInt64], blindings: [Scalar], bits n: Int,
@@ -86,8 +87,11 @@ public struct RangeProof: Sendable, Equatable {
         let rho = Scalar.random()
         let sL = (0..<nm).map { _ in Scalar.random() }
         let sR = (0..<nm).map { _ in Scalar.random() }
-        let bigS = CompressedPoint(ConstantTimeMSM.multiply(scalars: ([rho] + sL + sR).map(\.bytes),
-                                                            tables: [pc.hLookup] + gens.gLookups + gens.hLookups))
+        // Two halves side by side: ρ·h + <s_L, G>, and <s_R, H>.
+        let (sLeft, sRight) = ZKParallel.pair(
+            { ConstantTimeMSM.multiply(scalars: ([rho] + sL).map(\.bytes), tables: [pc.hLookup] + gens.gLookups) },
+            { ConstantTimeMSM.multiply(scalars: sR.map(\.bytes), tables: gens.hLookups) })
+        let bigS = CompressedPoint(sLeft + sRight)
 
         transcript.append(label: "A", bigA.bytes)
         transcript.append(label: "S", bigS.bytes)
@@ -116,10 +120,10 @@ public struct RangeProof: Sendable, Equatable {
         let t1 = ScalarMath.innerProduct(sumL[...], sumR[...]) - t0 - t2
 
         let tau1 = Scalar.random(), tau2 = Scalar.random()
-        let bigT1 = CompressedPoint(ConstantTimeMSM.multiply(scalars: [t1.bytes, tau1.bytes],
-                                                             tables: [pc.gLookup, pc.hLookup]))
-        let bigT2 = CompressedPoint(ConstantTimeMSM.multiply(scalars: [t2.bytes, tau2.bytes],
-                                                             tables: [pc.gLookup, pc.hLookup]))
+        let (pointT1, pointT2) = ZKParallel.pair(
+            { ConstantTimeMSM.multiply(scalars: [t1.bytes, tau1.bytes], tables: [pc.gLookup, pc.hLookup]) },
+            { ConstantTimeMSM.multiply(scalars: [t2.bytes, tau2.bytes], tables: [pc.gLookup, pc.hLookup]) })
+        let bigT1 = CompressedPoint(pointT1), bigT2 = CompressedPoint(pointT2)
         transcript.append(label: "T_1", bigT1.bytes)
         transcript.append(label: "T_2", bigT2.bytes)
         let x = transcript.challengeScalar(label: "x")
@@ -248,7 +252,8 @@ public struct RangeProof: Sendable, Equatable {
     }
 
     /// True when the proof shows every committed value is below 2^bits. Never throws or traps on
-    /// any input; variable time (all inputs are public). One multiscalar multiplication.
+    /// any input; variable time (all inputs are public). One multiscalar multiplication; large ones
+    /// use the generators' cached window tables and up to ``ZKThreads/limit`` threads.
     public func verify(commitments: [PedersenCommitment], bits: Int, transcript: inout Transcript) -> Bool {
         Self.verifyBatch([(self, commitments, bits, transcript)])
     }
@@ -295,15 +300,27 @@ public struct RangeProof: Sendable, Equatable {
             dynamicScalars += terms.dynamicScalars
             dynamicPoints += terms.dynamicPoints
         }
-        let scalars = ([gScalar, hScalar] + gVector + hVector + dynamicScalars).map(\.bytes)
-        let fixedTables = [pc.gTable, pc.hTable] + gens.gTables + gens.hTables
         let sum: EdwardsPoint
-        if scalars.count < VartimeMSM.strausLimit {
+        if 2 + 2 * maxCount + dynamicScalars.count < VartimeMSM.strausLimit {
+            let scalars = ([gScalar, hScalar] + gVector + hVector + dynamicScalars).map(\.bytes)
+            let fixedTables = [pc.gTable, pc.hTable] + gens.gTables + gens.hTables
             sum = VartimeMSM.straus(scalars: scalars, tables: fixedTables + dynamicPoints.map { OddMultiples($0) })
         } else {
-            // The bucket method reads only the points themselves: no tables for the proof's points.
-            sum = VartimeMSM.pippenger(scalars: scalars,
-                                       points: fixedTables.map { $0.entries[0] } + dynamicPoints.map(\.niels))
+            // The generators' window tables remove every doubling; the proof's own points take the
+            // bucket method, or Straus when they are few.
+            var fixedScalars = [[UInt8]]()
+            fixedScalars.reserveCapacity(2 + 2 * maxCount)
+            fixedScalars += [gScalar.bytes, hScalar.bytes]
+            for i in 0..<maxCount {
+                fixedScalars.append(gVector[i].bytes)
+                fixedScalars.append(hVector[i].bytes)
+            }
+            let fixedSum = BulletproofGenerators.fixedTables(maxCount).multiply(scalars: fixedScalars)
+            let scalars = dynamicScalars.map(\.bytes)
+            let dynamicSum = scalars.count < VartimeMSM.strausLimit
+                ? VartimeMSM.straus(scalars: scalars, tables: dynamicPoints.map { OddMultiples($0) })
+                : VartimeMSM.pippenger(scalars: scalars, points: dynamicPoints.map(\.niels))
+            sum = fixedSum + dynamicSum
         }
         return sum.ristrettoEquals(.identity)
     }

@@ -45,22 +45,27 @@ struct LookupTable: Sendable {
     @inline(__always) static func selectAffine(_ x: Int8, from table: UnsafePointer<EdwardsPoint.Niels>) -> EdwardsPoint.Niels {
         let signMask = UInt8(bitPattern: x >> 7)          // 0xff when x < 0
         let magnitude = (UInt8(bitPattern: x) &+ signMask) ^ signMask
-        var a0: UInt64 = 1, a1: UInt64 = 0, a2: UInt64 = 0, a3: UInt64 = 0, a4: UInt64 = 0
-        var b0: UInt64 = 1, b1: UInt64 = 0, b2: UInt64 = 0, b3: UInt64 = 0, b4: UInt64 = 0
-        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0
+        // Words 0–9 are Y+X and Y−X; Z (10–14) is skipped; 2d·T (15–19) is read as 14–19.
+        var a0 = SIMD2<UInt64>(), a1 = SIMD2<UInt64>(), a2 = SIMD2<UInt64>(), a3 = SIMD2<UInt64>()
+        var a4 = SIMD2<UInt64>(), t0 = SIMD2<UInt64>(), t1 = SIMD2<UInt64>(), t2 = SIMD2<UInt64>()
+        let raw = UnsafeRawPointer(table)
         for j in 0..<8 {
-            let diff = UInt64(magnitude ^ UInt8(j + 1))
-            let m = 0 &- ((diff &- 1) >> 63)               // all ones when magnitude == j + 1
-            let e = table[j]
-            a0 ^= m & (a0 ^ e.yPlusX.l0); a1 ^= m & (a1 ^ e.yPlusX.l1); a2 ^= m & (a2 ^ e.yPlusX.l2)
-            a3 ^= m & (a3 ^ e.yPlusX.l3); a4 ^= m & (a4 ^ e.yPlusX.l4)
-            b0 ^= m & (b0 ^ e.yMinusX.l0); b1 ^= m & (b1 ^ e.yMinusX.l1); b2 ^= m & (b2 ^ e.yMinusX.l2)
-            b3 ^= m & (b3 ^ e.yMinusX.l3); b4 ^= m & (b4 ^ e.yMinusX.l4)
-            t0 ^= m & (t0 ^ e.t2d.l0); t1 ^= m & (t1 ^ e.t2d.l1); t2 ^= m & (t2 ^ e.t2d.l2)
-            t3 ^= m & (t3 ^ e.t2d.l3); t4 ^= m & (t4 ^ e.t2d.l4)
+            let e = raw + j * entryStride
+            let m = mask(magnitude, j)
+            a0 |= m & e.loadUnaligned(fromByteOffset: 0, as: SIMD2<UInt64>.self)
+            a1 |= m & e.loadUnaligned(fromByteOffset: 16, as: SIMD2<UInt64>.self)
+            a2 |= m & e.loadUnaligned(fromByteOffset: 32, as: SIMD2<UInt64>.self)
+            a3 |= m & e.loadUnaligned(fromByteOffset: 48, as: SIMD2<UInt64>.self)
+            a4 |= m & e.loadUnaligned(fromByteOffset: 64, as: SIMD2<UInt64>.self)
+            t0 |= m & e.loadUnaligned(fromByteOffset: 112, as: SIMD2<UInt64>.self)
+            t1 |= m & e.loadUnaligned(fromByteOffset: 128, as: SIMD2<UInt64>.self)
+            t2 |= m & e.loadUnaligned(fromByteOffset: 144, as: SIMD2<UInt64>.self)
         }
-        let yPlusX = FieldElement(a0, a1, a2, a3, a4), yMinusX = FieldElement(b0, b1, b2, b3, b4)
-        let t2d = FieldElement(t0, t1, t2, t3, t4)
+        // Digit 0 matches no entry and must give the identity (1, 1, 0).
+        let none = (UInt64(magnitude) &- 1) >> 63
+        let yPlusX = FieldElement(a0[0] | none, a0[1], a1[0], a1[1], a2[0])
+        let yMinusX = FieldElement(a2[1] | none, a3[0], a3[1], a4[0], a4[1])
+        let t2d = FieldElement(t0[1], t1[0], t1[1], t2[0], t2[1])
         let negative = signMask & 1
         return EdwardsPoint.Niels(yPlusX: .select(yPlusX, yMinusX, negative),
                                   yMinusX: .select(yMinusX, yPlusX, negative),
@@ -72,31 +77,44 @@ struct LookupTable: Sendable {
     @inline(__always) static func select(_ x: Int8, from table: UnsafePointer<EdwardsPoint.Niels>) -> EdwardsPoint.Niels {
         let signMask = UInt8(bitPattern: x >> 7)          // 0xff when x < 0
         let magnitude = (UInt8(bitPattern: x) &+ signMask) ^ signMask
-        var a0: UInt64 = 1, a1: UInt64 = 0, a2: UInt64 = 0, a3: UInt64 = 0, a4: UInt64 = 0
-        var b0: UInt64 = 1, b1: UInt64 = 0, b2: UInt64 = 0, b3: UInt64 = 0, b4: UInt64 = 0
-        var z0: UInt64 = 1, z1: UInt64 = 0, z2: UInt64 = 0, z3: UInt64 = 0, z4: UInt64 = 0
-        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0
+        var v = (SIMD2<UInt64>(), SIMD2<UInt64>(), SIMD2<UInt64>(), SIMD2<UInt64>(), SIMD2<UInt64>(),
+                 SIMD2<UInt64>(), SIMD2<UInt64>(), SIMD2<UInt64>(), SIMD2<UInt64>(), SIMD2<UInt64>())
+        let raw = UnsafeRawPointer(table)
         for j in 0..<8 {
-            let diff = UInt64(magnitude ^ UInt8(j + 1))
-            let m = 0 &- ((diff &- 1) >> 63)               // all ones when magnitude == j + 1
-            let e = table[j]
-            a0 ^= m & (a0 ^ e.yPlusX.l0); a1 ^= m & (a1 ^ e.yPlusX.l1); a2 ^= m & (a2 ^ e.yPlusX.l2)
-            a3 ^= m & (a3 ^ e.yPlusX.l3); a4 ^= m & (a4 ^ e.yPlusX.l4)
-            b0 ^= m & (b0 ^ e.yMinusX.l0); b1 ^= m & (b1 ^ e.yMinusX.l1); b2 ^= m & (b2 ^ e.yMinusX.l2)
-            b3 ^= m & (b3 ^ e.yMinusX.l3); b4 ^= m & (b4 ^ e.yMinusX.l4)
-            z0 ^= m & (z0 ^ e.z.l0); z1 ^= m & (z1 ^ e.z.l1); z2 ^= m & (z2 ^ e.z.l2)
-            z3 ^= m & (z3 ^ e.z.l3); z4 ^= m & (z4 ^ e.z.l4)
-            t0 ^= m & (t0 ^ e.t2d.l0); t1 ^= m & (t1 ^ e.t2d.l1); t2 ^= m & (t2 ^ e.t2d.l2)
-            t3 ^= m & (t3 ^ e.t2d.l3); t4 ^= m & (t4 ^ e.t2d.l4)
+            let e = raw + j * entryStride
+            let m = mask(magnitude, j)
+            v.0 |= m & e.loadUnaligned(fromByteOffset: 0, as: SIMD2<UInt64>.self)
+            v.1 |= m & e.loadUnaligned(fromByteOffset: 16, as: SIMD2<UInt64>.self)
+            v.2 |= m & e.loadUnaligned(fromByteOffset: 32, as: SIMD2<UInt64>.self)
+            v.3 |= m & e.loadUnaligned(fromByteOffset: 48, as: SIMD2<UInt64>.self)
+            v.4 |= m & e.loadUnaligned(fromByteOffset: 64, as: SIMD2<UInt64>.self)
+            v.5 |= m & e.loadUnaligned(fromByteOffset: 80, as: SIMD2<UInt64>.self)
+            v.6 |= m & e.loadUnaligned(fromByteOffset: 96, as: SIMD2<UInt64>.self)
+            v.7 |= m & e.loadUnaligned(fromByteOffset: 112, as: SIMD2<UInt64>.self)
+            v.8 |= m & e.loadUnaligned(fromByteOffset: 128, as: SIMD2<UInt64>.self)
+            v.9 |= m & e.loadUnaligned(fromByteOffset: 144, as: SIMD2<UInt64>.self)
         }
-        let yPlusX = FieldElement(a0, a1, a2, a3, a4), yMinusX = FieldElement(b0, b1, b2, b3, b4)
-        let t2d = FieldElement(t0, t1, t2, t3, t4)
+        // Digit 0 matches no entry and must give the identity (1, 1, 1, 0).
+        let none = (UInt64(magnitude) &- 1) >> 63
+        let yPlusX = FieldElement(v.0[0] | none, v.0[1], v.1[0], v.1[1], v.2[0])
+        let yMinusX = FieldElement(v.2[1] | none, v.3[0], v.3[1], v.4[0], v.4[1])
+        let z = FieldElement(v.5[0] | none, v.5[1], v.6[0], v.6[1], v.7[0])
+        let t2d = FieldElement(v.7[1], v.8[0], v.8[1], v.9[0], v.9[1])
         // Negation swaps Y+X with Y−X and negates 2d·T, selected with masks.
         let negative = signMask & 1
         return EdwardsPoint.Niels(yPlusX: .select(yPlusX, yMinusX, negative),
                                   yMinusX: .select(yMinusX, yPlusX, negative),
-                                  z: FieldElement(z0, z1, z2, z3, z4),
-                                  t2d: .select(t2d, -t2d, negative))
+                                  z: z, t2d: .select(t2d, -t2d, negative))
+    }
+
+    /// Bytes from one table entry to the next; the loads above assume the four coordinates at byte
+    /// offsets 0, 40, 80 and 120 (checked by a test).
+    static let entryStride = MemoryLayout<EdwardsPoint.Niels>.stride
+
+    /// All ones in both lanes when `magnitude` is j + 1, else zeros (no branch on the value).
+    @inline(__always) private static func mask(_ magnitude: UInt8, _ j: Int) -> SIMD2<UInt64> {
+        let diff = UInt64(magnitude ^ UInt8(j + 1))
+        return SIMD2(repeating: 0 &- ((diff &- 1) >> 63))
     }
 }
 
