@@ -108,6 +108,20 @@ import Testing
         }
     }
 
+    @Test func pippengerSplitAcrossThreadsAgrees() throws {
+        let count = 1100
+        let scalars = (0..<count).map { i in i % 5 == 0 ? -Scalar(UInt64(i)) : Scalar.random() }
+        let points = (0..<count).map { _ in randomPoint() }
+        let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
+        let niels = points.map { EdwardsPoint($0).niels }
+        let saved = ZKThreads.limit
+        defer { ZKThreads.limit = saved }
+        for threads in [1, 2] {
+            ZKThreads.limit = threads
+            #expect(VartimeMSM.pippenger(scalars: scalars.map(\.bytes), points: niels).ristrettoBytes == expected.encoded)
+        }
+    }
+
     @Test func plainLookupSelectsEveryDigit() {
         let p = randomPoint()
         let table = LookupTable(EdwardsPoint(p))

@@ -268,14 +268,19 @@ public struct RangeProof: Sendable, Equatable {
     /// probability) every proof does. Each transcript must be in the state its prover started from.
     public static func verifyBatch(_ items: [(proof: RangeProof, commitments: [PedersenCommitment], bits: Int, transcript: Transcript)]) -> Bool {
         guard !items.isEmpty else { return true }
+        // Each proof's transcript replay, point decoding and scalars are independent of the others'.
+        let replayed = ZKParallel.map(items.count) { index -> VerificationTerms? in
+            let item = items[index]
+            var transcript = item.transcript
+            let weight: Scalar? = index == 0 ? nil : Scalar.random()
+            return item.proof.verificationTerms(commitments: item.commitments, bits: item.bits,
+                                                transcript: &transcript, weight: weight)
+        }
         var maxCount = 0
         var allTerms = [VerificationTerms]()
         allTerms.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            var transcript = item.transcript
-            let weight: Scalar? = index == 0 ? nil : Scalar.random()
-            guard let terms = item.proof.verificationTerms(commitments: item.commitments, bits: item.bits,
-                                                           transcript: &transcript, weight: weight) else { return false }
+        for terms in replayed {
+            guard let terms else { return false }
             maxCount = max(maxCount, terms.gVector.count)
             allTerms.append(terms)
         }
