@@ -27,14 +27,9 @@ public struct UQ112x112: Sendable, Hashable, Comparable, CustomStringConvertible
     public static func ratio(_ numerator: UInt256, _ denominator: UInt256) -> UQ112x112 {
         precondition(!denominator.isZero && denominator <= Pair.maxReserve, "denominator must be a nonzero reserve")
         precondition(numerator <= Pair.maxReserve, "numerator must be a reserve")
-        // Both fit 112 bits, so the 224-bit quotient ⌊n·2^112/d⌋ is two 128-bit steps:
-        // n = q·d + r, then ⌊r·2^112/d⌋ with r < d (quotient < 2^112, so the wide division cannot trap).
-        guard let n = numerator.uint128Value, let d = denominator.uint128Value else {
-            return UQ112x112(rawValue: encode(numerator).rawValue / denominator)
-        }
-        let (high, rest) = n.quotientAndRemainder(dividingBy: d)
-        let low = d.dividingFullWidth((high: rest &>> 16, low: rest &<< 112)).quotient
-        return UQ112x112(rawValue: (UInt256(high) << 112) | UInt256(low))
+        // ⌊n·2^112/d⌋: a 224-bit numerator over a divisor of at most two limbs, which UInt256 divides
+        // without GMP, one hardware-division step per quotient word.
+        return UQ112x112(rawValue: encode(numerator).rawValue / denominator)
     }
 
     /// The value as a `Double` (for display only; rounded).
