@@ -214,5 +214,20 @@ import Testing
         }
         ZKThreads.limit = 0
         #expect(ZKThreads.limit == 1)
+        ZKThreads.limit = -3
+        #expect(ZKThreads.limit == 1)
+    }
+
+    @Test func parallelMapKeepsOrderForAnyLimit() {
+        let saved = ZKThreads.limit
+        defer { ZKThreads.limit = saved }
+        for threads in [1, 2, 3, 64] {
+            ZKThreads.limit = threads
+            for count in [0, 1, 2, 5, 100] {
+                #expect(ZKParallel.map(count) { $0 * $0 } == (0..<count).map { $0 * $0 })
+            }
+            let (a, b) = ZKParallel.pair({ 6 * 7 }, { "side" })
+            #expect(a == 42 && b == "side")
+        }
     }
 }

@@ -35,9 +35,10 @@ enum ZKParallel {
         return (first!, second!)
     }
 
-    /// `body(i)` for i in 0..<count, spread over up to ``ZKThreads/limit`` threads.
+    /// `body(i)` for i in 0..<count, in up to ``ZKThreads/limit`` ranges of indices side by side.
     static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        guard count > 1, ZKThreads.limit > 1 else { return (0..<count).map(body) }
+        let ranges = min(count, ZKThreads.limit)
+        guard ranges > 1 else { return (0..<count).map(body) }
         let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
         defer {
@@ -45,7 +46,9 @@ enum ZKParallel {
             slots.deallocate()
         }
         nonisolated(unsafe) let out = slots
-        DispatchQueue.concurrentPerform(iterations: count) { out[$0] = body($0) }
+        DispatchQueue.concurrentPerform(iterations: ranges) { range in
+            for i in (range * count / ranges)..<((range + 1) * count / ranges) { out[i] = body(i) }
+        }
         return out.map { $0! }
     }
 }
