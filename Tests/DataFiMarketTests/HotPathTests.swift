@@ -72,7 +72,7 @@ import Testing
             let d = max(1, (UInt128(words[4]) << 64 | UInt128(words[5])) >> (128 - divisorBits))
             let high = (UInt128(words[0]) << 64 | UInt128(words[1])) % d
             let low = UInt128(words[2]) << 64 | UInt128(words[3])
-            let (q, r) = TaskArithmetic.divide(high: high, low: low, by: d)
+            let (q, r) = UInt256.divideWide(high: high, low: low, by: d)
             let numerator = UInt256(high) << 128 | UInt256(low)
             #expect(r < d)
             #expect(UInt256(q) * UInt256(d) + UInt256(r) == numerator)

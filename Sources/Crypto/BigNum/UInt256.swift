@@ -387,9 +387,25 @@ extension UInt256 {
         return (UInt256(q0, q1, q2, q3), UInt256(r >> s))
     }
 
+    /// `(high · 2^128 + low) / d` and its remainder, for `high < d` (so the quotient fits 128 bits):
+    /// the divisor normalized (top bit set), then one 3-by-2-word step per quotient word. For the
+    /// package's hot paths whose operands fit 128 bits (a market task's price).
+    @inlinable
+    package static func divideWide(high: UInt128, low: UInt128, by d: UInt128) -> (quotient: UInt128, remainder: UInt128) {
+        precondition(high < d, "quotient exceeds 128 bits")
+        let s = d.leadingZeroBitCount  // 0...127, as d > high ≥ 0 means d ≥ 1
+        let dn = d << s
+        // The numerator shifted by s: (nHigh, nLow) with nHigh < dn, as high < d.
+        let nHigh = s == 0 ? high : high << s | low >> (128 - s)
+        let nLow = low << s
+        let (q1, r1) = divideStep(nHigh, UInt64(truncatingIfNeeded: nLow >> 64), dn)
+        let (q0, r0) = divideStep(r1, UInt64(truncatingIfNeeded: nLow), dn)
+        return (UInt128(q1) << 64 | UInt128(q0), r0 >> s)
+    }
+
     /// `(r · 2^64 + u) / dn` and its remainder, for a normalized `dn` (top bit set) and `r < dn`; the
     /// quotient then fits 64 bits and the remainder is below `dn`.
-    @inline(__always)
+    @inline(__always) @usableFromInline
     internal static func divideStep(_ r: UInt128, _ u: UInt64, _ dn: UInt128) -> (UInt64, UInt128) {
         let r1 = UInt64(truncatingIfNeeded: r >> 64), r0 = UInt64(truncatingIfNeeded: r)
         let nLow = UInt128(r0) << 64 | UInt128(u)

@@ -191,17 +191,16 @@ enum VartimeMSM {
     /// points are split into ranges with their own buckets, one per thread (``ZKThreads``).
     static func pippenger(scalars: [[UInt8]], points: [EdwardsPoint.Niels]) -> EdwardsPoint {
         let parts = min(ZKThreads.limit, scalars.count / 512)
-        guard parts > 1 else { return pippengerRange(scalars: scalars[...], points: points[...]) }
+        guard parts > 1 else { return pippengerRange(scalars: scalars, points: points) }
         let n = scalars.count
         let sums = ZKParallel.map(parts) { part in
             let range = (part * n / parts)..<((part + 1) * n / parts)
-            return pippengerRange(scalars: scalars[range], points: points[range])
+            return pippengerRange(scalars: Array(scalars[range]), points: Array(points[range]))
         }
         return sums.dropFirst().reduce(sums[0], +)
     }
 
-    private static func pippengerRange(scalars: ArraySlice<[UInt8]>, points: ArraySlice<EdwardsPoint.Niels>) -> EdwardsPoint {
-        let scalars = Array(scalars), points = Array(points)
+    private static func pippengerRange(scalars: [[UInt8]], points: [EdwardsPoint.Niels]) -> EdwardsPoint {
         let n = scalars.count
         guard n > 0 else { return .identity }
         let w = n < 500 ? 6 : (n < 800 ? 7 : 8)
