@@ -20,6 +20,7 @@ struct Module {
 }
 
 let modules: [Module] = [
+    Module("DataFiSupport", path: "Sources/Support"),
     Module("DataFiBigNum", path: "Sources/Crypto/BigNum", dependencies: ["CGMP"]),
     Module("DataFiSodium", path: "Sources/Crypto/Sodium", dependencies: ["CSodium"]),
     Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"]),
@@ -31,7 +32,7 @@ let modules: [Module] = [
     Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank"),
     Module("DataFiPerson2Vec", path: "Sources/Credit/Person2Vec"),
     Module("DataFiCredit", path: "Sources/Credit/Score",
-           dependencies: ["DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
+           dependencies: ["DataFiSupport", "DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
 ]

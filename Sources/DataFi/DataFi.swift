@@ -9,5 +9,6 @@
 @_exported import DataFiPrivacy
 @_exported import DataFiRistretto
 @_exported import DataFiSodium
+@_exported import DataFiSupport
 @_exported import DataFiZK
 @_exported import DataFiZhangRank

@@ -40,7 +40,7 @@ struct AMMReplayCommand: ParsableCommand {
         var pending: [UInt8] = []
         func flush() throws {
             if pending.isEmpty { return }
-            try FileHandle.standardOutput.write(contentsOf: pending)
+            try CLIIO.writeStdout(pending)
             pending.removeAll(keepingCapacity: true)
         }
         while let line = try reader.nextLine(beforeWaiting: flush) {

@@ -1,9 +1,27 @@
+import ArgumentParser
+import DataFiSupport
 import Foundation
 
-/// A failure reported as one line on stderr with exit code 1.
+/// The tool's exit codes, the same for every subcommand.
+enum CLIExit {
+    /// Success, or the input is valid.
+    static let success: Int32 = 0
+    /// A negative verdict: a signature or proof does not verify, a check fails.
+    static let negative: Int32 = 1
+    /// Malformed input or a usage error.
+    static let malformed: Int32 = 2
+    /// The environment failed: an output could not be written, a file could not be read.
+    static let environment: Int32 = 3
+}
+
+/// A failure reported as one line on stderr; malformed input (exit code 2) unless said otherwise.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    let exitCode: Int32
+    init(_ description: String, exitCode: Int32 = CLIExit.malformed) {
+        self.description = description
+        self.exitCode = exitCode
+    }
 }
 
 enum CLIIO {
@@ -41,15 +59,34 @@ enum CLIIO {
         return text
     }
 
-    /// Writes `data` to `path`; `secret` files are created with mode 0600.
-    static func write(_ data: Data, to path: String, secret: Bool = false) throws {
-        let mode: mode_t = secret ? 0o600 : 0o644
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        if secret { fchmod(fd, 0o600) }
-        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw CLIError("short write to \(path)") }
+    /// Writes `data` to `path` atomically (temporary file, fsync, rename).
+    ///
+    /// A `secret` file gets mode 0600 and an existing file is never replaced unless `force` is set.
+    /// A path that is also one of `inputs` or a symbolic link is refused.
+    static func write(_ data: Data, to path: String, secret: Bool = false, force: Bool = false,
+                      inputs: [String?] = []) throws {
+        do {
+            try AtomicFile.write(data, to: path, mode: secret ? 0o600 : 0o644,
+                                 overwrite: secret && !force ? .refuse : .replace,
+                                 inputs: inputs.compactMap { $0 == "-" ? nil : $0 })
+        } catch let error {
+            switch error {
+            case .exists:
+                throw CLIError("\(error)\(secret ? " (pass --force to replace a secret)" : "")")
+            case .io: throw CLIError("\(error)", exitCode: CLIExit.environment)
+            default: throw CLIError("\(error)")
+            }
+        }
+    }
+
+    /// Writes bytes to standard output; a failed write (a closed pipe, a full disk) is an error.
+    static func writeStdout(_ bytes: some Collection<UInt8>) throws {
+        fflush(nil)
+        do {
+            try AtomicFile.writeAll(fd: 1, bytes: Array(bytes), path: "standard output")
+        } catch {
+            throw CLIError("\(error)", exitCode: CLIExit.environment)
+        }
     }
 
     /// Prints one JSON object on stdout with sorted keys.
@@ -58,8 +95,58 @@ enum CLIIO {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// Prints a message on stderr.
+    /// Prints a message on stderr; a failed write there is ignored (there is nowhere left to report it).
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        let line = Array((message + "\n").utf8)
+        fflush(nil)
+        try? AtomicFile.writeAll(fd: 2, bytes: line, path: "standard error")
+    }
+}
+
+/// The process entry point: runs the command, maps errors to the exit codes of `CLIExit`, and reports
+/// an output that could not be written (a closed pipe, a full device) instead of exiting 0.
+@main
+enum DataFiMain {
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        var code = CLIExit.success
+        do {
+            var command = try DataFiCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            CLIIO.printError("datafi: \(error.description)")
+            code = error.exitCode
+        } catch let error as ExitCode {
+            code = error.rawValue
+        } catch {
+            let message = DataFiCommand.fullMessage(for: error)
+            let exit = DataFiCommand.exitCode(for: error).rawValue
+            if !message.isEmpty {
+                if exit == 0 {
+                    print(message)
+                } else {
+                    CLIIO.printError(message)
+                }
+            }
+            // Usage errors are malformed input: never the verdict code 1.
+            code = exit == 1 ? CLIExit.malformed : exit
+        }
+        if fflush(nil) != 0 || standardOutputFailed() {
+            CLIIO.printError("datafi: cannot write standard output: \(String(cString: strerror(errno)))")
+            if code == CLIExit.success { code = CLIExit.environment }
+        }
+        exit(code)
+    }
+
+    /// Whether C's `stdout` stream (which `print` writes) has seen a write error. Swift 6 refuses a direct
+    /// reference to the C global, so its address comes from the dynamic linker.
+    static func standardOutputFailed() -> Bool {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stdout"),
+              let stream = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee else { return false }
+        return ferror(stream) != 0
     }
 }

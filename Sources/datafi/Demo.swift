@@ -3,6 +3,7 @@ import DataFiAMM
 import DataFiBigNum
 import DataFiMarket
 import DataFiSodium
+import DataFiSupport
 import Foundation
 
 /// `datafi demo`: the data value orchestration, played by named actors on a fresh market.
@@ -31,18 +32,6 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// SplitMix64: a tiny deterministic generator for the demo's amounts.
-struct MarketDemoRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One JSON line of `datafi demo --json`.
 struct MarketDemoLine: Encodable {
     var step: Int
@@ -65,7 +54,7 @@ struct MarketDemo {
 
     let json: Bool
     let seed: UInt64
-    var random: MarketDemoRandom
+    var random: SplitMix64
     var market: Market
     let node: ComputeNode
     let ownerKeys: [Signing.PrivateKey]
@@ -76,7 +65,7 @@ struct MarketDemo {
     init(seed: UInt64, json: Bool) throws {
         self.seed = seed
         self.json = json
-        random = MarketDemoRandom(state: seed)
+        random = SplitMix64(seed: seed)
         // Every key derives from the seed: BLAKE2b(seed) is a KDF master key, one subkey per actor.
         var seedBytes = Array("datafi-demo".utf8)
         withUnsafeBytes(of: seed.littleEndian) { seedBytes += $0 }

@@ -49,10 +49,6 @@ enum FoundationIO {
             throw CLIError("box key file \(path): \(error)")
         }
     }
-
-    static func writeStdout(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
-    }
 }
 
 struct KeysCommand: ParsableCommand {
@@ -73,6 +69,9 @@ struct FoundationKeysGenerateCommand: ParsableCommand {
     @Option(name: .customLong("secret-out"), help: "File for the raw secret key bytes.")
     var secretOut: String
 
+    @Flag(help: "Replace an existing secret key file.")
+    var force = false
+
     func run() throws {
         let secret: [UInt8]
         let publicKey: [UInt8]
@@ -86,7 +85,7 @@ struct FoundationKeysGenerateCommand: ParsableCommand {
             secret = key.rawRepresentation.withUnsafeBytes { Array($0) }
             publicKey = key.publicKey.rawRepresentation
         }
-        try CLIIO.write(Data(secret), to: secretOut, secret: true)
+        try CLIIO.write(Data(secret), to: secretOut, secret: true, force: force)
         try CLIIO.printJSON(["kind": kind.rawValue, "publicKey": Hex.encode(publicKey)])
     }
 }
@@ -179,7 +178,7 @@ struct OpenCommand: ParsableCommand {
         let recipient = try FoundationIO.boxKey(key)
         let sealed = try FoundationIO.hex(try CLIIO.readText(input), what: "sealed box")
         do {
-            FoundationIO.writeStdout(try SealedBox.open(sealed, with: recipient))
+            try CLIIO.writeStdout(try SealedBox.open(sealed, with: recipient))
         } catch {
             throw CLIError("cannot open: \(error)")
         }

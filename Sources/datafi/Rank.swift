@@ -97,7 +97,7 @@ struct RankCommand: ParsableCommand {
             out += scores[i].description
             out += "\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try CLIIO.writeStdout(Array(out.utf8))
         if timing {
             CLIIO.printError("rank: nodes=\(graph.nodeCount) edges=\(graph.edgeCount) iterations=\(result.iterations) "
                 + "parse_seconds=\(rankSeconds(parseTime)) compute_seconds=\(rankSeconds(computeTime))")

@@ -86,7 +86,7 @@ struct ScorePredictCommand: ParsableCommand {
         for (p, s) in zip(probabilities, scores) {
             out += format == .csv ? "\(p),\(s)\n" : "{\"probability\":\(p),\"score\":\(s)}\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        try CLIIO.writeStdout(Array(out.utf8))
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 private func auditExpectOneLineFailure(_ result: CLIRunner.Result, _ context: String,
                                        sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(result.status == 1, "\(context): status \(result.status) \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.status == 2, "\(context): status \(result.status) \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stderr.split(separator: "\n").count == 1, "\(context): \(result.stderr)", sourceLocation: sourceLocation)
     #expect(result.stdout.isEmpty, "\(context): \(result.stdout)", sourceLocation: sourceLocation)
 }

@@ -36,7 +36,7 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     for args in [["--delta", "0"], ["--delta", "1.5"], ["--accountant", "moments"]] {
         let result = try CLIRunner.run(["dp", "epsilon", "--noise-multiplier", "1", "--sampling-rate", "0.1",
                                         "--steps", "10"] + (args.first == "--accountant" ? ["--delta", "1e-5"] : []) + args)
-        #expect(result.status == 1)
+        #expect(result.status == 2)
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
     let badSigma = try CLIRunner.run(["dp", "epsilon", "--noise-multiplier", "-1", "--sampling-rate", "0.1",
@@ -44,7 +44,7 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     #expect(badSigma.status != 0)
     let badQ = try CLIRunner.run(["dp", "epsilon", "--noise-multiplier", "1", "--sampling-rate", "2",
                                   "--steps", "10", "--delta", "1e-5"])
-    #expect(badQ.status == 1)
+    #expect(badQ.status == 2)
 }
 
 @Test func dpReleaseAnswersEachQuery() throws {
@@ -81,7 +81,7 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     ]
     for (args, message) in cases {
         let result = try CLIRunner.run(["dp", "release", "--epsilon", "1"] + args)
-        #expect(result.status == 1, "\(args)")
+        #expect(result.status == 2, "\(args)")
         #expect(result.stderr.contains(message), "\(args): \(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stdout.isEmpty)
@@ -96,7 +96,7 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
 @Test func dpReleaseOverBudgetReleasesNothing() throws {
     let path = try privacyCSV(privacySample)
     let result = try CLIRunner.run(["dp", "release", "--query", "count", "--epsilon", "2", "--budget", "1", "--data", path])
-    #expect(result.status == 1)
+    #expect(result.status == 2)
     #expect(result.stdout.isEmpty)
     #expect(result.stderr.contains("budget exceeded"))
 }
@@ -119,7 +119,7 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     for bad in [["--distribution", "cauchy", "--scale", "1"], ["--distribution", "discrete-laplace", "--scale=-1"],
                 ["--distribution", "discrete-laplace", "--scale", "1", "--count", "0"]] {
         let r = try CLIRunner.run(["dp", "noise"] + bad)
-        #expect(r.status == 1, "\(bad)")
+        #expect(r.status == 2, "\(bad)")
         #expect(r.stdout.isEmpty)
     }
 }
@@ -138,7 +138,7 @@ private let privacySample = "name,income,age\n\"Smith, J\",3200,41\nLee,4100,35\
     ]
     for args in cases {
         let result = try CLIRunner.run(["dp", "release", "--epsilon", "1"] + args)
-        #expect(result.status == 1, "\(args)")
+        #expect(result.status == 2, "\(args)")
         #expect(result.stdout.isEmpty, "\(args)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(args): \(result.stderr)")
     }

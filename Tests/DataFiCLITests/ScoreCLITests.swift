@@ -74,7 +74,7 @@ private func scoreJSON(_ text: String) throws -> [String: Any] {
         ]
         for (arguments, stdin, message) in cases {
             let result = try CLIRunner.run(arguments, stdin: stdin)
-            #expect(result.status == 1, "\(arguments)")
+            #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr.contains(message), "\(result.stderr)")
             #expect(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
             #expect(result.stdout.isEmpty)

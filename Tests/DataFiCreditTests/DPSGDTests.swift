@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DataFiCredit
+import DataFiSupport
 
 @Suite struct DPSGDTests {
     /// Held-out AUC of DP-SGD at several ε next to the non-private fit.

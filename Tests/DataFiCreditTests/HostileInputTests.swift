@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import DataFiCredit
+import DataFiSupport
 
 // Tables and stored models built to break the encoder and the scoring path: each must throw, never trap.
 

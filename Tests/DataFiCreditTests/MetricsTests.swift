@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import DataFiCredit
+import DataFiSupport
 
 /// O(n²) AUC: fraction of (positive, negative) pairs ordered correctly, ties half.
 func bruteForceAUC(_ s: [Double], _ y: [Double]) -> Double {

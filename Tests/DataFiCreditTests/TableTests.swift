@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 @testable import DataFiCredit
+import DataFiSupport
 
 @Suite struct CSVTests {
     @Test func parsesQuotingAndLineEndings() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import DataFiSupport
 
 /// Discrimination and calibration measures of a binary classifier.
 public struct BinaryMetrics: Sendable, Equatable, Codable {

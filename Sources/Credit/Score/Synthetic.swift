@@ -1,4 +1,5 @@
 import Foundation
+import DataFiSupport
 
 /// A dated credit relation between two applicants (for example guarantor or repeated transfers).
 public struct CreditEdge: Sendable, Equatable, Codable {
