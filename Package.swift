@@ -8,14 +8,17 @@ struct Module {
     let dependencies: [Target.Dependency]
     let testDependencies: [Target.Dependency]
     let testResources: [Resource]?
+    /// False when the module is tested by the test target of the umbrella that re-exports it.
+    let hasTests: Bool
 
     init(_ name: String, path: String, dependencies: [Target.Dependency] = [],
-         testDependencies: [Target.Dependency] = [], testResources: [Resource]? = nil) {
+         testDependencies: [Target.Dependency] = [], testResources: [Resource]? = nil, hasTests: Bool = true) {
         self.name = name
         self.path = path
         self.dependencies = dependencies
         self.testDependencies = testDependencies
         self.testResources = testResources
+        self.hasTests = hasTests
     }
 }
 
@@ -31,8 +34,24 @@ let modules: [Module] = [
     Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"]),
     Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank"),
     Module("DataFiPerson2Vec", path: "Sources/Credit/Person2Vec"),
-    Module("DataFiCredit", path: "Sources/Credit/Score",
-           dependencies: ["DataFiSupport", "DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
+    // Credit scoring, one module per concept; `DataFiCredit` re-exports them all.
+    Module("DataFiCreditData", path: "Sources/Credit/Data", hasTests: false),
+    Module("DataFiLogisticRegression", path: "Sources/Credit/LogisticRegression",
+           dependencies: ["DataFiSupport", "DataFiCreditData"], hasTests: false),
+    Module("DataFiCreditMetrics", path: "Sources/Credit/Metrics",
+           dependencies: ["DataFiSupport", "DataFiCreditData", "DataFiLogisticRegression"], hasTests: false),
+    Module("DataFiScorecard", path: "Sources/Credit/Scorecard",
+           dependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics"], hasTests: false),
+    Module("DataFiDPSGD", path: "Sources/Credit/DPSGD",
+           dependencies: ["DataFiPrivacy", "DataFiCreditData", "DataFiLogisticRegression"], hasTests: false),
+    Module("DataFiScorePlus", path: "Sources/Credit/ScorePlus",
+           dependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiScorecard",
+                          "DataFiZhangRank", "DataFiPerson2Vec"], hasTests: false),
+    Module("DataFiCredit", path: "Sources/Credit/Credit",
+           dependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics", "DataFiScorecard",
+                          "DataFiDPSGD", "DataFiScorePlus"],
+           testDependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics", "DataFiScorecard",
+                              "DataFiDPSGD", "DataFiScorePlus", "DataFiSupport"],
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
 ]
@@ -55,6 +74,7 @@ var targets: [Target] = [
 ]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
+    guard module.hasTests else { continue }
     targets.append(.testTarget(name: module.name + "Tests",
                                dependencies: [.target(name: module.name), propertyBased] + module.testDependencies,
                                path: "Tests/\(module.name)Tests",

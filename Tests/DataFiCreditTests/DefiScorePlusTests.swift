@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 
 @Suite struct DefiScorePlusTests {
     /// Test-set AUC of Basic (x only) and Plus (x + Zhang Rank + Person2Vec, IV selection per segment).

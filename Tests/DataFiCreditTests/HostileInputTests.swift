@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 // Tables and stored models built to break the encoder and the scoring path: each must throw, never trap.

@@ -1,7 +1,12 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 @Suite struct GermanCreditReferenceTests {

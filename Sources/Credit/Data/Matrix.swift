@@ -67,7 +67,7 @@ public struct Matrix: Sendable, Equatable, Codable {
         }
     }
 
-    init(unchecked rows: Int, _ columns: Int, _ values: [Double]) {
+    package init(unchecked rows: Int, _ columns: Int, _ values: [Double]) {
         self.rows = rows
         self.columns = columns
         self.values = values

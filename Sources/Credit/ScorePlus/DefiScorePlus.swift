@@ -1,5 +1,8 @@
 import DataFiPerson2Vec
 import DataFiZhangRank
+import DataFiCreditData
+import DataFiLogisticRegression
+import DataFiScorecard
 import Foundation
 
 /// Features for Defi Score Plus built from the credit graph (Zhang Rank) and behaviour sequences

@@ -1,3 +1,5 @@
+import DataFiCreditData
+import DataFiLogisticRegression
 import Foundation
 
 /// One bin of a weight-of-evidence binning.

@@ -1,4 +1,5 @@
 import Dispatch
+import DataFiCreditData
 import Foundation
 
 /// The O(n·p²) pass of Newton's method: the Hessian `Σ wᵢpᵢ(1 − pᵢ)·x̃ᵢx̃ᵢᵀ` with `x̃ = (1, x)`, accumulated in

@@ -1,3 +1,6 @@
+import DataFiCreditData
+import DataFiLogisticRegression
+import DataFiCreditMetrics
 import Foundation
 
 /// Scaling of log-odds to score points: `points = offset − factor·ln(odds)` with `odds = p/(1 − p)` of the

@@ -1,4 +1,5 @@
 import Dispatch
+import DataFiCreditData
 import Foundation
 
 /// Settings for `LogisticRegression.fit`.
@@ -115,21 +116,21 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
 }
 
 /// Numerically stable logistic helpers.
-enum Logistic {
+package enum Logistic {
     /// `1 / (1 + e^(−t))` without overflow.
-    @inline(__always) static func sigmoid(_ t: Double) -> Double {
+    @inline(__always) package static func sigmoid(_ t: Double) -> Double {
         if t >= 0 { return 1 / (1 + exp(-t)) }
         let e = exp(t)
         return e / (1 + e)
     }
 
     /// `ln(1 + e^t)` without overflow or loss of precision.
-    @inline(__always) static func softplus(_ t: Double) -> Double {
+    @inline(__always) package static func softplus(_ t: Double) -> Double {
         max(t, 0) + log1p(exp(-abs(t)))
     }
 
     /// η = b₀ + X·β for every row, split over `threads` for large inputs.
-    static func linearPredictor(_ x: Matrix, intercept: Double, coefficients: [Double], into eta: inout [Double],
+    package static func linearPredictor(_ x: Matrix, intercept: Double, coefficients: [Double], into eta: inout [Double],
                                 threads: Int) {
         let n = x.rows, p = x.columns
         x.values.withUnsafeBufferPointer { xs in

@@ -1,3 +1,5 @@
+import DataFiCreditData
+import DataFiLogisticRegression
 import Foundation
 import DataFiSupport
 

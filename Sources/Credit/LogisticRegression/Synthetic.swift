@@ -1,3 +1,4 @@
+import DataFiCreditData
 import Foundation
 import DataFiSupport
 

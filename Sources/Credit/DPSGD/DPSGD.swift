@@ -1,4 +1,6 @@
 import DataFiPrivacy
+import DataFiCreditData
+import DataFiLogisticRegression
 import Foundation
 
 /// Settings for differentially private training (`PrivateLogisticRegression.fit`).
