@@ -56,7 +56,7 @@ let smallConfiguration = Person2Vec.Configuration(dimension: 24, window: 4, nega
     #expect(purity >= 0.9, "top-10 neighbour purity \(purity)")
     // Person vectors point at their cluster's tokens: the nearest tokens to p0 are from cluster 0.
     let p0 = try #require(model.personVector(for: "p0"))
-    let nearTokens = model.wordVectors.nearest(to: p0, count: 10)
+    let nearTokens = try model.wordVectors.nearest(to: p0, count: 10)
     let inCluster = nearTokens.filter { cluster(of: $0.word) == "c0" }.count
     #expect(inCluster >= 8, "\(nearTokens)")
     // Persons of one cluster are closer to each other than to persons of another.

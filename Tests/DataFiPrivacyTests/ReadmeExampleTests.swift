@@ -25,5 +25,5 @@ import DataFiPrivacy
 
     // Discrete Gaussian noise for a gradient, on a grid of 2^-20.
     let noise = try DiscreteGaussianNoise(standardDeviation: 4.0, granularityExponent: -20)
-    #expect(noise.sample(count: 8).count == 8)
+    #expect(try noise.sample(count: 8).count == 8)
 }

@@ -46,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
         let noise = try DiscreteGaussianNoise(standardDeviation: 1, granularityExponent: -16)
         var rng = SecureBitSource()
         benchmark.startMeasurement()
-        blackHole(noise.sample(count: benchmark.scaledIterations.count, using: &rng))
+        blackHole(try noise.sample(count: benchmark.scaledIterations.count, using: &rng))
     }
 
     Benchmark("RDP accountant, 10000 steps (q=0.01, sigma=4)",

@@ -100,7 +100,8 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
             return total + 1
         }
         guard expectedWidth == width, centers.count == width, scales.count == width else {
-            throw .invalidParameter("encoder: \(width) encoded names, \(centers.count) centers and \(scales.count) scales for \(expectedWidth) columns")
+            throw .inconsistentModel(.encoderShape(names: width, centers: centers.count, scales: scales.count,
+                                                    columns: expectedWidth))
         }
         var values = [Double](repeating: 0, count: n * width)
         var offset = 0
@@ -149,13 +150,13 @@ public struct TargetSpec: Sendable, Equatable, Codable {
         let cells = try table.column(column)
         if let positive {
             guard cells.contains(positive) else {
-                throw .invalidParameter("target column \(column) has no value \"\(positive.prefix(40))\"")
+                throw .positiveValueNotFound(column: column, value: positive)
             }
             return TargetSpec(column: column, positive: positive)
         }
         let distinct = Set(cells)
         if distinct.isSubset(of: ["0", "1"]) { return TargetSpec(column: column, positive: "1") }
-        throw .invalidParameter("target column \(column) is not 0/1; name the positive value (e.g. bad)")
+        throw .positiveValueRequired(column: column)
     }
 
     /// 0/1 labels for the table's rows; throws `CreditError.missingColumn`.

@@ -76,15 +76,19 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     }
 
     /// The linear predictor (log-odds) `β₀ + x·β` for one row of `coefficients.count` values.
-    public func logOdds(_ x: [Double]) -> Double {
-        precondition(x.count == coefficients.count, "row length must match the coefficients")
+    /// - Throws: `CreditError.lengthMismatch` when the row length differs from the number of coefficients.
+    public func logOdds(_ x: [Double]) throws(CreditError) -> Double {
+        guard x.count == coefficients.count else {
+            throw .lengthMismatch(what: "row", expected: coefficients.count, actual: x.count)
+        }
         var eta = intercept
         for j in 0..<x.count { eta += x[j] * coefficients[j] }
         return eta
     }
 
     /// The probability of the positive class for one row.
-    public func probability(_ x: [Double]) -> Double { Logistic.sigmoid(logOdds(x)) }
+    /// - Throws: `CreditError.lengthMismatch` when the row length differs from the number of coefficients.
+    public func probability(_ x: [Double]) throws(CreditError) -> Double { Logistic.sigmoid(try logOdds(x)) }
 
     /// Probabilities for every row of `x`; throws `CreditError.lengthMismatch` when the column count differs.
     public func probabilities(_ x: Matrix) throws(CreditError) -> [Double] {
@@ -201,10 +205,10 @@ struct IRLSSolver {
 
     init(x: Matrix, labels: [Double], weights: [Double]?, options: LogisticRegressionOptions,
          names: [String]?) throws(CreditError) {
-        guard options.l2 >= 0, options.l2.isFinite else { throw .invalidParameter("l2 must be finite and ≥ 0") }
-        guard options.maxIterations >= 1 else { throw .invalidParameter("maxIterations must be ≥ 1") }
-        guard options.tolerance > 0, options.tolerance.isFinite else { throw .invalidParameter("tolerance must be > 0") }
-        guard options.hessianSampleRows >= 1 else { throw .invalidParameter("hessianSampleRows must be ≥ 1") }
+        guard options.l2 >= 0, options.l2.isFinite else { throw .outOfRange(.l2) }
+        guard options.maxIterations >= 1 else { throw .outOfRange(.maxIterations) }
+        guard options.tolerance > 0, options.tolerance.isFinite else { throw .outOfRange(.tolerance) }
+        guard options.hessianSampleRows >= 1 else { throw .outOfRange(.hessianSampleRows) }
         guard x.rows > 0 else { throw .emptyInput }
         guard labels.count == x.rows else { throw .lengthMismatch(what: "labels", expected: x.rows, actual: labels.count) }
         let weightsArray = weights ?? [Double](repeating: 1, count: x.rows)
@@ -221,7 +225,7 @@ struct IRLSSolver {
         var positive = 0.0, negative = 0.0
         for i in 0..<x.rows {
             guard weightsArray[i].isFinite else { throw .nonFinite(what: "weights", row: i) }
-            guard weightsArray[i] >= 0 else { throw .invalidParameter("weight at row \(i + 1) is negative") }
+            guard weightsArray[i] >= 0 else { throw .negativeWeight(row: i) }
             guard labels[i].isFinite else { throw .nonFinite(what: "labels", row: i) }
             guard labels[i] == 0 || labels[i] == 1 else { throw .invalidLabel(row: i) }
             if labels[i] == 1 { positive += weightsArray[i] } else { negative += weightsArray[i] }

@@ -53,7 +53,7 @@ public struct SyntheticCreditData: Sendable {
                                 sequenceLength: Int = 20, vocabulary: Int = 64, edgesPerRow: Int = 3)
         throws(CreditError) -> SyntheticCreditData {
         guard rows > 0, features >= 0, clusters > 0, communities > 0, sequenceLength >= 0, vocabulary >= clusters,
-              edgesPerRow >= 0 else { throw .invalidParameter("synthetic sizes must be positive") }
+              edgesPerRow >= 0 else { throw .outOfRange(.syntheticSize) }
         guard rows <= 100_000_000 / max(features + sequenceLength + edgesPerRow, 1) else {
             throw .tooLarge("more than 10^8 synthetic cells")
         }
@@ -119,7 +119,7 @@ public struct SyntheticCreditData: Sendable {
     /// uses the next outputs (k = rows·p + i) as `u < sigmoid(−1 + xᵢ·β)` with `β` from `trueCoefficient`.
     /// - Throws: `CreditError.invalidParameter` for non-positive sizes, `.tooLarge` above 2·10⁸ cells.
     public static func uniformDesign(rows: Int, features: Int, seed: UInt64) throws(CreditError) -> (x: Matrix, labels: [Double]) {
-        guard rows > 0, features > 0 else { throw .invalidParameter("rows and features must be positive") }
+        guard rows > 0, features > 0 else { throw .outOfRange(.syntheticSize) }
         guard rows <= 200_000_000 / features else { throw .tooLarge("more than 2·10^8 cells") }
         let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
         let unit: (UInt64) -> Double = { k in

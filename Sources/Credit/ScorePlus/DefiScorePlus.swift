@@ -5,6 +5,28 @@ import DataFiLogisticRegression
 import DataFiScorecard
 import Foundation
 
+/// Why a Defi Score Plus feature could not be built.
+public enum PlusFeaturesError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The rows, labels or options are unusable.
+    case credit(CreditError)
+    /// The credit graph refused a node or an edge (for example a non-finite time).
+    case graph(ZhangRankError)
+    /// Zhang Rank failed on the graph.
+    case rank(ZhangRankError)
+    /// Person2Vec training failed (for example an empty vocabulary).
+    case person2Vec(Person2VecError)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case let .credit(error): return error.description
+        case let .graph(error): return "credit graph: \(error)"
+        case let .rank(error): return "zhang rank: \(error)"
+        case let .person2Vec(error): return "person2vec: \(error)"
+        }
+    }
+}
+
 /// Features for Defi Score Plus built from the credit graph (Zhang Rank) and behaviour sequences
 /// (Person2Vec).
 public enum PlusFeatures {
@@ -20,42 +42,42 @@ public enum PlusFeatures {
     /// - Throws: `CreditError.invalidParameter` when an edge or row is out of range or the rank fails,
     ///   `.singleClass` when the known labels (or a fold's complement) lack a class.
     public static func graphRisk(rows: Int, edges: [CreditEdge], known: [Int: Double], folds: Int = 5,
-                                 halfLife: Double = 180, now: Double = 365) throws(CreditError) -> [Double] {
-        guard rows > 0 else { throw .emptyInput }
-        guard folds >= 2 else { throw .invalidParameter("folds must be ≥ 2") }
+                                 halfLife: Double = 180, now: Double = 365) throws(PlusFeaturesError) -> [Double] {
+        guard rows > 0 else { throw .credit(.emptyInput) }
+        guard folds >= 2 else { throw .credit(.outOfRange(.folds)) }
         var graph = CreditGraph<Int>()
         graph.reserveCapacity(edges: 2 * edges.count)
+        for edge in edges {
+            for end in [edge.from, edge.to] where !(0..<rows).contains(end) {
+                throw .credit(.rowOutOfRange(what: "edge endpoint", row: end, rows: rows))
+            }
+        }
         do {
             for i in 0..<rows { _ = try graph.addNode(i) }
             for edge in edges {
-                guard (0..<rows).contains(edge.from), (0..<rows).contains(edge.to) else {
-                    throw CreditError.invalidParameter("edge \(edge.from) → \(edge.to) is outside 0..<\(rows)")
-                }
                 try graph.addEdge(from: edge.from, to: edge.to, timestamp: edge.time)
                 try graph.addEdge(from: edge.to, to: edge.from, timestamp: edge.time)
             }
-        } catch let error as CreditError {
-            throw error
         } catch {
-            throw .invalidParameter("credit graph: \(error)")
+            throw .graph(error)
         }
         for (row, label) in known {
-            guard (0..<rows).contains(row) else { throw .invalidParameter("known row \(row) is outside 0..<\(rows)") }
-            guard label == 0 || label == 1 else { throw .invalidLabel(row: row) }
+            guard (0..<rows).contains(row) else { throw .credit(.rowOutOfRange(what: "known row", row: row, rows: rows)) }
+            guard label == 0 || label == 1 else { throw .credit(.invalidLabel(row: row)) }
         }
         let configuration = ZhangRank.Configuration(tolerance: 1e-10, maxIterations: 200,
                                                     decay: .init(halfLife: halfLife, now: now))
         let eps = 1e-12 / Double(rows)
-        func feature(seeds: [(Int, Double)]) throws(CreditError) -> [Double] {
+        func feature(seeds: [(Int, Double)]) throws(PlusFeaturesError) -> [Double] {
             var risky: [Int: Double] = [:], trusted: [Int: Double] = [:]
             for (row, label) in seeds { if label == 1 { risky[row] = 1 } else { trusted[row] = 1 } }
-            guard !risky.isEmpty, !trusted.isEmpty else { throw .singleClass }
+            guard !risky.isEmpty, !trusted.isEmpty else { throw .credit(.singleClass) }
             do {
                 let risk = try ZhangRank.compute(graph: graph, configuration: configuration, personalization: risky)
                 let trust = try ZhangRank.compute(graph: graph, configuration: configuration, personalization: trusted)
                 return (0..<rows).map { log(risk[$0] + eps) - log(trust[$0] + eps) }
             } catch {
-                throw .invalidParameter("zhang rank: \(error)")
+                throw .rank(error)
             }
         }
         let seeds = known.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -72,10 +94,10 @@ public enum PlusFeatures {
 
     /// Person2Vec person vectors (PV-DBOW, one thread, deterministic for `seed`) of each row's behaviour
     /// tokens, as a rows × `dimension` matrix (a row whose tokens were all dropped gets zeros).
-    /// - Throws: `CreditError.invalidParameter` when training fails (for example an empty vocabulary).
+    /// - Throws: `PlusFeaturesError.credit(.emptyInput)`; `.person2Vec` when training fails (for example an empty vocabulary).
     public static func behaviourVectors(_ behaviour: [[Int]], dimension: Int = 8, epochs: Int = 5,
-                                        seed: UInt64 = 1) throws(CreditError) -> Matrix {
-        guard !behaviour.isEmpty else { throw .emptyInput }
+                                        seed: UInt64 = 1) throws(PlusFeaturesError) -> Matrix {
+        guard !behaviour.isEmpty else { throw .credit(.emptyInput) }
         let corpus = behaviour.enumerated().map { i, tokens in
             BehaviourSequence(person: "p\(i)", events: tokens.map { "t\($0)" })
         }
@@ -84,7 +106,7 @@ public enum PlusFeatures {
             model = try Person2Vec.train(corpus: corpus, configuration: .init(
                 dimension: dimension, window: 5, negative: 5, epochs: epochs, minCount: 1, sample: 0, seed: seed))
         } catch {
-            throw .invalidParameter("person2vec: \(error)")
+            throw .person2Vec(error)
         }
         var values = [Double](repeating: 0, count: behaviour.count * dimension)
         for i in 0..<behaviour.count {
@@ -113,7 +135,7 @@ public struct DefiScorePlus: Sendable, Equatable, Codable {
     public static func fit(_ table: DataTable, target: TargetSpec, candidates: [String], k: Int,
                            scenarioColumn: String? = nil, l2: Double = 1,
                            binning: BinningOptions = .init()) throws(CreditError) -> DefiScorePlus {
-        guard k >= 1 else { throw .invalidParameter("k must be ≥ 1") }
+        guard k >= 1 else { throw .outOfRange(.selectedVariables) }
         var selected: [String: [String]] = [:], models: [String: CreditScoreModel] = [:]
         for (scenario, rows) in try scenarios(table, scenarioColumn) {
             let part = table.selecting(rows: rows)

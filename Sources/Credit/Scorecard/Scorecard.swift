@@ -17,7 +17,7 @@ public struct ScoreScaling: Sendable, Equatable, Codable {
     /// Creates a scaling; throws `CreditError.invalidParameter` unless `baseOdds > 0`, `pdo > 0`, all finite.
     public init(base: Double = 600, baseOdds: Double = 50, pdo: Double = 20) throws(CreditError) {
         guard base.isFinite, baseOdds.isFinite, pdo.isFinite, baseOdds > 0, pdo > 0 else {
-            throw .invalidParameter("score scaling needs finite base, baseOdds > 0 and pdo > 0")
+            throw .outOfRange(.scoreScaling)
         }
         self.base = base
         self.baseOdds = baseOdds
@@ -64,7 +64,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     public static func fit(_ table: DataTable, target: TargetSpec, variables: [String],
                            binning: BinningOptions = .init(), l2: Double = 0,
                            scaling: ScoreScaling = .standard) throws(CreditError) -> Scorecard {
-        guard !variables.isEmpty else { throw .invalidParameter("a scorecard needs at least one variable") }
+        guard !variables.isEmpty else { throw .outOfRange(.variables) }
         let labels = try target.labels(table)
         var binnings: [WoEBinning] = []
         for name in variables { binnings.append(try InformationValue.bin(table, name, labels: labels, options: binning)) }
@@ -93,7 +93,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     public func score(_ table: DataTable) throws(CreditError) -> [Double] {
         guard points.count == binnings.count,
               zip(points, binnings).allSatisfy({ $0.count == $1.bins.count && $0.allSatisfy(\.isFinite) }) else {
-            throw .invalidParameter("scorecard: points do not match the bins")
+            throw .inconsistentModel(.pointsDoNotMatchBins)
         }
         var totals = [Double](repeating: basePoints, count: table.rowCount)
         for (v, binning) in binnings.enumerated() {
@@ -109,7 +109,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     /// - Throws: like `score`.
     public func probabilities(_ table: DataTable) throws(CreditError) -> [Double] {
         guard regression.coefficients.count == binnings.count else {
-            throw .invalidParameter("scorecard: one coefficient per variable expected")
+            throw .inconsistentModel(.coefficientCount)
         }
         return try regression.probabilities(try Scorecard.woeMatrix(table, binnings))
     }
@@ -136,7 +136,7 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
                              weights: [Double]? = nil, scaling: ScoreScaling = .standard) throws(CreditError) -> CreditScoreModel {
         _ = try table.index(of: target.column)
         let columns = features ?? table.columnNames.filter { $0 != target.column }
-        guard !columns.contains(target.column) else { throw .invalidParameter("the target cannot be a feature") }
+        guard !columns.contains(target.column) else { throw .targetIsFeature(target.column) }
         let encoder = try FeatureEncoder.fit(table, featureColumns: columns, standardize: standardize)
         let x = try encoder.transform(table)
         let regression = try LogisticRegression.fit(x, labels: try target.labels(table), weights: weights,
@@ -156,18 +156,18 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     public func validate() throws(CreditError) {
         let expected = FeatureEncoder(features: encoder.features).encodedNames
         let width = expected.count
-        guard version == 1 else { throw .invalidParameter("model: unsupported format version \(version)") }
-        guard encoder.encodedNames == expected else { throw .invalidParameter("model: encoded names do not match the features") }
-        guard Set(expected).count == width else { throw .invalidParameter("model: encoded column names repeat") }
+        guard version == 1 else { throw .inconsistentModel(.unsupportedVersion(version)) }
+        guard encoder.encodedNames == expected else { throw .inconsistentModel(.encodedNamesMismatch) }
+        guard Set(expected).count == width else { throw .inconsistentModel(.repeatedEncodedNames) }
         guard encoder.centers.count == width, encoder.scales.count == width, regression.coefficients.count == width else {
-            throw .invalidParameter("model: expected \(width) centers, scales and coefficients")
+            throw .inconsistentModel(.parameterCount(expected: width))
         }
         guard encoder.centers.allSatisfy(\.isFinite), encoder.scales.allSatisfy({ $0.isFinite && $0 > 0 }),
               regression.coefficients.allSatisfy(\.isFinite), regression.intercept.isFinite else {
-            throw .invalidParameter("model: non-finite or non-positive parameter")
+            throw .inconsistentModel(.nonFiniteParameter)
         }
         guard scaling.base.isFinite, scaling.baseOdds.isFinite, scaling.pdo.isFinite, scaling.baseOdds > 0, scaling.pdo > 0 else {
-            throw .invalidParameter("model: score scaling needs finite base, baseOdds > 0 and pdo > 0")
+            throw .inconsistentModel(.scaling)
         }
     }
 

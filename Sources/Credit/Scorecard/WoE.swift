@@ -67,7 +67,7 @@ public struct WoEBinning: Sendable, Equatable, Codable {
         for (i, v) in values.enumerated() where !v.isFinite { throw .nonFinite(what: "column \(variable)", row: i) }
         for b in breaks where !b.isFinite { throw .nonFinite(what: "breaks of \(variable)", row: nil) }
         for i in breaks.indices.dropFirst() where breaks[i] <= breaks[i - 1] {
-            throw .invalidParameter("breaks of \(variable) must be strictly increasing")
+            throw .unsortedBreaks(variable: variable)
         }
         var counts = [Int](repeating: 0, count: breaks.count + 1), positives = counts
         for (v, y) in zip(values, labels) {
@@ -88,8 +88,8 @@ public struct WoEBinning: Sendable, Equatable, Codable {
     /// - Throws: like `numeric(_:values:labels:breaks:)`, and `.invalidParameter` for bad options.
     public static func quantile(_ variable: String, values: [Double], labels: [Double],
                                 options: BinningOptions = .init()) throws(CreditError) -> WoEBinning {
-        guard options.maxBins >= 1, options.maxBins <= 1000 else { throw .invalidParameter("maxBins must be 1…1000") }
-        guard (0..<0.5).contains(options.minBinFraction) else { throw .invalidParameter("minBinFraction must be in [0, 0.5)") }
+        guard options.maxBins >= 1, options.maxBins <= 1000 else { throw .outOfRange(.maxBins) }
+        guard (0..<0.5).contains(options.minBinFraction) else { throw .outOfRange(.minBinFraction) }
         try validate(values.count, labels)
         for (i, v) in values.enumerated() where !v.isFinite { throw .nonFinite(what: "column \(variable)", row: i) }
         let sorted = values.sorted()
@@ -201,7 +201,7 @@ public struct WoEBinning: Sendable, Equatable, Codable {
     /// - Throws: `CreditError.nonNumericCell`, `.nonFinite` (numeric), `.unseenCategory` (categorical),
     ///   `.invalidParameter` (a binning without bins).
     public func binIndex(cell: String, row: Int = 0) throws(CreditError) -> Int {
-        guard !bins.isEmpty else { throw .invalidParameter("binning of \(variable) has no bins") }
+        guard !bins.isEmpty else { throw .inconsistentModel(.emptyBinning(variable: variable)) }
         if isNumeric {
             guard let v = Double(cell) else { throw .nonNumericCell(column: variable, row: row, value: cell) }
             guard v.isFinite else { throw .nonFinite(what: "column \(variable)", row: row) }
