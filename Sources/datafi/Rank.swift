@@ -39,8 +39,8 @@ struct RankCommand: ParsableCommand {
     @Option(help: "Where dangling nodes send their rank: personalization (networkx default) or uniform.")
     var dangling: String = "personalization"
 
-    @Option(help: "Worker threads (0 = one per processor).")
-    var threads: Int = 0
+    @Option(help: "Worker threads (default: the SDK's Parallelism.limit, one per processor).")
+    var threads: Int?
 
     @Flag(help: "Print parse and compute times on stderr.")
     var timing = false

@@ -1,6 +1,7 @@
 import DataFiPrivacy
 import DataFiCreditData
 import DataFiLogisticRegression
+import DataFiSupport
 import Foundation
 
 /// Settings for differentially private training (`PrivateLogisticRegression.fit`).
@@ -155,7 +156,7 @@ public enum PrivateLogisticRegression {
             spent = try accountant.epsilon(delta: options.delta).epsilon
         } catch { throw .accounting(error) }
         var eta = [Double](repeating: 0, count: n)
-        Logistic.linearPredictor(x, intercept: theta[0], coefficients: Array(theta[1...]), into: &eta, threads: 1)
+        Logistic.linearPredictor(x, intercept: theta[0], coefficients: Array(theta[1...]), into: &eta, threads: Parallelism.limit)
         var logLikelihood = 0.0
         for i in 0..<n { logLikelihood -= Logistic.softplus(eta[i]) - labels[i] * eta[i] }
         let model = LogisticRegression(intercept: theta[0], coefficients: Array(theta[1...]), iterations: steps,

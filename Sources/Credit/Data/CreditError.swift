@@ -126,6 +126,8 @@ public enum CreditParameter: String, Sendable, Equatable, CaseIterable {
     case minBinFraction
     /// Sizes of synthetic data: > 0.
     case syntheticSize
+    /// Worker threads of a call: ≥ 1 (or nil for `Parallelism.limit`).
+    case threads
     /// Score scaling: finite base, base odds > 0, points to double the odds > 0.
     case scoreScaling
 
@@ -137,7 +139,7 @@ public enum CreditParameter: String, Sendable, Equatable, CaseIterable {
         switch self {
         case .matrixSize: return "≥ 0"
         case .l2: return "finite and ≥ 0"
-        case .maxIterations, .hessianSampleRows, .selectedVariables, .variables: return "≥ 1"
+        case .maxIterations, .hessianSampleRows, .selectedVariables, .variables, .threads: return "≥ 1"
         case .tolerance: return "> 0"
         case .epsilon, .clipNorm, .learningRate: return "finite and > 0"
         case .delta: return "in (0, 1)"

@@ -1,6 +1,7 @@
 import DataFiCreditData
 import DataFiLogisticRegression
 import DataFiCreditMetrics
+import DataFiSupport
 import Foundation
 
 /// Scaling of log-odds to score points: `points = offset − factor·ln(odds)` with `odds = p/(1 − p)` of the
@@ -179,7 +180,7 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
         let x = try encoder.transform(table)
         var eta = [Double](repeating: 0, count: x.rows)
         Logistic.linearPredictor(x, intercept: regression.intercept, coefficients: regression.coefficients,
-                                 into: &eta, threads: 2)
+                                 into: &eta, threads: Parallelism.limit)
         // Finite coefficients times finite cells can still overflow.
         if let row = eta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "log-odds", row: row) }
         return eta

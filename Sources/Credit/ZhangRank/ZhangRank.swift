@@ -1,3 +1,4 @@
+import DataFiSupport
 import Dispatch
 import Foundation
 
@@ -61,13 +62,13 @@ public enum ZhangRank {
         public var decay: TimeDecay? = nil
         /// Where dangling nodes send their rank.
         public var dangling: DanglingPolicy = .personalization
-        /// Worker threads for the sparse products; 0 means one per active processor.
-        /// The scores do not depend on it.
-        public var threads: Int = 0
+        /// Worker threads for the sparse products: nil uses the SDK's `Parallelism.limit`, a number ≥ 1
+        /// exactly that many. The scores do not depend on it.
+        public var threads: Int? = nil
 
         /// The networkx defaults: damping 0.85, tolerance 1e-6, 100 iterations, no decay.
         public init(damping: Double = 0.85, tolerance: Double = 1e-6, maxIterations: Int = 100,
-                    decay: TimeDecay? = nil, dangling: DanglingPolicy = .personalization, threads: Int = 0) {
+                    decay: TimeDecay? = nil, dangling: DanglingPolicy = .personalization, threads: Int? = nil) {
             self.damping = damping
             self.tolerance = tolerance
             self.maxIterations = maxIterations
@@ -80,7 +81,7 @@ public enum ZhangRank {
             guard damping.isFinite, damping >= 0, damping < 1 else { throw .invalidDamping(damping) }
             guard tolerance.isFinite, tolerance > 0 else { throw .invalidTolerance(tolerance) }
             guard maxIterations >= 1 else { throw .invalidMaxIterations(maxIterations) }
-            guard threads >= 0 else { throw .invalidThreadCount(threads) }
+            if let threads, threads < 1 { throw .invalidThreadCount(threads) }
             if let decay {
                 guard decay.halfLife.isFinite, decay.halfLife > 0, decay.now.isFinite else {
                     throw .invalidDecay(halfLife: decay.halfLife, now: decay.now)
@@ -227,8 +228,7 @@ struct TransitionMatrix: Sendable {
                  configuration: ZhangRank.Configuration) throws(ZhangRankError) -> ZhangRank.Result {
         let d = configuration.damping
         let blockCount = (n + Self.blockSize - 1) / Self.blockSize
-        let requested = configuration.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount
-                                                   : configuration.threads
+        let requested = Parallelism.threads(configuration.threads)
         let workers = max(1, min(requested, blockCount))
 
         var x = [Double](repeating: 1 / Double(n), count: n)
@@ -261,7 +261,7 @@ struct TransitionMatrix: Sendable {
                                                     if workers == 1 {
                                                         for b in 0..<blockCount { work.run(block: b, matrix) }
                                                     } else {
-                                                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                                        Parallelism.forEachPart(workers) { w in
                                                             var b = w
                                                             while b < blockCount {
                                                                 work.run(block: b, matrix)

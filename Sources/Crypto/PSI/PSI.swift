@@ -1,3 +1,4 @@
+import DataFiSupport
 import DataFiRistretto
 import DataFiSodium
 import Dispatch
@@ -350,7 +351,7 @@ public struct PSIClient: Sendable {
     }
 }
 
-/// Work spread over the cores with `DispatchQueue.concurrentPerform`, in chunks.
+/// Work spread over up to `Parallelism.limit` threads, in contiguous chunks.
 enum Parallel {
     /// Computes 32 bytes per index into one flat array.
     static func map32(count: Int, _ body: @Sendable (Int) -> [UInt8]) -> [UInt8] {
@@ -358,8 +359,8 @@ enum Parallel {
         var out = [UInt8](repeating: 0, count: 32 * count)
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
-            let chunks = Swift.min(count, 64)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let chunks = Swift.min(count, Parallelism.limit)
+            Parallelism.forEachPart(chunks) { chunk in
                 let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
                 for i in start..<end {
                     let value = body(i)
@@ -376,8 +377,8 @@ enum Parallel {
         var out = [T](repeating: placeholder, count: count)
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
-            let chunks = Swift.min(count, 64)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let chunks = Swift.min(count, Parallelism.limit)
+            Parallelism.forEachPart(chunks) { chunk in
                 let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
                 for i in start..<end { base[i] = body(i) }
             }
