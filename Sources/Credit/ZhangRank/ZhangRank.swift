@@ -54,8 +54,14 @@ public enum ZhangRank {
     public struct Configuration: Sendable, Equatable {
         /// Probability of following an edge rather than teleporting; in [0, 1). networkx's `alpha`.
         public var damping: Double = 0.85
-        /// Per-node L1 tolerance: stop when `Σ|x − x_last| < N · tolerance`; > 0.
+        /// Per-node L1 tolerance: stop when `Σ|x − x_last| < N · tolerance` (networkx's rule); > 0.
+        /// Not used when `maxError` is set.
         public var tolerance: Double = 1e-6
+        /// When set, stop once the scores are provably within this L1 distance of the PageRank fixed
+        /// point: the iteration contracts by `damping` in L1, so `‖x_k − x*‖₁ ≤ ‖x_k − x_{k−1}‖₁ · d/(1 − d)`,
+        /// and it stops when that bound is at most `maxError` (finite, > 0). Unlike `tolerance` the
+        /// guarantee does not grow with the number of nodes or with the damping.
+        public var maxError: Double? = nil
         /// Iteration limit; `compute` throws `didNotConverge` past it.
         public var maxIterations: Int = 100
         /// Time decay of edge weights; nil ranks on the raw weights.
@@ -68,7 +74,9 @@ public enum ZhangRank {
 
         /// The networkx defaults: damping 0.85, tolerance 1e-6, 100 iterations, no decay.
         public init(damping: Double = 0.85, tolerance: Double = 1e-6, maxIterations: Int = 100,
-                    decay: TimeDecay? = nil, dangling: DanglingPolicy = .personalization, threads: Int? = nil) {
+                    decay: TimeDecay? = nil, dangling: DanglingPolicy = .personalization, threads: Int? = nil,
+                    maxError: Double? = nil) {
+            self.maxError = maxError
             self.damping = damping
             self.tolerance = tolerance
             self.maxIterations = maxIterations
@@ -80,6 +88,7 @@ public enum ZhangRank {
         func validate() throws(ZhangRankError) {
             guard damping.isFinite, damping >= 0, damping < 1 else { throw .invalidDamping(damping) }
             guard tolerance.isFinite, tolerance > 0 else { throw .invalidTolerance(tolerance) }
+            if let maxError, !(maxError.isFinite && maxError > 0) { throw .invalidTolerance(maxError) }
             guard maxIterations >= 1 else { throw .invalidMaxIterations(maxIterations) }
             if let threads, threads < 1 { throw .invalidThreadCount(threads) }
             if let decay {
@@ -98,6 +107,9 @@ public enum ZhangRank {
         public var iterations: Int
         /// The final L1 change `Σ|x − x_last|`.
         public var residual: Double
+        /// A bound on the L1 distance of `scores` to the fixed point: `residual · d/(1 − d)` (exact
+        /// arithmetic; rounding adds about n·10⁻¹⁶).
+        public var errorBound: Double
     }
 
     /// Ranks every node of `graph`.
@@ -128,7 +140,7 @@ public enum ZhangRank {
                                    personalization: [Node: Double]? = nil) throws(ZhangRankError) -> Result {
         try configuration.validate()
         let n = graph.nodeCount
-        if n == 0 { return Result(scores: [], iterations: 0, residual: 0) }
+        if n == 0 { return Result(scores: [], iterations: 0, residual: 0, errorBound: 0) }
 
         // Teleport vector p.
         var p: [Double]
@@ -287,8 +299,10 @@ struct TransitionMatrix: Sendable {
             }
             swap(&x, &y)
             residual = err
-            if err < Double(n) * configuration.tolerance {
-                return ZhangRank.Result(scores: x, iterations: iteration, residual: err)
+            let bound = d == 0 ? 0 : err * d / (1 - d)
+            let done = configuration.maxError.map { bound <= $0 } ?? (err < Double(n) * configuration.tolerance)
+            if done {
+                return ZhangRank.Result(scores: x, iterations: iteration, residual: err, errorBound: bound)
             }
         }
         throw .didNotConverge(iterations: configuration.maxIterations, residual: residual)
