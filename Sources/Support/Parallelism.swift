@@ -49,8 +49,10 @@ public enum Parallelism {
 
     /// Splits `0..<count` into at most `threads` contiguous ranges of at least `minimumPerPart` indices
     /// (one range when the input is small) and runs `body(lower, upper)` on each, side by side.
-    public static func forEachRange(_ count: Int, threads: Int, minimumPerPart: Int = 1,
-                                    _ body: @Sendable (Int, Int) -> Void) {
+    public static func forEachRange(
+        _ count: Int, threads: Int, minimumPerPart: Int = 1,
+        _ body: @Sendable (Int, Int) -> Void
+    ) {
         guard count > 0 else { return }
         let parts = max(1, min(threads, count / max(minimumPerPart, 1)))
         forEachPart(parts) { k in body(count * k / parts, count * (k + 1) / parts) }

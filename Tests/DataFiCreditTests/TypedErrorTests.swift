@@ -7,7 +7,9 @@ import Testing
 @Suite struct TypedErrorTests {
     @Test func logOddsOfARowOfTheWrongLengthThrows() throws {
         let model = LogisticRegression(intercept: 0.5, coefficients: [1, 2], iterations: 1, logLikelihood: 0, l2: 0)
-        #expect(throws: CreditError.lengthMismatch(what: "row", expected: 2, actual: 3)) { try model.logOdds([1, 2, 3]) }
+        #expect(throws: CreditError.lengthMismatch(what: "row", expected: 2, actual: 3)) {
+            try model.logOdds([1, 2, 3])
+        }
         #expect(throws: CreditError.lengthMismatch(what: "row", expected: 2, actual: 0)) { try model.probability([]) }
         #expect(try model.logOdds([1, 1]) == 3.5)
     }

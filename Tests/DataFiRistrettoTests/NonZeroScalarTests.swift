@@ -5,8 +5,12 @@ import Testing
 @Suite struct NonZeroScalarTests {
     @Test func zeroIsRefusedWithATypedError() {
         #expect(throws: RistrettoError.zeroHasNoInverse) { try NonZeroScalar(Scalar.zero) }
-        #expect(throws: RistrettoError.zeroHasNoInverse) { try NonZeroScalar(canonicalBytes: [UInt8](repeating: 0, count: 32)) }
-        #expect(throws: RistrettoError.nonCanonicalScalar) { try NonZeroScalar(canonicalBytes: [UInt8](repeating: 0xFF, count: 32)) }
+        #expect(throws: RistrettoError.zeroHasNoInverse) {
+            try NonZeroScalar(canonicalBytes: [UInt8](repeating: 0, count: 32))
+        }
+        #expect(throws: RistrettoError.nonCanonicalScalar) {
+            try NonZeroScalar(canonicalBytes: [UInt8](repeating: 0xFF, count: 32))
+        }
         #expect(throws: RistrettoError.wrongLength(expected: 32, actual: 31)) {
             try NonZeroScalar(canonicalBytes: [UInt8](repeating: 1, count: 31))
         }

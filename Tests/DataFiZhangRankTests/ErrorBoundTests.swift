@@ -58,8 +58,11 @@ func randomGraph(nodes n: Int, edges m: Int, seed: UInt64) throws -> (CreditGrap
         let n = 400
         let (graph, edges) = try randomGraph(nodes: n, edges: 3 * n, seed: 42)
         let reference = directPageRank(n: n, edges: edges, damping: 0.95)
-        let loose = try ZhangRank.solve(graph: graph, configuration: .init(damping: 0.95, tolerance: 1e-10,
-                                                                           maxIterations: 100_000))
+        let loose = try ZhangRank.solve(
+            graph: graph,
+            configuration: .init(
+                damping: 0.95, tolerance: 1e-10,
+                maxIterations: 100_000))
         let distance = zip(loose.scores, reference).reduce(0) { $0 + abs($1.0 - $1.1) }
         #expect(distance > 1e-10)
         #expect(distance <= loose.errorBound + 1e-13)
