@@ -37,3 +37,14 @@ import Testing
         }
     }
 }
+
+@Suite struct SyntheticTableErrorTests {
+    @Test func editedSyntheticDataIsRefusedNotTrapped() throws {
+        var data = try SyntheticCreditData.generate(rows: 20, features: 2, seed: 1)
+        data.edges.append(CreditEdge(from: 0, to: 99, time: 1))
+        #expect(throws: CreditError.rowOutOfRange(what: "edge endpoint", row: 99, rows: 20)) { try data.table() }
+        data.edges.removeLast()
+        data.labels.removeLast()
+        #expect(throws: CreditError.lengthMismatch(what: "labels", expected: 20, actual: 19)) { try data.table() }
+    }
+}

@@ -91,3 +91,11 @@ import Testing
     let empty = try WordVectors(words: ["a", "b"], dimension: 0, values: [])
     #expect(empty.similarity("a", "b") == 0)
 }
+
+@Test func unigramTableOfNothingIsEmptyNotATrap() {
+    let vocabulary = Vocabulary(sequences: [["a", "b", "a"]], minCount: 1)
+    #expect(vocabulary.unigramTable(size: 0).isEmpty)
+    #expect(vocabulary.unigramTable(size: -5).isEmpty)
+    #expect(Vocabulary(sequences: [[String]](), minCount: 1).unigramTable(size: 10).isEmpty)
+    #expect(vocabulary.unigramTable(size: 10).count == 10)
+}

@@ -171,7 +171,15 @@ public struct DefiScorePlus: Sendable, Equatable, Codable {
 extension SyntheticCreditData {
     /// A table of this data: numeric columns `x1…xp`, the label column `default` (0/1) and `segment`
     /// ("thin" with at most 5 credit relations, else "thick"), plus `extra` numeric columns.
+    /// - Throws: `CreditError.rowOutOfRange` for an edge outside the rows, `.lengthMismatch` when the labels
+    ///   or an extra column do not have one value per row.
     public func table(extra: [String: [Double]] = [:]) throws(CreditError) -> DataTable {
+        guard labels.count == x.rows else { throw .lengthMismatch(what: "labels", expected: x.rows, actual: labels.count) }
+        for edge in edges {
+            for end in [edge.from, edge.to] where !(0..<x.rows).contains(end) {
+                throw .rowOutOfRange(what: "edge endpoint", row: end, rows: x.rows)
+            }
+        }
         var names = (1...max(x.columns, 1)).prefix(x.columns).map { "x\($0)" }
         var columns = (0..<x.columns).map { j in (0..<x.rows).map { String(x[$0, j]) } }
         var degree = [Int](repeating: 0, count: x.rows)
