@@ -92,7 +92,7 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
 
     /// Encodes the table's rows into a design matrix with `encodedNames.count` columns.
     /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`,
-    ///   `.invalidParameter` for an inconsistent (for example hand-edited) encoder.
+    ///   `.inconsistentModel(.encoderShape)` for an inconsistent (for example hand-edited) encoder.
     public func transform(_ table: DataTable) throws(CreditError) -> Matrix {
         let n = table.rowCount, width = encodedNames.count
         let expectedWidth = features.reduce(0) { total, feature in
@@ -145,7 +145,7 @@ public struct TargetSpec: Sendable, Equatable, Codable {
     }
 
     /// Chooses the positive value: `positive` when given, otherwise "1" when the column holds only 0 and 1.
-    /// - Throws: `CreditError.missingColumn`, `.invalidParameter` when the positive value cannot be chosen.
+    /// - Throws: `CreditError.missingColumn`, `.positiveValueNotFound`, `.positiveValueRequired`.
     public static func resolve(_ table: DataTable, column: String, positive: String?) throws(CreditError) -> TargetSpec {
         let cells = try table.column(column)
         if let positive {

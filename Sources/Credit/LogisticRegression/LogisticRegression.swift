@@ -113,7 +113,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     ///   - columnNames: names used in error messages (default `x1`, `x2`, …).
     /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.singleClass`,
     ///   `.constantColumn` (λ = 0), `.singularMatrix`, `.perfectSeparation` (λ = 0), `.notConverged`,
-    ///   `.invalidParameter`.
+    ///   `.negativeWeight`, `.outOfRange` naming the option.
     public static func fit(_ x: Matrix, labels: [Double], weights: [Double]? = nil,
                            options: LogisticRegressionOptions = .init(),
                            columnNames: [String]? = nil) throws(CreditError) -> LogisticRegression {

@@ -18,7 +18,7 @@ public struct BinaryMetrics: Sendable, Equatable, Codable {
 
     /// All five measures for `probabilities` of label 1 against 0/1 `labels`.
     /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.singleClass`,
-    ///   `.invalidParameter` (a probability outside [0, 1]).
+    ///   `.probabilityOutOfRange`.
     public static func evaluate(probabilities: [Double], labels: [Double]) throws(CreditError) -> BinaryMetrics {
         for (i, p) in probabilities.enumerated() where p.isFinite && !(0...1).contains(p) {
             throw .probabilityOutOfRange(row: i)
@@ -112,7 +112,7 @@ public enum Metrics {
 public enum CrossValidation {
     /// Test-row indices of each of `k` folds (every row in exactly one fold, sorted within a fold).
     /// Stratified folds deal each class out separately so every fold keeps the class ratio.
-    /// - Throws: `CreditError.invalidParameter` when `k < 2` or `k` exceeds the number of rows
+    /// - Throws: `CreditError.outOfRange(.folds)` when `k < 2` or `k` exceeds the number of rows, `.classTooSmallForFolds`
     ///   (or, stratified, the size of the smaller class), `.invalidLabel`.
     public static func folds(labels: [Double], k: Int, stratified: Bool = true, seed: UInt64) throws(CreditError) -> [[Int]] {
         guard k >= 2, k <= labels.count else { throw .outOfRange(.folds) }

@@ -39,8 +39,9 @@ public enum PlusFeatures {
     /// - Parameters:
     ///   - halfLife: decay half-life in the edges' time unit (days for `SyntheticCreditData`).
     ///   - now: the time the decay is measured from (no edge may be later).
-    /// - Throws: `CreditError.invalidParameter` when an edge or row is out of range or the rank fails,
-    ///   `.singleClass` when the known labels (or a fold's complement) lack a class.
+    /// - Throws: `PlusFeaturesError.credit` wrapping `.rowOutOfRange` (an edge or known row outside the rows),
+    ///   `.singleClass` (the known labels, or a fold's complement, lack a class), `.invalidLabel` or
+    ///   `.outOfRange(.folds)`; `.graph` or `.rank` when Zhang Rank refuses the graph.
     public static func graphRisk(rows: Int, edges: [CreditEdge], known: [Int: Double], folds: Int = 5,
                                  halfLife: Double = 180, now: Double = 365) throws(PlusFeaturesError) -> [Double] {
         guard rows > 0 else { throw .credit(.emptyInput) }
@@ -131,7 +132,7 @@ public struct DefiScorePlus: Sendable, Equatable, Codable {
     public var models: [String: CreditScoreModel]
 
     /// Selects variables and fits one model per scenario.
-    /// - Throws: `CreditError` from binning, encoding or fitting; `.invalidParameter` when `k < 1`.
+    /// - Throws: `CreditError` from binning, encoding or fitting; `.outOfRange(.selectedVariables)` when `k < 1`.
     public static func fit(_ table: DataTable, target: TargetSpec, candidates: [String], k: Int,
                            scenarioColumn: String? = nil, l2: Double = 1,
                            binning: BinningOptions = .init()) throws(CreditError) -> DefiScorePlus {

@@ -15,7 +15,7 @@ public struct ScoreScaling: Sendable, Equatable, Codable {
     /// Points to double the good:bad odds.
     public var pdo: Double
 
-    /// Creates a scaling; throws `CreditError.invalidParameter` unless `baseOdds > 0`, `pdo > 0`, all finite.
+    /// Creates a scaling; throws `CreditError.outOfRange(.scoreScaling)` unless `baseOdds > 0`, `pdo > 0`, all finite.
     public init(base: Double = 600, baseOdds: Double = 50, pdo: Double = 20) throws(CreditError) {
         guard base.isFinite, baseOdds.isFinite, pdo.isFinite, baseOdds > 0, pdo > 0 else {
             throw .outOfRange(.scoreScaling)
@@ -61,7 +61,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     public var points: [[Double]]
 
     /// Bins `variables`, fits the WoE logistic regression (penalty `l2`) and computes points.
-    /// - Throws: `CreditError` from binning, encoding or fitting.
+    /// - Throws: `CreditError` from binning, encoding or fitting; `.outOfRange(.variables)` without variables.
     public static func fit(_ table: DataTable, target: TargetSpec, variables: [String],
                            binning: BinningOptions = .init(), l2: Double = 0,
                            scaling: ScoreScaling = .standard) throws(CreditError) -> Scorecard {
@@ -90,7 +90,8 @@ public struct Scorecard: Sendable, Equatable, Codable {
     }
 
     /// Total points per row: base points plus the points of each variable's bin.
-    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`.
+    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`,
+    ///   `.inconsistentModel(.pointsDoNotMatchBins)` for a hand-edited scorecard.
     public func score(_ table: DataTable) throws(CreditError) -> [Double] {
         guard points.count == binnings.count,
               zip(points, binnings).allSatisfy({ $0.count == $1.bins.count && $0.allSatisfy(\.isFinite) }) else {
@@ -107,7 +108,7 @@ public struct Scorecard: Sendable, Equatable, Codable {
     }
 
     /// Probability of the positive class per row from the WoE model.
-    /// - Throws: like `score`.
+    /// - Throws: like `score`; `.inconsistentModel(.coefficientCount)` for a hand-edited scorecard.
     public func probabilities(_ table: DataTable) throws(CreditError) -> [Double] {
         guard regression.coefficients.count == binnings.count else {
             throw .inconsistentModel(.coefficientCount)
@@ -131,7 +132,7 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     public var scaling: ScoreScaling
 
     /// Trains on `table`: features are `features` or every column except the target.
-    /// - Throws: `CreditError` from encoding or fitting.
+    /// - Throws: `CreditError` from encoding or fitting; `.targetIsFeature` when the target is listed as a feature.
     public static func train(_ table: DataTable, target: TargetSpec, features: [String]? = nil,
                              options: LogisticRegressionOptions = .init(), standardize: Bool = false,
                              weights: [Double]? = nil, scaling: ScoreScaling = .standard) throws(CreditError) -> CreditScoreModel {
@@ -153,7 +154,7 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     /// Checks that a model (for example one decoded from untrusted JSON) is consistent: format version 1,
     /// distinct encoded names that match the features, one finite center, positive scale and coefficient per
     /// encoded column, and a valid score scaling.
-    /// - Throws: `CreditError.invalidParameter` naming the first inconsistency.
+    /// - Throws: `CreditError.inconsistentModel` naming the first defect.
     public func validate() throws(CreditError) {
         let expected = FeatureEncoder(features: encoder.features).encodedNames
         let width = expected.count
@@ -173,7 +174,7 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     }
 
     /// Log-odds of the positive class per row (the target column is not needed).
-    /// - Throws: `CreditError.invalidParameter` for an inconsistent model, `.missingColumn`, `.nonNumericCell`,
+    /// - Throws: `CreditError.inconsistentModel` for an inconsistent model, `.missingColumn`, `.nonNumericCell`,
     ///   `.nonFinite`, `.unseenCategory`.
     public func logOdds(_ table: DataTable) throws(CreditError) -> [Double] {
         try validate()

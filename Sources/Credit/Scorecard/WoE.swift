@@ -60,7 +60,7 @@ public struct WoEBinning: Sendable, Equatable, Codable {
 
     /// Binning of a numeric variable with forced break points: bins (−∞, b₁), [b₁, b₂), …, [bₖ, +∞).
     /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.singleClass`,
-    ///   `.invalidParameter` (unsorted breaks).
+    ///   `.unsortedBreaks`.
     public static func numeric(_ variable: String, values: [Double], labels: [Double], breaks: [Double])
         throws(CreditError) -> WoEBinning {
         try validate(values.count, labels)
@@ -85,7 +85,7 @@ public struct WoEBinning: Sendable, Equatable, Codable {
 
     /// Binning of a numeric variable: equal-frequency initial bins, small bins merged, then (optionally)
     /// adjacent bins merged until WoE is monotonic in the direction of the overall trend.
-    /// - Throws: like `numeric(_:values:labels:breaks:)`, and `.invalidParameter` for bad options.
+    /// - Throws: like `numeric(_:values:labels:breaks:)`, and `.outOfRange(.maxBins)` or `.outOfRange(.minBinFraction)` for bad options.
     public static func quantile(_ variable: String, values: [Double], labels: [Double],
                                 options: BinningOptions = .init()) throws(CreditError) -> WoEBinning {
         guard options.maxBins >= 1, options.maxBins <= 1000 else { throw .outOfRange(.maxBins) }
@@ -199,7 +199,7 @@ public struct WoEBinning: Sendable, Equatable, Codable {
 
     /// Index of the bin holding a cell of this variable.
     /// - Throws: `CreditError.nonNumericCell`, `.nonFinite` (numeric), `.unseenCategory` (categorical),
-    ///   `.invalidParameter` (a binning without bins).
+    ///   `.inconsistentModel(.emptyBinning)` (a binning without bins).
     public func binIndex(cell: String, row: Int = 0) throws(CreditError) -> Int {
         guard !bins.isEmpty else { throw .inconsistentModel(.emptyBinning(variable: variable)) }
         if isNumeric {
