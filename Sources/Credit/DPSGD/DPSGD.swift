@@ -84,6 +84,9 @@ public enum PrivateLogisticRegression {
     /// Trains a logistic regression with (ε, δ)-differential privacy for each row of `x` (add/remove one row).
     /// Columns should be on comparable scales (for example standardized); clipping bounds each row's influence.
     /// - Parameters:
+    ///   - x: design matrix without an intercept column, one row per person.
+    ///   - labels: 0 or 1 per row.
+    ///   - options: privacy target, clipping, batch size, epochs, learning rate and penalty.
     ///   - rng: randomness for Poisson sampling and noise. Use a cryptographic generator (such as
     ///     `SodiumRandomNumberGenerator`) for a real guarantee; a seeded one makes tests reproducible.
     /// - Throws: `DPSGDError.credit` wrapping `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`,

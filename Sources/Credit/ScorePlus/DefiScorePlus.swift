@@ -37,6 +37,10 @@ public enum PlusFeatures {
     /// out of fold: the known rows are split into `folds` groups and each group is ranked with seeds from
     /// the other groups only, so no row's own label flows into its feature.
     /// - Parameters:
+    ///   - rows: number of rows (graph nodes `0..<rows`).
+    ///   - edges: credit relations between rows; used in both directions.
+    ///   - known: known labels (0 or 1) by row.
+    ///   - folds: out-of-fold groups of the known rows (≥ 2).
     ///   - halfLife: decay half-life in the edges' time unit (days for `SyntheticCreditData`).
     ///   - now: the time the decay is measured from (no edge may be later).
     /// - Throws: `PlusFeaturesError.credit` wrapping `.rowOutOfRange` (an edge or known row outside the rows),

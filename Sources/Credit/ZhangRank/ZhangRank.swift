@@ -115,6 +115,8 @@ public enum ZhangRank {
     /// Ranks every node of `graph`.
     ///
     /// - Parameters:
+    ///   - graph: the credit relations.
+    ///   - configuration: damping, stopping rule, decay, dangling policy and threads.
     ///   - personalization: trusted seed accounts and their teleport weights (normalized here);
     ///     nil teleports uniformly. Nodes left out get zero; unknown nodes are an error.
     /// - Returns: one score per node, indexed like `graph.nodes`.

@@ -48,7 +48,7 @@ public struct RangeProof: Sendable, Equatable {
     /// (S, T1, T2, the inner-product rounds) uses the constant-time multiscalar multiplication
     /// (fixed radix-16 windows, masked table lookups, branch-free arithmetic). Only the folding of
     /// the public generators by the public challenges uses variable-time arithmetic. Independent
-    /// multiplications run side by side on up to ``Parallelism/limit`` threads.
+    /// multiplications run side by side on up to `Parallelism.limit` (DataFiSupport) threads.
     /// - Throws: `ZKError.unsupportedBitWidth`, `.unsupportedAggregation` (count not a power of two in
     ///   1...64), `.countMismatch` (values vs blindings), `.valueOutOfRange`, `.zeroChallenge` when a
     ///   Fiat–Shamir challenge is zero (probability about 2⁻²⁵²; prove again with fresh blindings).
@@ -256,7 +256,7 @@ public struct RangeProof: Sendable, Equatable {
 
     /// True when the proof shows every committed value is below 2^bits. Never throws or traps on
     /// any input; variable time (all inputs are public). One multiscalar multiplication; large ones
-    /// use the generators' cached window tables and up to ``Parallelism/limit`` threads.
+    /// use the generators' cached window tables and up to `Parallelism.limit` (DataFiSupport) threads.
     public func verify(commitments: [PedersenCommitment], bits: Int, transcript: inout Transcript) -> Bool {
         Self.verifyBatch([(self, commitments, bits, transcript)])
     }
