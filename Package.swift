@@ -8,14 +8,17 @@ struct Module {
     let dependencies: [Target.Dependency]
     let testDependencies: [Target.Dependency]
     let testResources: [Resource]?
+    /// False when the module is tested by the test target of the umbrella that re-exports it.
+    let hasTests: Bool
 
     init(_ name: String, path: String, dependencies: [Target.Dependency] = [],
-         testDependencies: [Target.Dependency] = [], testResources: [Resource]? = nil) {
+         testDependencies: [Target.Dependency] = [], testResources: [Resource]? = nil, hasTests: Bool = true) {
         self.name = name
         self.path = path
         self.dependencies = dependencies
         self.testDependencies = testDependencies
         self.testResources = testResources
+        self.hasTests = hasTests
     }
 }
 
@@ -23,18 +26,40 @@ let modules: [Module] = [
     Module("DataFiSupport", path: "Sources/Support"),
     Module("DataFiBigNum", path: "Sources/Crypto/BigNum", dependencies: ["CGMP"]),
     Module("DataFiSodium", path: "Sources/Crypto/Sodium", dependencies: ["CSodium"]),
-    Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"]),
-    Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["CSodium", "DataFiSodium", "DataFiRistretto"]),
-    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto"]),
-    Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"]),
+    Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"],
+           testDependencies: ["DataFiSupport"]),
+    Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["DataFiRistretto", "DataFiSupport"],
+           testDependencies: ["DataFiSodium"]),
+    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiSupport"]),
+    Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"], testDependencies: ["DataFiSupport"]),
     Module("DataFiMarket", path: "Sources/Market", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSodium"]),
-    Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"]),
-    Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank"),
-    Module("DataFiPerson2Vec", path: "Sources/Credit/Person2Vec"),
-    Module("DataFiCredit", path: "Sources/Credit/Score",
-           dependencies: ["DataFiSupport", "DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
+    Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"], testDependencies: ["DataFiSupport"]),
+    Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank", dependencies: ["DataFiSupport"],
+           testDependencies: ["DataFiSupport"]),
+    Module("DataFiPerson2Vec", path: "Sources/Credit/Person2Vec", dependencies: ["DataFiSupport"],
+           testDependencies: ["DataFiSupport"]),
+    // Credit scoring, one module per concept; `DataFiCredit` re-exports them all.
+    Module("DataFiCreditData", path: "Sources/Credit/Data", hasTests: false),
+    Module("DataFiLogisticRegression", path: "Sources/Credit/LogisticRegression",
+           dependencies: ["DataFiSupport", "DataFiCreditData"], hasTests: false),
+    Module("DataFiCreditMetrics", path: "Sources/Credit/Metrics",
+           dependencies: ["DataFiSupport", "DataFiCreditData", "DataFiLogisticRegression"], hasTests: false),
+    Module("DataFiScorecard", path: "Sources/Credit/Scorecard",
+           dependencies: ["DataFiSupport", "DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics"],
+           hasTests: false),
+    Module("DataFiDPSGD", path: "Sources/Credit/DPSGD",
+           dependencies: ["DataFiSupport", "DataFiPrivacy", "DataFiCreditData", "DataFiLogisticRegression"],
+           hasTests: false),
+    Module("DataFiScorePlus", path: "Sources/Credit/ScorePlus",
+           dependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiScorecard",
+                          "DataFiZhangRank", "DataFiPerson2Vec"], hasTests: false),
+    Module("DataFiCredit", path: "Sources/Credit/Credit",
+           dependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics", "DataFiScorecard",
+                          "DataFiDPSGD", "DataFiScorePlus"],
+           testDependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics", "DataFiScorecard",
+                              "DataFiDPSGD", "DataFiScorePlus", "DataFiSupport"],
            testResources: [.copy("Fixtures")]),
-    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
+    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiPSI"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
@@ -55,6 +80,7 @@ var targets: [Target] = [
 ]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
+    guard module.hasTests else { continue }
     targets.append(.testTarget(name: module.name + "Tests",
                                dependencies: [.target(name: module.name), propertyBased] + module.testDependencies,
                                path: "Tests/\(module.name)Tests",

@@ -8,7 +8,7 @@ let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("CryptoBenchmarks", [datafi("DataFiSodium"), datafi("DataFiRistretto"), "BenchNative"]),
     ("AMMBenchmarks", [datafi("DataFiAMM"), datafi("DataFiBigNum")]),
     ("MarketBenchmarks", [datafi("DataFiMarket"), datafi("DataFiAMM"), datafi("DataFiBigNum")]),
-    ("ZKBenchmarks", [datafi("DataFiZK"), datafi("DataFiPSI"), datafi("DataFiRistretto")]),
+    ("ZKBenchmarks", [datafi("DataFiZK"), datafi("DataFiPSI"), datafi("DataFiRistretto"), datafi("DataFiSupport")]),
     ("PrivacyBenchmarks", [datafi("DataFiPrivacy")]),
     ("CreditBenchmarks", [datafi("DataFiCredit"), datafi("DataFiZhangRank"), datafi("DataFiPerson2Vec")]),
 ]
@@ -31,7 +31,8 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")])
     } + [
         .systemLibrary(name: "BenchNative", path: "Sources/BenchNative"),
-        .target(name: "BenchSupport", dependencies: [.product(name: "Benchmark", package: "package-benchmark")],
+        .target(name: "BenchSupport", dependencies: [.product(name: "Benchmark", package: "package-benchmark"),
+                                                     datafi("DataFiSupport")],
                 path: "Sources/BenchSupport"),
     ],
     swiftLanguageModes: [.v6]

@@ -53,6 +53,8 @@ public enum AMMError: Error, Hashable, Sendable, CustomStringConvertible {
     case transferFromFailed
     /// A time-weighted average over an empty time interval.
     case periodNotElapsed
+    /// A fixed-point ratio with a zero denominator (V2's `uqdiv` by zero reverts).
+    case divisionByZero
 
     /// V2's revert reason without its prefix, e.g. `"INSUFFICIENT_LIQUIDITY_MINTED"`.
     public var code: String {
@@ -80,6 +82,7 @@ public enum AMMError: Error, Hashable, Sendable, CustomStringConvertible {
         case .pairNotFound: "PAIR_NOT_FOUND"
         case .transferFromFailed: "TRANSFER_FROM_FAILED"
         case .periodNotElapsed: "PERIOD_NOT_ELAPSED"
+        case .divisionByZero: "DIVISION_BY_ZERO"
         }
     }
 
@@ -109,6 +112,7 @@ public enum AMMError: Error, Hashable, Sendable, CustomStringConvertible {
         case .pairNotFound: "no pair for two tokens of the path"
         case .transferFromFailed: "payer does not hold enough tokens"
         case .periodNotElapsed: "no time elapsed between the observations"
+        case .divisionByZero: "the denominator of a ratio is zero"
         }
         return "\(code): \(why)"
     }

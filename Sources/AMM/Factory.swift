@@ -42,7 +42,7 @@ public struct Factory: Sendable, Hashable {
         return Address("v2-pair:\(token0.rawValue.utf8.count):\(token0.rawValue)\(token1.rawValue)")
     }
 
-    /// Creates the pair of two tokens at ``pairAddress(_:_:)`` with the given block time.
+    /// Creates the pair of two tokens at `Factory.pairAddress(_:_:)` (the static one) with the given block time.
     /// - Returns: the new pair's address.
     /// - Throws: ``AMMError/identicalAddresses``, ``AMMError/zeroAddress``, ``AMMError/pairExists``.
     @discardableResult

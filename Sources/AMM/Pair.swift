@@ -143,8 +143,8 @@ public struct Pair: Sendable, Hashable {
         if elapsed > 0 && !reserve0.isZero && !reserve1.isZero {
             let seconds = UInt256(UInt64(elapsed))
             // The product never overflows (224 + 32 bits); the sum wraps by design.
-            price0 = price0 &+ UQ112x112.ratio(reserve1, reserve0).rawValue &* seconds
-            price1 = price1 &+ UQ112x112.ratio(reserve0, reserve1).rawValue &* seconds
+            price0 = price0 &+ UQ112x112.ratio(reserve: reserve1, reserve: reserve0).rawValue &* seconds
+            price1 = price1 &+ UQ112x112.ratio(reserve: reserve0, reserve: reserve1).rawValue &* seconds
         }
         return (timestamp, price0, price1)
     }
@@ -370,19 +370,19 @@ public struct Pair: Sendable, Hashable {
         let elapsed = timestamp &- blockTimestampLast
         if elapsed > 0 && !reserve0.isZero && !reserve1.isZero {
             let seconds = UInt256(UInt64(elapsed))
-            price0 = price0 &+ UQ112x112.ratio(reserve1, reserve0).rawValue &* seconds
-            price1 = price1 &+ UQ112x112.ratio(reserve0, reserve1).rawValue &* seconds
+            price0 = price0 &+ UQ112x112.ratio(reserve: reserve1, reserve: reserve0).rawValue &* seconds
+            price1 = price1 &+ UQ112x112.ratio(reserve: reserve0, reserve: reserve1).rawValue &* seconds
         }
         return PriceObservation(timestamp: timestamp, price0Cumulative: price0, price1Cumulative: price1)
     }
 
     /// The spot price of token0 in token1 (`reserve1 / reserve0`), or `nil` when a reserve is zero.
     public var price0: UQ112x112? {
-        reserve0.isZero || reserve1.isZero ? nil : UQ112x112.ratio(reserve1, reserve0)
+        reserve0.isZero || reserve1.isZero ? nil : UQ112x112.ratio(reserve: reserve1, reserve: reserve0)
     }
 
     /// The spot price of token1 in token0 (`reserve0 / reserve1`), or `nil` when a reserve is zero.
     public var price1: UQ112x112? {
-        reserve0.isZero || reserve1.isZero ? nil : UQ112x112.ratio(reserve0, reserve1)
+        reserve0.isZero || reserve1.isZero ? nil : UQ112x112.ratio(reserve: reserve0, reserve: reserve1)
     }
 }

@@ -357,7 +357,7 @@ public struct PriceImpact: Sendable, Hashable, Comparable, CustomStringConvertib
         lhs.numerator * rhs.denominator == rhs.numerator * lhs.denominator
     }
 
-    /// Hashes the basis points (consistent with ``==`` since equal fractions have equal basis points).
+    /// Hashes the basis points (consistent with `==` since equal fractions have equal basis points).
     public func hash(into hasher: inout Hasher) { hasher.combine(basisPoints) }
 
     /// `"<numerator>/<denominator>"`.

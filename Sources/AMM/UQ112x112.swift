@@ -15,21 +15,30 @@ public struct UQ112x112: Sendable, Hashable, Comparable, CustomStringConvertible
     static let mask224 = (UInt256.one << 224) &- .one
 
     /// Encodes an integer `y` (at most 112 bits) as `y · 2^112` (V2's `UQ112x112.encode`).
-    /// - Precondition: `y < 2^112` (reserves always are).
-    public static func encode(_ y: UInt256) -> UQ112x112 {
-        precondition(y <= Pair.maxReserve, "UQ112x112.encode takes a 112-bit value")
-        return UQ112x112(rawValue: y << 112)
+    /// - Throws: ``AMMError/overflow`` when `y ≥ 2^112`.
+    public static func encode(_ y: UInt256) throws(AMMError) -> UQ112x112 {
+        guard y <= Pair.maxReserve else { throw .overflow }
+        return encode(reserve: y)
     }
 
-    /// The ratio `numerator / denominator` of two reserves, truncated to 112 fractional bits
+    /// The ratio `numerator / denominator` of two 112-bit integers, truncated to 112 fractional bits
     /// (V2's `encode(numerator).uqdiv(denominator)`).
-    /// - Precondition: `numerator < 2^112`, `0 < denominator < 2^112`.
-    public static func ratio(_ numerator: UInt256, _ denominator: UInt256) -> UQ112x112 {
-        precondition(!denominator.isZero && denominator <= Pair.maxReserve, "denominator must be a nonzero reserve")
-        precondition(numerator <= Pair.maxReserve, "numerator must be a reserve")
+    /// - Throws: ``AMMError/overflow`` when either value is `≥ 2^112`, ``AMMError/divisionByZero``
+    ///   when `denominator` is zero.
+    public static func ratio(_ numerator: UInt256, _ denominator: UInt256) throws(AMMError) -> UQ112x112 {
+        guard numerator <= Pair.maxReserve, denominator <= Pair.maxReserve else { throw .overflow }
+        guard !denominator.isZero else { throw .divisionByZero }
+        return ratio(reserve: numerator, reserve: denominator)
+    }
+
+    /// `encode` for a value the caller knows is a reserve (below 2^112).
+    static func encode(reserve y: UInt256) -> UQ112x112 { UQ112x112(rawValue: y << 112) }
+
+    /// `ratio` for two reserves the caller knows are below 2^112, the denominator nonzero.
+    static func ratio(reserve numerator: UInt256, reserve denominator: UInt256) -> UQ112x112 {
         // ⌊n·2^112/d⌋: a 224-bit numerator over a divisor of at most two limbs, which UInt256 divides
         // without GMP, one hardware-division step per quotient word.
-        return UQ112x112(rawValue: encode(numerator).rawValue / denominator)
+        UQ112x112(rawValue: encode(reserve: numerator).rawValue / denominator)
     }
 
     /// The value as a `Double` (for display only; rounded).

@@ -9,7 +9,7 @@ import Glibc
 ///
 /// One fungible-token book holds the base token (fixed supply from ``Genesis``, never inflated) and one
 /// data token per dataset (fixed supply minted once to the maker at creation, never minted again and never
-/// burned). Every dataset has an exact Uniswap V2 ``Pair`` of its data token against the base token, a
+/// burned). Every dataset has an exact Uniswap V2 `Pair` (DataFiAMM) of its data token against the base token, a
 /// join-reward reserve funded by the maker, and an owners' reward pool paid by compute tasks.
 ///
 /// Every change is a ``Transaction`` applied by ``apply(_:by:at:)``, which either returns events or throws

@@ -229,21 +229,24 @@ public struct DiscreteGaussianNoise: Sendable {
     }
 
     /// `count` independent samples, as multiples of the grid spacing.
-    public func sample<R: RandomNumberGenerator>(count: Int, using rng: inout R) -> [Double] {
-        precondition(count >= 0, "count must not be negative")
+    /// - Throws: `PrivacyError.negativeCount` when `count < 0`.
+    public func sample<R: RandomNumberGenerator>(count: Int, using rng: inout R) throws(PrivacyError) -> [Double] {
+        guard count >= 0 else { throw .negativeCount(count) }
         return (0..<count).map { _ in grid.value(plan.sample(&rng)) }
     }
 
     /// `count` independent samples in grid units (integers).
-    public func sampleUnits<R: RandomNumberGenerator>(count: Int, using rng: inout R) -> [Int64] {
-        precondition(count >= 0, "count must not be negative")
+    /// - Throws: `PrivacyError.negativeCount` when `count < 0`.
+    public func sampleUnits<R: RandomNumberGenerator>(count: Int, using rng: inout R) throws(PrivacyError) -> [Int64] {
+        guard count >= 0 else { throw .negativeCount(count) }
         return (0..<count).map { _ in plan.sample(&rng) }
     }
 
     /// `count` samples drawn from libsodium's CSPRNG.
-    public func sample(count: Int) -> [Double] {
+    /// - Throws: `PrivacyError.negativeCount` when `count < 0`.
+    public func sample(count: Int) throws(PrivacyError) -> [Double] {
         var rng = SecureBitSource()
-        return sample(count: count, using: &rng)
+        return try sample(count: count, using: &rng)
     }
 }
 

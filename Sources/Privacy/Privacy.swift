@@ -16,6 +16,8 @@ public enum PrivacyError: Error, Equatable, Sendable, CustomStringConvertible {
     case parameterOutOfRange(String)
     /// The input data is unusable (empty where data is required, non-finite values, too large).
     case invalidInput(String)
+    /// A sample count is negative.
+    case negativeCount(Int)
     /// The release would exceed the remaining privacy budget; nothing was released or charged.
     case budgetExceeded(requestedEpsilon: Double, requestedDelta: Double,
                         remainingEpsilon: Double, remainingDelta: Double)
@@ -30,6 +32,7 @@ public enum PrivacyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidBounds(let l, let u): return "bounds must be finite with lower < upper, got [\(l), \(u)]"
         case .parameterOutOfRange(let what): return "parameter out of range: \(what)"
         case .invalidInput(let what): return "invalid input: \(what)"
+        case .negativeCount(let count): return "sample count must not be negative, got \(count)"
         case .budgetExceeded(let e, let d, let re, let rd):
             return "privacy budget exceeded: requested (ε=\(e), δ=\(d)), remaining (ε=\(re), δ=\(rd))"
         }

@@ -46,6 +46,9 @@ public enum AtomicFile {
     /// Writes `bytes` to `path` atomically with permission bits `mode` (use `0o600` for secrets).
     ///
     /// - Parameters:
+    ///   - bytes: the file's new contents.
+    ///   - path: where to write.
+    ///   - mode: permission bits of the new file.
     ///   - overwrite: what to do when `path` exists.
     ///   - inputs: paths the caller read; writing to any of them (same file, by device and inode) is refused.
     /// - Throws: `AtomicFileError`; the destination is unchanged.

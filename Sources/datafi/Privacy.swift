@@ -171,7 +171,7 @@ struct DPNoiseCommand: ParsableCommand {
                 }
             case "discrete-gaussian":
                 let noise = try DiscreteGaussianNoise(standardDeviation: scale, granularityExponent: 0)
-                for x in noise.sampleUnits(count: count, using: &rng) {
+                for x in try noise.sampleUnits(count: count, using: &rng) {
                     sum += Double(x); sumSquares += Double(x) * Double(x)
                 }
             case "bernoulli-exp":

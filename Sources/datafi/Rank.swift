@@ -21,8 +21,12 @@ struct RankCommand: ParsableCommand {
     @Option(help: "Damping factor in [0, 1).")
     var damping: Double = 0.85
 
-    @Option(help: "Per-node L1 tolerance: stop when sum |x - x_last| < N * tolerance.")
-    var tolerance: Double = 1e-10
+    @Option(name: .customLong("max-error"),
+            help: "Stop once the scores are provably within this L1 distance of the PageRank fixed point.")
+    var maxError: Double = 1e-10
+
+    @Option(help: "networkx's rule instead of --max-error: stop when sum |x - x_last| < N * tolerance.")
+    var tolerance: Double?
 
     @Option(name: .customLong("max-iterations"), help: "Iteration limit; exceeding it is an error.")
     var maxIterations: Int = 1000
@@ -39,8 +43,8 @@ struct RankCommand: ParsableCommand {
     @Option(help: "Where dangling nodes send their rank: personalization (networkx default) or uniform.")
     var dangling: String = "personalization"
 
-    @Option(help: "Worker threads (0 = one per processor).")
-    var threads: Int = 0
+    @Option(help: "Worker threads (default: the SDK's Parallelism.limit, one per processor).")
+    var threads: Int?
 
     @Flag(help: "Print parse and compute times on stderr.")
     var timing = false
@@ -65,8 +69,9 @@ struct RankCommand: ParsableCommand {
         }
         let parseTime = clock.now - parseStart
 
-        var configuration = ZhangRank.Configuration(damping: damping, tolerance: tolerance,
-                                                    maxIterations: maxIterations, threads: threads)
+        var configuration = ZhangRank.Configuration(damping: damping, tolerance: tolerance ?? 1e-6,
+                                                    maxIterations: maxIterations, threads: threads,
+                                                    maxError: tolerance == nil ? maxError : nil)
         switch dangling {
         case "personalization": configuration.dangling = .personalization
         case "uniform": configuration.dangling = .uniform

@@ -120,7 +120,7 @@ struct ScoreBenchCommand: ParsableCommand {
     @Option(help: "Features.") var features: Int = 50
     @Option(help: "Generator seed.") var seed: UInt64 = 1
     @Option(name: .customLong("l2"), help: "L2 penalty λ.") var l2: Double = 0
-    @Option(help: "Worker threads.") var threads: Int = 2
+    @Option(help: "Worker threads (default: one per processor).") var threads: Int?
 
     func run() throws {
         let (x, labels) = try scoreRun { () throws(CreditError) in

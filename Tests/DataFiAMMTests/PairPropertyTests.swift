@@ -1,4 +1,5 @@
 import Testing
+import DataFiSupport
 import PropertyBased
 import DataFiBigNum
 @testable import DataFiAMM
@@ -139,15 +140,8 @@ private func shareValueDidNotFall(from old: Pair, to new: Pair) -> Bool {
     /// The random walk really exercises every operation (each succeeds and fails somewhere).
     @Test func simulationCoversEveryOperation() throws {
         var sim = try Simulation()
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {   // SplitMix64
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        for _ in 0..<3000 { sim.step(next(), next(), next()) }
+        var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
+        for _ in 0..<3000 { sim.step(random.next(), random.next(), random.next()) }
         // Seven call sites of `attempt`: mint, burn, swap, arbitrary swap, sync, skim, LP transfer.
         #expect(sim.successes.count == 7, "\(sim.successes)")
         #expect(sim.failures > 100)

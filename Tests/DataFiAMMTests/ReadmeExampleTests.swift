@@ -1,6 +1,9 @@
-import Testing
+// Generated from README.md by scripts/readme-examples.py: edit the example in README.md, then run
+// the script. The README's code runs as written, then the checks of its readme-test comment.
+
 import DataFiAMM
 import DataFiBigNum
+import Testing
 
 @Test func readmeExample() throws {
     // A pool of the base token ALITA and a data token: transfer in, then settle.
@@ -26,6 +29,7 @@ import DataFiBigNum
     let best = router.bestTradesExactInput(amountIn: 1_000, tokenIn: "ALITA", tokenOut: "DATA")
     print(best[0].route.path, best[0].outputAmount, best[0].priceImpact.basisPoints)   // [ALITA, DATA] 996 40
 
+    // Checks (from the readme-test comment under the example).
     #expect(minted.liquidity == 1_999_000)
     #expect(out == 39_486)
     #expect(pair.reserve1 == 4_000_000 - 39_486)

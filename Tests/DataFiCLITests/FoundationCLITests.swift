@@ -203,19 +203,24 @@ import Testing
         expectOneLineFailure(try CLIRunner.run(["hash", "--in", dir.appendingPathComponent("missing").path]), "cannot read")
     }
 
-    static let pyNaClAvailable: Bool = {
+    /// The Python that has PyNaCl: `DATAFI_PYNACL_PYTHON` (set by CI from `scripts/pynacl-venv.sh`), else
+    /// `python3` when it can import nacl, else nil. With the variable set the test always runs.
+    static let pyNaClPython: String? = {
+        if let python = ProcessInfo.processInfo.environment["DATAFI_PYNACL_PYTHON"], !python.isEmpty { return python }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import nacl"]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
+        do { try process.run() } catch { return nil }
         process.waitUntilExit()
-        return process.terminationStatus == 0
+        return process.terminationStatus == 0 ? "python3" : nil
     }()
 
-    /// Interoperability with PyNaCl (libsodium's Python binding), when it is installed.
-    @Test(.enabled(if: FoundationCLITests.pyNaClAvailable)) func interoperatesWithPyNaCl() throws {
+    /// Interoperability with PyNaCl (libsodium's Python binding): always in CI (`DATAFI_PYNACL_PYTHON`),
+    /// elsewhere when it is installed.
+    @Test(.enabled(if: FoundationCLITests.pyNaClPython != nil)) func interoperatesWithPyNaCl() throws {
+        let python = try #require(FoundationCLITests.pyNaClPython)
         let dir = try CLIRunner.temporaryDirectory()
         let signing = try generate("signing", in: dir)
         let box = try generate("box", in: dir)
@@ -246,7 +251,7 @@ import Testing
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, CLIRunner.executable.path, signing.path, box.path,
+        process.arguments = [python, "-c", script, CLIRunner.executable.path, signing.path, box.path,
                              signing.publicKey, box.publicKey]
         let output = Pipe(), error = Pipe()
         process.standardOutput = output

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 @Suite struct DPSGDTests {
@@ -48,16 +53,16 @@ import DataFiSupport
     @Test func badOptionsThrow() throws {
         let x = Matrix(unchecked: 4, 1, [0, 1, 2, 3])
         var rng = SplitMix64(seed: 1)
-        #expect(throws: CreditError.invalidParameter("epsilon must be > 0")) {
+        #expect(throws: DPSGDError.credit(.outOfRange(.epsilon))) {
             try PrivateLogisticRegression.fit(x, labels: [0, 1, 0, 1], options: .init(epsilon: 0), using: &rng)
         }
-        #expect(throws: CreditError.invalidParameter("batchSize must be in 1…n")) {
+        #expect(throws: DPSGDError.credit(.outOfRange(.batchSize))) {
             try PrivateLogisticRegression.fit(x, labels: [0, 1, 0, 1], options: .init(epsilon: 1), using: &rng)
         }
-        #expect(throws: CreditError.invalidLabel(row: 2)) {
+        #expect(throws: DPSGDError.credit(.invalidLabel(row: 2))) {
             try PrivateLogisticRegression.fit(x, labels: [0, 1, 3, 1], options: .init(epsilon: 1, batchSize: 2), using: &rng)
         }
-        #expect(throws: CreditError.emptyInput) {
+        #expect(throws: DPSGDError.credit(.emptyInput)) {
             try PrivateLogisticRegression.fit(Matrix(unchecked: 0, 1, []), labels: [], options: .init(epsilon: 1), using: &rng)
         }
     }

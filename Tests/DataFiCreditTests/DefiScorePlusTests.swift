@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 
 @Suite struct DefiScorePlusTests {
     /// Test-set AUC of Basic (x only) and Plus (x + Zhang Rank + Person2Vec, IV selection per segment).
@@ -40,12 +45,12 @@ import Testing
     }
 
     @Test func badInputsThrow() {
-        #expect(throws: CreditError.singleClass) {
+        #expect(throws: PlusFeaturesError.credit(.singleClass)) {
             try PlusFeatures.graphRisk(rows: 3, edges: [CreditEdge(from: 0, to: 1, time: 1)], known: [0: 1])
         }
-        #expect(throws: CreditError.invalidParameter("edge 0 → 7 is outside 0..<3")) {
+        #expect(throws: PlusFeaturesError.credit(.rowOutOfRange(what: "edge endpoint", row: 7, rows: 3))) {
             try PlusFeatures.graphRisk(rows: 3, edges: [CreditEdge(from: 0, to: 7, time: 1)], known: [0: 1, 1: 0])
         }
-        #expect(throws: CreditError.emptyInput) { try PlusFeatures.behaviourVectors([]) }
+        #expect(throws: PlusFeaturesError.credit(.emptyInput)) { try PlusFeatures.behaviourVectors([]) }
     }
 }

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 
 /// Loads the German Credit fixture and the reference values from the committed peer script.
 enum GermanCredit {

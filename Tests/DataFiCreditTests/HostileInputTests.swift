@@ -1,6 +1,11 @@
 import Foundation
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 // Tables and stored models built to break the encoder and the scoring path: each must throw, never trap.
@@ -36,7 +41,7 @@ import DataFiSupport
         var twice = model
         twice.encoder = FeatureEncoder(features: [model.encoder.features[0], model.encoder.features[0]])
         twice.regression.coefficients = [1, 1]
-        #expect(throws: CreditError.invalidParameter("model: encoded column names repeat")) { try twice.scores(table) }
+        #expect(throws: CreditError.inconsistentModel(.repeatedEncodedNames)) { try twice.scores(table) }
         // Reading the coefficients by name does not trap either.
         #expect(twice.namedCoefficients == ["x": 1])
     }
@@ -50,7 +55,7 @@ import DataFiSupport
         }
         var future = model
         future.version = 2
-        #expect(throws: CreditError.invalidParameter("model: unsupported format version 2")) { try future.probabilities(table) }
+        #expect(throws: CreditError.inconsistentModel(.unsupportedVersion(2))) { try future.probabilities(table) }
         // The same through JSON, as a tampered file would arrive.
         var json = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any])
         json["scaling"] = ["base": 600, "baseOdds": 0, "pdo": 20]
@@ -100,12 +105,27 @@ import DataFiSupport
         let (x, labels) = try SyntheticCreditData.uniformDesign(rows: 500, features: 3, seed: 1)
         for rate in [1e100, 1.7e308] {
             let options = DPSGDOptions(epsilon: 1, batchSize: 50, epochs: 2, learningRate: rate)
-            #expect(throws: CreditError.self) { try PrivateLogisticRegression.fit(x, labels: labels, options: options, using: &rng) }
+            #expect(throws: DPSGDError.diverged(learningRate: rate)) {
+                try PrivateLogisticRegression.fit(x, labels: labels, options: options, using: &rng)
+            }
         }
-        for options in [DPSGDOptions(epsilon: .nan), DPSGDOptions(epsilon: 1, delta: .nan), DPSGDOptions(epsilon: 1, batchSize: 0),
-                        DPSGDOptions(epsilon: 1, batchSize: 501), DPSGDOptions(epsilon: 1, epochs: 0),
-                        DPSGDOptions(epsilon: 1, clipNorm: .infinity), DPSGDOptions(epsilon: 1, granularityExponent: Int.min)] {
-            #expect(throws: CreditError.self) { try PrivateLogisticRegression.fit(x, labels: labels, options: options, using: &rng) }
+        let refused: [(DPSGDOptions, CreditParameter)] = [
+            (DPSGDOptions(epsilon: .nan), .epsilon), (DPSGDOptions(epsilon: 1, delta: .nan), .delta),
+            (DPSGDOptions(epsilon: 1, batchSize: 0), .batchSize), (DPSGDOptions(epsilon: 1, batchSize: 501), .batchSize),
+            (DPSGDOptions(epsilon: 1, epochs: 0), .epochs), (DPSGDOptions(epsilon: 1, clipNorm: .infinity), .clipNorm),
+            (DPSGDOptions(epsilon: 1, learningRate: -1), .learningRate), (DPSGDOptions(epsilon: 1, l2: .nan), .l2),
+        ]
+        for (options, parameter) in refused {
+            #expect(throws: DPSGDError.credit(.outOfRange(parameter))) {
+                try PrivateLogisticRegression.fit(x, labels: labels, options: options, using: &rng)
+            }
+        }
+        do {
+            _ = try PrivateLogisticRegression.fit(x, labels: labels, options: DPSGDOptions(epsilon: 1, granularityExponent: Int.min),
+                                                  using: &rng)
+            Issue.record("an impossible noise grid was accepted")
+        } catch {
+            guard case .noise = error else { Issue.record("expected a noise error, got \(error)"); return }
         }
     }
 

@@ -1,7 +1,12 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 @Suite struct GermanCreditReferenceTests {
@@ -129,10 +134,10 @@ import DataFiSupport
         #expect(throws: CreditError.nonFinite(what: "weights", row: 3)) {
             try LogisticRegression.fit(x, labels: y, weights: [1, 1, 1, .nan, 1, 1, 1, 1])
         }
-        #expect(throws: CreditError.invalidParameter("weight at row 1 is negative")) {
+        #expect(throws: CreditError.negativeWeight(row: 0)) {
             try LogisticRegression.fit(x, labels: y, weights: [-1, 1, 1, 1, 1, 1, 1, 1])
         }
-        #expect(throws: CreditError.invalidParameter("l2 must be finite and ≥ 0")) {
+        #expect(throws: CreditError.outOfRange(.l2)) {
             try LogisticRegression.fit(x, labels: y, options: .init(l2: -1))
         }
         #expect(throws: CreditError.lengthMismatch(what: "matrix values", expected: 4, actual: 3)) {
@@ -171,7 +176,7 @@ import DataFiSupport
             let model = try LogisticRegression.fit(x, labels: labels, options: .init(l2: lambda))
             var gradient = [Double](repeating: 0, count: p + 1)
             for i in 0..<n {
-                let r = model.probability(x.row(i)) - labels[i]
+                let r = try model.probability(x.row(i)) - labels[i]
                 gradient[0] += r
                 for j in 0..<p { gradient[j + 1] += r * x[i, j] }
             }

@@ -1,7 +1,12 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 /// O(n²) AUC: fraction of (positive, negative) pairs ordered correctly, ties half.
@@ -69,7 +74,7 @@ func bruteForceKS(_ s: [Double], _ y: [Double]) -> Double {
         #expect(throws: CreditError.lengthMismatch(what: "labels", expected: 2, actual: 1)) { try Metrics.ks(scores: [1, 2], labels: [1]) }
         #expect(throws: CreditError.nonFinite(what: "scores", row: 1)) { try Metrics.auc(scores: [1, .nan], labels: [1, 0]) }
         #expect(throws: CreditError.invalidLabel(row: 0)) { try Metrics.brier(probabilities: [0.5], labels: [0.5]) }
-        #expect(throws: CreditError.invalidParameter("probability at row 1 is outside [0, 1]")) {
+        #expect(throws: CreditError.probabilityOutOfRange(row: 0)) {
             try BinaryMetrics.evaluate(probabilities: [1.5, 0.2], labels: [1, 0])
         }
     }
@@ -101,7 +106,7 @@ func bruteForceKS(_ s: [Double], _ y: [Double]) -> Double {
         #expect(results.count == 5)
         let meanAUC = results.map(\.auc).reduce(0, +) / 5
         #expect(meanAUC > 0.72 && meanAUC < 0.83)
-        #expect(throws: CreditError.invalidParameter("k must be between 2 and the number of rows")) {
+        #expect(throws: CreditError.outOfRange(.folds)) {
             try CrossValidation.folds(labels: [0, 1], k: 1, seed: 1)
         }
     }

@@ -1,3 +1,6 @@
+// Generated from README.md by scripts/readme-examples.py: edit the example in README.md, then run
+// the script. The README's code runs as written, then the checks of its readme-test comment.
+
 import DataFiCredit
 import Testing
 
@@ -20,6 +23,8 @@ import Testing
     let probabilities = try model.probabilities(table)   // P(default) per row
     let points = try model.scores(table)                 // 600 points at 50:1 good:bad, PDO 20
     let metrics = try model.evaluate(table)              // AUC, KS, Gini, log loss, Brier
+
+    // Checks (from the readme-test comment under the example).
     #expect(probabilities.count == 8 && points.count == 8)
     #expect(metrics.auc > 0.5)
 }

@@ -1,7 +1,12 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 @Suite struct WoETests {
@@ -73,7 +78,7 @@ import DataFiSupport
         #expect(throws: CreditError.nonFinite(what: "column v", row: 1)) {
             try WoEBinning.quantile("v", values: [1, .nan], labels: [0, 1])
         }
-        #expect(throws: CreditError.invalidParameter("breaks of v must be strictly increasing")) {
+        #expect(throws: CreditError.unsortedBreaks(variable: "v")) {
             try WoEBinning.numeric("v", values: [1, 2], labels: [0, 1], breaks: [3, 1])
         }
         #expect(throws: CreditError.singleClass) { try WoEBinning.categorical("v", values: ["a"], labels: [1]) }
@@ -87,7 +92,7 @@ import DataFiSupport
         #expect(abs(s.points(logOdds: log(1.0 / 50)) - 600) < 1e-9)
         #expect(abs(s.points(logOdds: log(1.0 / 100)) - 620) < 1e-9)
         #expect(abs(s.factor - 20 / log(2)) < 1e-12)
-        #expect(throws: CreditError.invalidParameter("score scaling needs finite base, baseOdds > 0 and pdo > 0")) {
+        #expect(throws: CreditError.outOfRange(.scoreScaling)) {
             try ScoreScaling(base: 600, baseOdds: 0, pdo: 20)
         }
     }
@@ -113,9 +118,9 @@ import DataFiSupport
         #expect(try decoded.score(table) == scores)
         var hostile = card
         hostile.points[0].removeLast()
-        #expect(throws: CreditError.invalidParameter("scorecard: points do not match the bins")) { try hostile.score(table) }
+        #expect(throws: CreditError.inconsistentModel(.pointsDoNotMatchBins)) { try hostile.score(table) }
         hostile = card
         hostile.binnings[0].bins = []
-        #expect(throws: CreditError.invalidParameter("binning of \(top[0]) has no bins")) { try hostile.probabilities(table) }
+        #expect(throws: CreditError.inconsistentModel(.emptyBinning(variable: top[0]))) { try hostile.probabilities(table) }
     }
 }

@@ -1,7 +1,12 @@
 import Foundation
 import PropertyBased
 import Testing
-@testable import DataFiCredit
+@testable import DataFiCreditData
+@testable import DataFiCreditMetrics
+@testable import DataFiDPSGD
+@testable import DataFiLogisticRegression
+@testable import DataFiScorePlus
+@testable import DataFiScorecard
 import DataFiSupport
 
 @Suite struct CSVTests {
@@ -87,7 +92,7 @@ import DataFiSupport
         #expect(throws: CreditError.missingColumn("city")) { try encoder.transform(try DataTable(csv: "age\n30\n")) }
         var broken = encoder
         broken.centers.removeLast()
-        #expect(throws: CreditError.invalidParameter("encoder: 3 encoded names, 2 centers and 3 scales for 3 columns")) {
+        #expect(throws: CreditError.inconsistentModel(.encoderShape(names: 3, centers: 2, scales: 3, columns: 3))) {
             try broken.transform(try DataTable(csv: csv))
         }
     }
@@ -98,17 +103,17 @@ import DataFiSupport
                                                options: .init(l2: 1), standardize: true)
         var short = model
         short.regression.coefficients.removeLast()
-        #expect(throws: CreditError.invalidParameter("model: expected 4 centers, scales and coefficients")) {
+        #expect(throws: CreditError.inconsistentModel(.parameterCount(expected: 4))) {
             try short.probabilities(table)
         }
         var zeroScale = model
         zeroScale.encoder.scales[0] = 0
-        #expect(throws: CreditError.invalidParameter("model: non-finite or non-positive parameter")) {
+        #expect(throws: CreditError.inconsistentModel(.nonFiniteParameter)) {
             try zeroScale.scores(table)
         }
         var renamed = model
         renamed.encoder.encodedNames[1] = "city=Oslo"
-        #expect(throws: CreditError.invalidParameter("model: encoded names do not match the features")) {
+        #expect(throws: CreditError.inconsistentModel(.encodedNamesMismatch)) {
             try renamed.logOdds(table)
         }
         // Truncated and garbage JSON fail to decode instead of trapping.
@@ -131,7 +136,7 @@ import DataFiSupport
         #expect(try decoded.probabilities(table) == model.probabilities(table))
         let scores = try model.scores(table), logOdds = try model.logOdds(table)
         for (s, e) in zip(scores, logOdds) { #expect(abs(s - (model.scaling.offset - model.scaling.factor * e)) < 1e-9) }
-        #expect(throws: CreditError.invalidParameter("target column city is not 0/1; name the positive value (e.g. bad)")) {
+        #expect(throws: CreditError.positiveValueRequired(column: "city")) {
             try TargetSpec.resolve(table, column: "city", positive: nil)
         }
     }
@@ -154,7 +159,7 @@ import DataFiSupport
         // First element: 2·u − 1 with u from SplitMix64 seeded at 1 (first output 0x910A2DEC89025CC1).
         #expect(SplitMix64.mix(1 &+ 0x9E37_79B9_7F4A_7C15) == 0x910A_2DEC_8902_5CC1)
         #expect(a.x[0, 0] == 2 * (Double(UInt64(0x910A_2DEC_8902_5CC1) >> 11) * 0x1p-53) - 1)
-        #expect(throws: CreditError.invalidParameter("rows and features must be positive")) {
+        #expect(throws: CreditError.outOfRange(.syntheticSize)) {
             try SyntheticCreditData.uniformDesign(rows: 0, features: 3, seed: 1)
         }
     }

@@ -1,4 +1,6 @@
-import DataFiBigNum
+// Generated from README.md by scripts/readme-examples.py: edit the example in README.md, then run
+// the script. The README's code runs as written, then the checks of its readme-test comment.
+
 import DataFiMarket
 import DataFiSodium
 import Testing
@@ -34,8 +36,12 @@ import Testing
 
     // The compute node opens the URL for the paid task; the owner sees the access and claims the payment.
     let (opened, _) = try ComputeNode(account: "node", key: nodeKey).execute(task: 1, in: &market, at: 5)
-    #expect(opened[0].contentUrls == ["https://olu.example/a.csv"])
-    #expect(market.accessLog(forOwner: "olu").map(\.purpose) == ["mean age"])
+    let uses = market.accessLog(forOwner: "olu")            // task, consumer, asset, purpose, time, node
     _ = try market.apply(.claim(dataset: "HEALTH"), by: "olu", at: 6)
-    #expect(market.supplyAudit().allSatisfy { $0.balanced })
+    let balanced = market.supplyAudit().allSatisfy { $0.balanced }
+
+    // Checks (from the readme-test comment under the example).
+    #expect(opened[0].contentUrls == ["https://olu.example/a.csv"])
+    #expect(uses.map(\.purpose) == ["mean age"])
+    #expect(balanced)
 }

@@ -1,13 +1,14 @@
 import Foundation
 import PropertyBased
 import Testing
+import DataFiSupport
 @testable import DataFiPerson2Vec
 
 /// A corpus whose tokens come from `clusters` groups; every sequence draws from one group only.
 /// Token `c<k>_<i>` belongs to cluster k; person `p<n>` always stays in cluster n % clusters.
 func plantedCorpus(clusters: Int, tokensPerCluster: Int, sequences: Int, length: Int,
                    seed: UInt64) -> [BehaviourSequence] {
-    var rng = SplitMix(seed: seed)
+    var rng = SplitMix64(seed: seed)
     return (0..<sequences).map { n in
         let person = n % (sequences / 4)
         let k = person % clusters
@@ -56,7 +57,7 @@ let smallConfiguration = Person2Vec.Configuration(dimension: 24, window: 4, nega
     #expect(purity >= 0.9, "top-10 neighbour purity \(purity)")
     // Person vectors point at their cluster's tokens: the nearest tokens to p0 are from cluster 0.
     let p0 = try #require(model.personVector(for: "p0"))
-    let nearTokens = model.wordVectors.nearest(to: p0, count: 10)
+    let nearTokens = try model.wordVectors.nearest(to: p0, count: 10)
     let inCluster = nearTokens.filter { cluster(of: $0.word) == "c0" }.count
     #expect(inCluster >= 8, "\(nearTokens)")
     // Persons of one cluster are closer to each other than to persons of another.
@@ -173,17 +174,6 @@ let smallConfiguration = Person2Vec.Configuration(dimension: 24, window: 4, nega
     #expect(model.wordVectors.values.allSatisfy { $0.isFinite })
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Test func corpusTextIsParsedPerLine() {
     let text = "a b  c\n\n\td e\r\nf\n"

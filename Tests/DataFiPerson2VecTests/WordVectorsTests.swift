@@ -81,5 +81,21 @@ import Testing
     #expect(vectors.nearest(to: "missing", count: 3).isEmpty)
     #expect(vectors.similarity("x", "negx") == -1)
     #expect(vectors.similarity("x", "zero") == 0)
-    #expect(vectors.nearest(to: [0, 1], count: 1).first?.word == "y")
+    #expect(try vectors.nearest(to: [0, 1], count: 1).first?.word == "y")
+}
+
+@Test func nearestToAQueryOfTheWrongLengthThrows() throws {
+    let vectors = try WordVectors(words: ["x", "y"], dimension: 2, values: [1, 0, 0, 1])
+    #expect(throws: Person2VecError.dimensionMismatch(expected: 2, found: 3)) { try vectors.nearest(to: [1, 0, 0], count: 1) }
+    #expect(throws: Person2VecError.dimensionMismatch(expected: 2, found: 0)) { try vectors.nearest(to: [], count: 1) }
+    let empty = try WordVectors(words: ["a", "b"], dimension: 0, values: [])
+    #expect(empty.similarity("a", "b") == 0)
+}
+
+@Test func unigramTableOfNothingIsEmptyNotATrap() {
+    let vocabulary = Vocabulary(sequences: [["a", "b", "a"]], minCount: 1)
+    #expect(vocabulary.unigramTable(size: 0).isEmpty)
+    #expect(vocabulary.unigramTable(size: -5).isEmpty)
+    #expect(Vocabulary(sequences: [[String]](), minCount: 1).unigramTable(size: 10).isEmpty)
+    #expect(vocabulary.unigramTable(size: 10).count == 10)
 }

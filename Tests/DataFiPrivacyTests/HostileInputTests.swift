@@ -86,3 +86,12 @@ import Testing
         #expect(throws: PrivacyError.self) { try RDPAccountant(orders: bad) }
     }
 }
+
+@Test func negativeSampleCountsAreErrorsNotTraps() throws {
+    let noise = try DiscreteGaussianNoise(standardDeviation: 1, granularityExponent: -8)
+    var rng = SplitMix64(seed: 1)
+    #expect(throws: PrivacyError.negativeCount(-1)) { try noise.sample(count: -1, using: &rng) }
+    #expect(throws: PrivacyError.negativeCount(-5)) { try noise.sampleUnits(count: -5, using: &rng) }
+    #expect(throws: PrivacyError.negativeCount(Int.min)) { try noise.sample(count: Int.min) }
+    #expect(try noise.sample(count: 0, using: &rng).isEmpty)
+}

@@ -1,7 +1,10 @@
+// Generated from README.md by scripts/readme-examples.py: edit the example in README.md, then run
+// the script. The README's code runs as written, then the checks of its readme-test comment.
+
 import DataFiRistretto
 import Testing
 
-@Test func ristrettoReadmeExample() throws {
+@Test func readmeExample() throws {
     // A Pedersen-style commitment C = v·G + r·H with H from hash-to-group.
     let h = RistrettoPoint.hash(Array("pedersen-H".utf8), domain: "DataFi-README-v1")
     let value = Scalar(42)
@@ -9,7 +12,10 @@ import Testing
     let commitment = RistrettoPoint.baseMultiply(value) + blinding * h
 
     // Encodings are canonical 32-byte strings; decoding validates them.
-    let decoded = try RistrettoPoint(encoded: commitment.encoded)
+    let decoded = try RistrettoPoint(encoded: commitment.encoded)                 // == commitment
+    let same = try RistrettoPoint.multiscalarMultiply([value, blinding], [.generator, h])
+
+    // Checks (from the readme-test comment under the example).
     #expect(decoded == commitment)
-    #expect(try RistrettoPoint.multiscalarMultiply([value, blinding], [.generator, h]) == commitment)
+    #expect(same == commitment)
 }

@@ -2,6 +2,7 @@ import DataFiRistretto
 import DataFiSodium
 import PropertyBased
 import Testing
+import DataFiSupport
 
 /// ℓ in little-endian bytes.
 let orderBytes: [UInt8] = [
@@ -136,20 +137,8 @@ private let wide = Gen.uint8().array(of: 64)
     a.withUnsafeBytes { #expect(Array($0) == a.bytes) }
 }
 
-/// A small deterministic generator (SplitMix64) for reproducibility checks.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 @Test func seededRandomScalarsAreReproducibleAndLiteralsWork() throws {
-    var a = SplitMix64(state: 42), b = SplitMix64(state: 42), c = SplitMix64(state: 43)
+    var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42), c = SplitMix64(seed: 43)
     let x = Scalar.random(using: &a)
     #expect(x == Scalar.random(using: &b))
     #expect(x != Scalar.random(using: &c))

@@ -1,6 +1,7 @@
 import DataFiRistretto
 import PropertyBased
 import Testing
+import DataFiSupport
 @testable import DataFiZK
 
 /// Differential tests of the faster curve code paths (normalized constant-time tables, split
@@ -114,10 +115,10 @@ import Testing
         let points = (0..<count).map { _ in randomPoint() }
         let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
         let niels = points.map { EdwardsPoint($0).niels }
-        let saved = ZKThreads.limit
-        defer { ZKThreads.limit = saved }
+        let saved = Parallelism.limit
+        defer { Parallelism.limit = saved }
         for threads in [1, 2] {
-            ZKThreads.limit = threads
+            Parallelism.limit = threads
             #expect(VartimeMSM.pippenger(scalars: scalars.map(\.bytes), points: niels).ristrettoBytes == expected.encoded)
         }
     }
@@ -187,42 +188,42 @@ import Testing
         for i in 0..<count { points += [gens.g[i], gens.h[i]] }
         let scalars = points.indices.map { i in i % 11 == 0 ? Scalar(UInt64(i)) : Scalar.random() }
         let expected = try RistrettoPoint.multiscalarMultiply(scalars, points)
-        let saved = ZKThreads.limit
-        defer { ZKThreads.limit = saved }
+        let saved = Parallelism.limit
+        defer { Parallelism.limit = saved }
         for threads in [1, 2, 3] {
-            ZKThreads.limit = threads
+            Parallelism.limit = threads
             #expect(tables.multiply(scalars: scalars.map(\.bytes)).ristrettoBytes == expected.encoded)
         }
     }
 
     @Test func proofsAgreeWithAnyThreadLimit() throws {
-        let saved = ZKThreads.limit
-        defer { ZKThreads.limit = saved }
+        let saved = Parallelism.limit
+        defer { Parallelism.limit = saved }
         // Proved with one thread limit and verified with the other; 4×32 bits is large enough for
         // the verifier's fixed-base path.
         for (prover, verifier) in [(1, 2), (2, 1)] {
-            ZKThreads.limit = prover
+            Parallelism.limit = prover
             var t = Transcript(label: "threads")
             let (proof, commitments) = try RangeProof.prove(values: [7, 1 << 31, 0, UInt64(UInt32.max)],
                                                             blindings: (0..<4).map { _ in .random() }, bits: 32,
                                                             transcript: &t)
-            ZKThreads.limit = verifier
+            Parallelism.limit = verifier
             var v = Transcript(label: "threads")
             #expect(proof.verify(commitments: commitments, bits: 32, transcript: &v))
             var wrong = Transcript(label: "threads")
             #expect(!proof.verify(commitments: commitments.reversed(), bits: 32, transcript: &wrong))
         }
-        ZKThreads.limit = 0
-        #expect(ZKThreads.limit == 1)
-        ZKThreads.limit = -3
-        #expect(ZKThreads.limit == 1)
+        Parallelism.limit = 0
+        #expect(Parallelism.limit == 1)
+        Parallelism.limit = -3
+        #expect(Parallelism.limit == 1)
     }
 
     @Test func parallelMapKeepsOrderForAnyLimit() {
-        let saved = ZKThreads.limit
-        defer { ZKThreads.limit = saved }
+        let saved = Parallelism.limit
+        defer { Parallelism.limit = saved }
         for threads in [1, 2, 3, 64] {
-            ZKThreads.limit = threads
+            Parallelism.limit = threads
             for count in [0, 1, 2, 5, 100] {
                 #expect(ZKParallel.map(count) { $0 * $0 } == (0..<count).map { $0 * $0 })
             }

@@ -1,5 +1,8 @@
-import Testing
+// Generated from README.md by scripts/readme-examples.py: edit the example in README.md, then run
+// the script. The README's code runs as written, then the checks of its readme-test comment.
+
 import DataFiZhangRank
+import Testing
 
 @Test func readmeExample() throws {
     // Credit relations: lender → borrower, weighted by amount, dated in seconds.
@@ -14,7 +17,9 @@ import DataFiZhangRank
     let scores = try ZhangRank.compute(graph: graph, configuration: configuration,
                                        personalization: ["bank": 1])   // trusted seed
     let ranking = try ZhangRank.ranking(graph: graph, configuration: configuration,
-                                        personalization: ["bank": 1])
+                                        personalization: ["bank": 1])   // ranking.first?.node == "bank"
+
+    // Checks (from the readme-test comment under the example).
     #expect(scores.count == graph.nodeCount)
     #expect(ranking.first?.node == "bank")
     #expect(scores[graph.index(of: "alice")!] > scores[graph.index(of: "bob")!])

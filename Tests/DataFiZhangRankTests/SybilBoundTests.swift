@@ -1,4 +1,5 @@
 import Testing
+import DataFiSupport
 @testable import DataFiZhangRank
 
 /// Sybil resistance with trusted seeds.
@@ -15,7 +16,7 @@ struct SybilScenario {
     var attackEdges: [(String, String, Double)] = []
 
     init(honest: Int, sybilCount: Int, sybilEdgesPerNode: Int, attackCount: Int, seed: UInt64) throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let now = 1_000_000.0
         // Honest region: a random credit graph with history spread over the past.
         for i in 0..<honest {

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+import DataFiSupport
 @testable import DataFiZhangRank
 
 /// A slow, obvious PageRank with the same semantics (dense matrix, networkx update rule).
@@ -47,7 +48,7 @@ func densePageRank(n: Int, edges: [(Int, Int, Double)], damping: Double, toleran
 }
 
 @Test func resultDoesNotDependOnThreadCount() throws {
-    var rng = SplitMix(seed: 7)
+    var rng = SplitMix64(seed: 7)
     var graph = CreditGraph<Int>()
     for _ in 0..<60_000 {
         try graph.addEdge(from: Int(rng.next() % 20_000), to: Int(rng.next() % 20_000),
@@ -202,15 +203,3 @@ func densePageRank(n: Int, edges: [(Int, Int, Double)], damping: Double, toleran
     }
 }
 
-/// Deterministic generator for test graphs.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

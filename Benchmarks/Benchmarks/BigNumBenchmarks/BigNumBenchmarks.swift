@@ -6,7 +6,7 @@ import Foundation
 /// Pool inputs small enough that `amountIn·997·reserveOut` fits in UInt128, so the native UInt128
 /// formula is exact and comparable: amountIn < 10^15, reserves < 10^20 raw units.
 let ammInputs: [(amountIn: UInt128, reserveIn: UInt128, reserveOut: UInt128)] = {
-    var rng = BenchSupport.SplitMix64(state: 42)
+    var rng = SplitMix64(seed: 42)
     return (0..<256).map { _ in
         (UInt128(UInt64.random(in: 1...999_999_999_999_999, using: &rng)),
          UInt128(UInt64.random(in: 1_000_000...UInt64.max, using: &rng)) * UInt128(UInt64.random(in: 1...5, using: &rng)),
@@ -19,7 +19,7 @@ let ammBatch = 256
 
 /// Two random 4096-bit numbers as big-endian bytes (top bit set).
 let mulOperands: ([UInt8], [UInt8]) = {
-    var rng = BenchSupport.SplitMix64(state: 7)
+    var rng = SplitMix64(seed: 7)
     func operand() -> [UInt8] {
         var bytes = (0..<512).map { _ in UInt8.random(in: 0...255, using: &rng) }
         bytes[0] |= 0x80
@@ -108,7 +108,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Supporting numbers: full 512-bit mulDiv and decimal text.
     Benchmark("UInt256 mulDiv 512-bit product ×256") { benchmark in
-        var rng = BenchSupport.SplitMix64(state: 9)
+        var rng = SplitMix64(seed: 9)
         let inputs = (0..<ammBatch).map { _ in
             (UInt256(littleEndianLimbs: (rng.next(), rng.next(), rng.next(), rng.next())),
              UInt256(littleEndianLimbs: (rng.next(), rng.next(), rng.next(), rng.next())),

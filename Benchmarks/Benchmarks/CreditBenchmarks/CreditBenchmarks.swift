@@ -13,7 +13,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Logistic regression fit \(rows)x50 (Newton/IRLS, 2 threads)",
               configuration: .init(maxDuration: BenchSupport.smoke ? .milliseconds(1) : .seconds(5), maxIterations: BenchSupport.smoke ? 1 : 5)) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try LogisticRegression.fit(x, labels: labels, options: .init(computeStandardErrors: false)))
+            blackHole(try LogisticRegression.fit(x, labels: labels, options: .init(threads: 2, computeStandardErrors: false)))
         }
     }
 

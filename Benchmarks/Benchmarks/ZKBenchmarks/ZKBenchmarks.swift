@@ -1,3 +1,4 @@
+import DataFiSupport
 import BenchSupport
 import Benchmark
 import DataFiPSI
@@ -28,11 +29,11 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try? RangeProof.prove(value: 123_456_789, blinding: .random(), bits: 64, transcript: &t))
         }
     }
-    // The same proof with one thread (ZKThreads.limit = 1), for the single-core cost.
+    // The same proof with one thread (Parallelism.limit = 1), for the single-core cost.
     Benchmark("range proof prove 1x64, one thread") { benchmark in
-        let saved = ZKThreads.limit
-        ZKThreads.limit = 1
-        defer { ZKThreads.limit = saved }
+        let saved = Parallelism.limit
+        Parallelism.limit = 1
+        defer { Parallelism.limit = saved }
         for _ in benchmark.scaledIterations {
             var t = transcript()
             blackHole(try? RangeProof.prove(value: 123_456_789, blinding: .random(), bits: 64, transcript: &t))
@@ -59,9 +60,9 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("range proof verify 16x64 aggregated, one thread") { benchmark in
         guard let (proof, commitments) = aggregated else { return }
-        let saved = ZKThreads.limit
-        ZKThreads.limit = 1
-        defer { ZKThreads.limit = saved }
+        let saved = Parallelism.limit
+        Parallelism.limit = 1
+        defer { Parallelism.limit = saved }
         for _ in benchmark.scaledIterations {
             var t = transcript()
             blackHole(proof.verify(commitments: commitments, bits: 64, transcript: &t))

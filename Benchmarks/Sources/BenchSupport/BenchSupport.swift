@@ -1,4 +1,5 @@
 import Benchmark
+@_exported import DataFiSupport
 import Foundation
 
 /// Settings every DataFi benchmark suite shares.
@@ -22,25 +23,6 @@ public enum BenchSupport {
 }
 
 extension BenchSupport {
-    /// SplitMix64 (Steele, Lea and Flood, 2014): a fast deterministic generator, so every run times the
-    /// same inputs and a sampler's own cost can be measured apart from libsodium's.
-    public struct SplitMix64: RandomNumberGenerator, Sendable {
-        /// The generator's state; any value is a valid seed.
-        public var state: UInt64
-
-        /// Starts the sequence at `state`.
-        @inlinable public init(state: UInt64) { self.state = state }
-
-        /// The next 64 pseudo-random bits.
-        @inlinable public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// xorshift64 (Marsaglia, 2003; shifts 13, 7, 17): the fixed random sequence of the AMM and market
     /// workloads.
     public struct XorShift64: RandomNumberGenerator, Sendable {

@@ -1,3 +1,4 @@
+import DataFiSupport
 import Dispatch
 import Foundation
 import Synchronization
@@ -74,8 +75,10 @@ public enum Person2Vec {
         public var sample = 1e-3
         /// Starting learning rate; it decays linearly to `alpha · 0.0001`.
         public var alpha: Float = 0.025
-        /// Worker threads (1 is deterministic).
-        public var threads = 1
+        /// Worker threads: nil uses the SDK's `Parallelism.limit`, a number in 1…1024 exactly that many.
+        /// Unlike the rest of the SDK the default is 1, because only one thread is reproducible for a seed
+        /// (several train Hogwild-style).
+        public var threads: Int? = 1
         /// Seed of the generators (initial vectors and each thread's sampling).
         public var seed: UInt64 = 1
         /// Slots in the noise table; nil picks `automaticNoiseTableSize(vocabularySize:)`.
@@ -87,7 +90,7 @@ public enum Person2Vec {
 
         /// Creates a configuration; every parameter has word2vec.c's default.
         public init(dimension: Int = 100, window: Int = 5, negative: Int = 5, epochs: Int = 5, minCount: Int = 5,
-                    sample: Double = 1e-3, alpha: Float = 0.025, threads: Int = 1, seed: UInt64 = 1,
+                    sample: Double = 1e-3, alpha: Float = 0.025, threads: Int? = 1, seed: UInt64 = 1,
                     noiseTableSize: Int? = nil, maxSequenceLength: Int = 1000) {
             self.dimension = dimension
             self.window = window
@@ -113,7 +116,7 @@ public enum Person2Vec {
             try check(minCount >= 1, "min count", minCount)
             try check(sample.isFinite && sample >= 0, "sample", sample)
             try check(alpha.isFinite && alpha > 0, "alpha", alpha)
-            try check((1...1024).contains(threads), "threads", threads)
+            if let threads { try check((1...1024).contains(threads), "threads", threads) }
             if let noiseTableSize {
                 try check((1...1_000_000_000).contains(noiseTableSize), "noise table size", noiseTableSize)
             }
@@ -183,12 +186,12 @@ public enum Person2Vec {
                                   configuration: configuration)
         let clock = ContinuousClock()
         let start = clock.now
-        let threads = configuration.threads
+        let threads = min(Parallelism.threads(configuration.threads), 1024)
         if threads == 1 {
             state.run(thread: 0, sequences: 0..<corpus.count)
         } else {
             let ranges = splitByTokens(sequenceStart: sequenceStart, parts: threads)
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
+            Parallelism.forEachPart(threads) { t in
                 state.run(thread: t, sequences: ranges[t])
             }
         }

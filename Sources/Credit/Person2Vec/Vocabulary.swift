@@ -44,9 +44,10 @@ public struct Vocabulary: Sendable, Equatable {
         return ((Double(count) / st).squareRoot() + 1) * st / Double(count)
     }
 
-    /// word2vec.c's noise table: slot `a` holds word `i` in proportion to `count_i^0.75`.
+    /// word2vec.c's noise table: slot `a` holds word `i` in proportion to `count_i^0.75`; empty when
+    /// `size ≤ 0` or the vocabulary is empty.
     public func unigramTable(size: Int, power: Double = 0.75) -> [Int32] {
-        precondition(size > 0 && !counts.isEmpty)
+        guard size > 0, !counts.isEmpty else { return [] }
         var table = [Int32](repeating: 0, count: size)
         var total = 0.0
         for c in counts { total += pow(Double(c), power) }

@@ -45,6 +45,7 @@ public struct WordVectors: Sendable, Equatable {
     /// Cosine similarity of two rows, or nil when either is absent (0 when either vector is zero).
     public func similarity(_ a: String, _ b: String) -> Float? {
         guard let i = index[a], let j = index[b] else { return nil }
+        guard dimension > 0 else { return 0 }
         return values.withUnsafeBufferPointer { v in
             let x = v.baseAddress! + i * dimension, y = v.baseAddress! + j * dimension
             let den = (dot(x, x, dimension) * dot(y, y, dimension)).squareRoot()
@@ -59,9 +60,9 @@ public struct WordVectors: Sendable, Equatable {
     }
 
     /// The `count` rows most cosine-similar to `query`, best first (ties by row order).
-    /// - Precondition: `query.count == dimension`.
-    public func nearest(to query: [Float], count: Int) -> [(word: String, similarity: Float)] {
-        precondition(query.count == dimension, "query dimension must match the table")
+    /// - Throws: `dimensionMismatch` when `query.count` is not the table's dimension.
+    public func nearest(to query: [Float], count: Int) throws(Person2VecError) -> [(word: String, similarity: Float)] {
+        guard query.count == dimension else { throw .dimensionMismatch(expected: dimension, found: query.count) }
         return nearest(to: query, count: count, excluding: [])
     }
 

@@ -41,6 +41,8 @@ public struct CreditGraph<Node: Hashable & Sendable>: Sendable {
     /// Adds an edge `source → target` (source first, then target become nodes if new).
     ///
     /// - Parameters:
+    ///   - source: the lender (or whoever extends the relation).
+    ///   - target: the borrower (or whoever receives it).
     ///   - weight: a finite, non-negative amount (for example the loan size); defaults to 1.
     ///   - timestamp: when the relation happened, in seconds; required when ranking with time decay.
     /// - Throws: `invalidWeight`, `invalidTimestamp`, `graphTooLarge`. On error the graph is unchanged.

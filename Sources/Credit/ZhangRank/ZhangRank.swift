@@ -1,3 +1,4 @@
+import DataFiSupport
 import Dispatch
 import Foundation
 
@@ -53,21 +54,29 @@ public enum ZhangRank {
     public struct Configuration: Sendable, Equatable {
         /// Probability of following an edge rather than teleporting; in [0, 1). networkx's `alpha`.
         public var damping: Double = 0.85
-        /// Per-node L1 tolerance: stop when `Σ|x − x_last| < N · tolerance`; > 0.
+        /// Per-node L1 tolerance: stop when `Σ|x − x_last| < N · tolerance` (networkx's rule); > 0.
+        /// Not used when `maxError` is set.
         public var tolerance: Double = 1e-6
+        /// When set, stop once the scores are provably within this L1 distance of the PageRank fixed
+        /// point: the iteration contracts by `damping` in L1, so `‖x_k − x*‖₁ ≤ ‖x_k − x_{k−1}‖₁ · d/(1 − d)`,
+        /// and it stops when that bound is at most `maxError` (finite, > 0). Unlike `tolerance` the
+        /// guarantee does not grow with the number of nodes or with the damping.
+        public var maxError: Double? = nil
         /// Iteration limit; `compute` throws `didNotConverge` past it.
         public var maxIterations: Int = 100
         /// Time decay of edge weights; nil ranks on the raw weights.
         public var decay: TimeDecay? = nil
         /// Where dangling nodes send their rank.
         public var dangling: DanglingPolicy = .personalization
-        /// Worker threads for the sparse products; 0 means one per active processor.
-        /// The scores do not depend on it.
-        public var threads: Int = 0
+        /// Worker threads for the sparse products: nil uses the SDK's `Parallelism.limit`, a number ≥ 1
+        /// exactly that many. The scores do not depend on it.
+        public var threads: Int? = nil
 
         /// The networkx defaults: damping 0.85, tolerance 1e-6, 100 iterations, no decay.
         public init(damping: Double = 0.85, tolerance: Double = 1e-6, maxIterations: Int = 100,
-                    decay: TimeDecay? = nil, dangling: DanglingPolicy = .personalization, threads: Int = 0) {
+                    decay: TimeDecay? = nil, dangling: DanglingPolicy = .personalization, threads: Int? = nil,
+                    maxError: Double? = nil) {
+            self.maxError = maxError
             self.damping = damping
             self.tolerance = tolerance
             self.maxIterations = maxIterations
@@ -79,8 +88,9 @@ public enum ZhangRank {
         func validate() throws(ZhangRankError) {
             guard damping.isFinite, damping >= 0, damping < 1 else { throw .invalidDamping(damping) }
             guard tolerance.isFinite, tolerance > 0 else { throw .invalidTolerance(tolerance) }
+            if let maxError, !(maxError.isFinite && maxError > 0) { throw .invalidTolerance(maxError) }
             guard maxIterations >= 1 else { throw .invalidMaxIterations(maxIterations) }
-            guard threads >= 0 else { throw .invalidThreadCount(threads) }
+            if let threads, threads < 1 { throw .invalidThreadCount(threads) }
             if let decay {
                 guard decay.halfLife.isFinite, decay.halfLife > 0, decay.now.isFinite else {
                     throw .invalidDecay(halfLife: decay.halfLife, now: decay.now)
@@ -97,11 +107,16 @@ public enum ZhangRank {
         public var iterations: Int
         /// The final L1 change `Σ|x − x_last|`.
         public var residual: Double
+        /// A bound on the L1 distance of `scores` to the fixed point: `residual · d/(1 − d)` (exact
+        /// arithmetic; rounding adds about n·10⁻¹⁶).
+        public var errorBound: Double
     }
 
     /// Ranks every node of `graph`.
     ///
     /// - Parameters:
+    ///   - graph: the credit relations.
+    ///   - configuration: damping, stopping rule, decay, dangling policy and threads.
     ///   - personalization: trusted seed accounts and their teleport weights (normalized here);
     ///     nil teleports uniformly. Nodes left out get zero; unknown nodes are an error.
     /// - Returns: one score per node, indexed like `graph.nodes`.
@@ -127,7 +142,7 @@ public enum ZhangRank {
                                    personalization: [Node: Double]? = nil) throws(ZhangRankError) -> Result {
         try configuration.validate()
         let n = graph.nodeCount
-        if n == 0 { return Result(scores: [], iterations: 0, residual: 0) }
+        if n == 0 { return Result(scores: [], iterations: 0, residual: 0, errorBound: 0) }
 
         // Teleport vector p.
         var p: [Double]
@@ -227,8 +242,7 @@ struct TransitionMatrix: Sendable {
                  configuration: ZhangRank.Configuration) throws(ZhangRankError) -> ZhangRank.Result {
         let d = configuration.damping
         let blockCount = (n + Self.blockSize - 1) / Self.blockSize
-        let requested = configuration.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount
-                                                   : configuration.threads
+        let requested = Parallelism.threads(configuration.threads)
         let workers = max(1, min(requested, blockCount))
 
         var x = [Double](repeating: 1 / Double(n), count: n)
@@ -261,7 +275,7 @@ struct TransitionMatrix: Sendable {
                                                     if workers == 1 {
                                                         for b in 0..<blockCount { work.run(block: b, matrix) }
                                                     } else {
-                                                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                                        Parallelism.forEachPart(workers) { w in
                                                             var b = w
                                                             while b < blockCount {
                                                                 work.run(block: b, matrix)
@@ -287,8 +301,10 @@ struct TransitionMatrix: Sendable {
             }
             swap(&x, &y)
             residual = err
-            if err < Double(n) * configuration.tolerance {
-                return ZhangRank.Result(scores: x, iterations: iteration, residual: err)
+            let bound = d == 0 ? 0 : err * d / (1 - d)
+            let done = configuration.maxError.map { bound <= $0 } ?? (err < Double(n) * configuration.tolerance)
+            if done {
+                return ZhangRank.Result(scores: x, iterations: iteration, residual: err, errorBound: bound)
             }
         }
         throw .didNotConverge(iterations: configuration.maxIterations, residual: residual)

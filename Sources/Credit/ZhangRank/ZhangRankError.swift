@@ -16,7 +16,7 @@ public enum ZhangRankError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidMaxIterations(Int)
     /// The half-life is not a finite number greater than zero, or `now` is not finite.
     case invalidDecay(halfLife: Double, now: Double)
-    /// The thread count is below zero.
+    /// The thread count is below one.
     case invalidThreadCount(Int)
     /// A personalization value is negative, NaN or infinite.
     case invalidPersonalizationValue(node: String, value: Double)
@@ -50,7 +50,7 @@ public enum ZhangRankError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .invalidDecay(halfLife, now):
             return "half-life \(halfLife) must be finite and > 0 and now \(now) finite"
         case let .invalidThreadCount(value):
-            return "thread count \(value) must be 0 (automatic) or more"
+            return "thread count \(value) must be at least 1 (or left out for Parallelism.limit)"
         case let .invalidPersonalizationValue(node, value):
             return "personalization of \(node) is \(value); it must be finite and non-negative"
         case let .unknownPersonalizationNode(node):

@@ -1,3 +1,4 @@
+import DataFiSupport
 import DataFiRistretto
 import DataFiSodium
 import Dispatch
@@ -48,17 +49,15 @@ public struct PSIKey: Sendable {
 
     /// A fresh random key.
     public static func generate() -> PSIKey {
-        let scalar = Scalar.random()
+        let scalar = NonZeroScalar.random().scalar
         return PSIKey(secret: SecureBytes(count: 32) { dst in scalar.withUnsafeBytes { dst.copyMemory(from: $0) } })
     }
 
     /// Loads a key from its 32-byte encoding.
     /// - Throws: `PSIError.invalidKey` unless 32 bytes encoding a non-zero scalar below ℓ.
     public init(bytes: some Collection<UInt8>) throws(PSIError) {
-        guard bytes.count == 32, let scalar = try? Scalar(canonicalBytes: bytes), !scalar.isZero else {
-            throw .invalidKey
-        }
-        secret = SecureBytes(count: 32) { dst in scalar.withUnsafeBytes { dst.copyMemory(from: $0) } }
+        guard bytes.count == 32, let key = try? NonZeroScalar(canonicalBytes: bytes) else { throw .invalidKey }
+        secret = SecureBytes(count: 32) { dst in key.scalar.withUnsafeBytes { dst.copyMemory(from: $0) } }
     }
 
     private init(secret: SecureBytes) { self.secret = secret }
@@ -66,11 +65,10 @@ public struct PSIKey: Sendable {
     /// The 32-byte encoding. Secret: store it with restricted permissions and wipe copies.
     public var bytes: [UInt8] { secret.withUnsafeBytes { Array($0) } }
 
-    var scalar: Scalar {
-        secret.withUnsafeBytes { raw in
-            // The stored bytes were validated at creation.
-            (try? Scalar(canonicalBytes: raw)) ?? .one
-        }
+    /// The key as a scalar: only the two initializers above write `secret`, both from a non-zero
+    /// scalar, and nothing changes it afterwards, so it is read back without a fallback.
+    var scalar: NonZeroScalar {
+        secret.withUnsafeBytes { raw in NonZeroScalar(validatedBytes: raw) }
     }
 }
 
@@ -256,7 +254,7 @@ public struct PSIServer: Sendable {
 
     /// The blinded, sorted server set to send to the client.
     public func setup() -> PSISetup {
-        let scalar = key.scalar
+        let scalar = key.scalar.scalar
         let domain = domain
         let items = items
         var flat = Parallel.map32(count: items.count) { i in (scalar * PSIHash.point(items[i], domain: domain)).encoded }
@@ -267,7 +265,7 @@ public struct PSIServer: Sendable {
     /// Re-blinds the client's elements with the server key: `b·(a·H(x))`. In cardinality mode (requested
     /// by the client, or forced with `forceCardinalityOnly`) the result is shuffled.
     public func respond(to request: PSIRequest, forceCardinalityOnly: Bool = false) -> PSIResponse {
-        let scalar = key.scalar
+        let scalar = key.scalar.scalar
         let points = request.points
         var blinded = Parallel.map(count: points.count, placeholder: RistrettoPoint.identity) { i in scalar * points[i] }
         let shuffle = request.cardinalityOnly || forceCardinalityOnly
@@ -301,7 +299,7 @@ public struct PSIClient: Sendable {
 
     /// The blinded items `a·H(x)`, in the order of `items`.
     public func request(cardinalityOnly: Bool = false) -> PSIRequest {
-        let scalar = key.scalar
+        let scalar = key.scalar.scalar
         let domain = domain
         let items = items
         let points = Parallel.map(count: items.count, placeholder: RistrettoPoint.identity) { i in
@@ -312,8 +310,7 @@ public struct PSIClient: Sendable {
 
     /// Unblinds the response with a⁻¹ and marks which positions appear in the server's setup.
     private func matches(setup: PSISetup, response: PSIResponse) throws(PSIError) -> [Bool] {
-        // The key is non-zero, so it has an inverse.
-        let inverse = (try? key.scalar.inverse()) ?? .one
+        let inverse = key.scalar.inverse.scalar
         var serverSet = Set<[UInt8]>()
         serverSet.reserveCapacity(setup.count)
         for i in 0..<setup.count { serverSet.insert(Array(setup.elements[(32 * i)..<(32 * i + 32)])) }
@@ -354,7 +351,7 @@ public struct PSIClient: Sendable {
     }
 }
 
-/// Work spread over the cores with `DispatchQueue.concurrentPerform`, in chunks.
+/// Work spread over up to `Parallelism.limit` threads, in contiguous chunks.
 enum Parallel {
     /// Computes 32 bytes per index into one flat array.
     static func map32(count: Int, _ body: @Sendable (Int) -> [UInt8]) -> [UInt8] {
@@ -362,8 +359,8 @@ enum Parallel {
         var out = [UInt8](repeating: 0, count: 32 * count)
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
-            let chunks = Swift.min(count, 64)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let chunks = Swift.min(count, Parallelism.limit)
+            Parallelism.forEachPart(chunks) { chunk in
                 let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
                 for i in start..<end {
                     let value = body(i)
@@ -380,8 +377,8 @@ enum Parallel {
         var out = [T](repeating: placeholder, count: count)
         out.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let base = buffer.baseAddress!
-            let chunks = Swift.min(count, 64)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let chunks = Swift.min(count, Parallelism.limit)
+            Parallelism.forEachPart(chunks) { chunk in
                 let start = chunk * count / chunks, end = (chunk + 1) * count / chunks
                 for i in start..<end { base[i] = body(i) }
             }

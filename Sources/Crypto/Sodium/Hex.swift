@@ -32,7 +32,9 @@ public enum Hex {
     }
 
     /// Decodes hex (either case, no prefix, no whitespace).
-    /// - Parameter length: when given, the exact number of bytes required.
+    /// - Parameters:
+    ///   - string: the hex text.
+    ///   - length: when given, the exact number of bytes required.
     /// - Throws: `DecodingError` for odd length, a non-hex character or a wrong length.
     public static func decode(_ string: some StringProtocol, length: Int? = nil) throws(DecodingError) -> [UInt8] {
         let utf8 = Array(string.utf8)

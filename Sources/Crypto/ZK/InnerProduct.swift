@@ -57,12 +57,13 @@ struct InnerProductProof: Sendable, Equatable {
     /// n − count + i at [i]; the upper half or the upper three quarters) the tables of their 2^64,
     /// 2^128 and 2^192 multiples (`BulletproofGenerators.splitTables`): with the upper half the
     /// first folding is about three times cheaper, with three quarters the second one as well.
+    /// - Throws: `ZKError.zeroChallenge` when a challenge u is zero (probability about 2⁻²⁵²).
     static func prove(q: EdwardsPoint, gFactors: [Scalar], hFactors: [Scalar],
                       gLookups: [LookupTable], hLookups: [LookupTable],
                       gTables: [OddMultiples], hTables: [OddMultiples],
                       gSplit: [[OddMultiples]] = [], hSplit: [[OddMultiples]] = [],
                       gFactorInverses: [Scalar]? = nil, hFactorInverses: [Scalar]? = nil,
-                      a: [Scalar], b: [Scalar], transcript: inout Transcript) -> InnerProductProof {
+                      a: [Scalar], b: [Scalar], transcript: inout Transcript) throws(ZKError) -> InnerProductProof {
         var n = gLookups.count
         let fullCount = n
         let originalTables = gTables, originalHTables = hTables
@@ -111,8 +112,9 @@ struct InnerProductProof: Sendable, Equatable {
             transcript.append(label: "L", lc.bytes)
             transcript.append(label: "R", rc.bytes)
             let u = transcript.challengeScalar(label: "u")
-            // u is a hash output; zero has probability 2^-252.
-            let uInv = (try? u.inverse()) ?? .one
+            // u is a hash output; zero has probability 2^-252 and is reported, never replaced.
+            let uInv: Scalar
+            do { uInv = try u.inverse() } catch { throw .zeroChallenge }
             for i in 0..<n {
                 a[i] = a[i] * u + uInv * a[n + i]
                 b[i] = b[i] * uInv + u * b[n + i]

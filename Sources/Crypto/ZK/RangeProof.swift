@@ -1,3 +1,4 @@
+import DataFiSupport
 import DataFiRistretto
 
 /// A Bulletproofs range proof (Bünz et al. 2018) that each of m committed values lies in [0, 2^n),
@@ -47,9 +48,10 @@ public struct RangeProof: Sendable, Equatable {
     /// (S, T1, T2, the inner-product rounds) uses the constant-time multiscalar multiplication
     /// (fixed radix-16 windows, masked table lookups, branch-free arithmetic). Only the folding of
     /// the public generators by the public challenges uses variable-time arithmetic. Independent
-    /// multiplications run side by side on up to ``ZKThreads/limit`` threads.
+    /// multiplications run side by side on up to `Parallelism.limit` (DataFiSupport) threads.
     /// - Throws: `ZKError.unsupportedBitWidth`, `.unsupportedAggregation` (count not a power of two in
-    ///   1...64), `.countMismatch` (values vs blindings), `.valueOutOfRange`.
+    ///   1...64), `.countMismatch` (values vs blindings), `.valueOutOfRange`, `.zeroChallenge` when a
+    ///   Fiat–Shamir challenge is zero (probability about 2⁻²⁵²; prove again with fresh blindings).
     public static func prove(values: [UInt64], blindings: [Scalar], bits n: Int,
                              transcript: inout Transcript) throws(ZKError) -> (proof: RangeProof, commitments: [PedersenCommitment]) {
         let m = values.count
@@ -144,11 +146,12 @@ public struct RangeProof: Sendable, Equatable {
             lVector.append(l0[i] + l1[i] * x)
             rVector.append(r0[i] + r1[i] * x)
         }
-        // y is a hash output; zero has probability 2^-252.
-        let yInverse = (try? y.inverse()) ?? .one
+        // y is a hash output; zero has probability 2^-252 and is reported, never replaced.
+        let yInverse: Scalar
+        do { yInverse = try y.inverse() } catch { throw .zeroChallenge }
         // Public tables that make the first folding of the generators cheaper (cached).
         let split = BulletproofGenerators.splitTables(nm / 4..<nm)
-        let ipp = InnerProductProof.prove(
+        let ipp = try InnerProductProof.prove(
             q: q, gFactors: [Scalar](repeating: .one, count: nm), hFactors: ScalarMath.powers(yInverse, count: nm),
             gLookups: gens.gLookups, hLookups: gens.hLookups, gTables: gens.gTables, hTables: gens.hTables,
             gSplit: split.g, hSplit: split.h,
@@ -253,7 +256,7 @@ public struct RangeProof: Sendable, Equatable {
 
     /// True when the proof shows every committed value is below 2^bits. Never throws or traps on
     /// any input; variable time (all inputs are public). One multiscalar multiplication; large ones
-    /// use the generators' cached window tables and up to ``ZKThreads/limit`` threads.
+    /// use the generators' cached window tables and up to `Parallelism.limit` (DataFiSupport) threads.
     public func verify(commitments: [PedersenCommitment], bits: Int, transcript: inout Transcript) -> Bool {
         Self.verifyBatch([(self, commitments, bits, transcript)])
     }

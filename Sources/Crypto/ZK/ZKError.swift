@@ -18,6 +18,9 @@ public enum ZKError: Error, Equatable, Sendable, CustomStringConvertible {
     case countMismatch(expected: Int, actual: Int)
     /// The proof's size does not match any (bits, values) the verifier accepts.
     case malformedProof(String)
+    /// A Fiat–Shamir challenge of the prover came out zero (probability about 2⁻²⁵²), so it has no
+    /// inverse; proving again with fresh blindings gives a different transcript.
+    case zeroChallenge
 
     public var description: String {
         switch self {
@@ -29,6 +32,7 @@ public enum ZKError: Error, Equatable, Sendable, CustomStringConvertible {
         case .valueOutOfRange(let index): "value \(index) does not fit in the bit width"
         case .countMismatch(let expected, let actual): "expected \(expected) items, got \(actual)"
         case .malformedProof(let why): "malformed proof: \(why)"
+        case .zeroChallenge: "a transcript challenge is zero; prove again with fresh blindings"
         }
     }
 }

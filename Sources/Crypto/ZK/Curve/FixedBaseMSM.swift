@@ -1,3 +1,4 @@
+import DataFiSupport
 // Variable-time multiscalar multiplication over fixed points with precomputed window multiples.
 // Its running time depends on the scalars, so it is used only where every scalar is public.
 
@@ -76,7 +77,7 @@ struct FixedBaseTables: Sendable {
 
     /// Σ scalars[i]·P_i over the first `scalars.count` points, in variable time (public scalars only).
     /// Scalars are canonical 32-byte little-endian encodings (below ℓ < 2^253). Large inputs are split
-    /// into ranges of points with their own buckets, one per thread (``ZKThreads``).
+    /// into ranges of points with their own buckets, one per thread (``Parallelism``).
     func multiply(scalars: [[UInt8]]) -> EdwardsPoint {
         let n = scalars.count
         precondition(n <= count, "more scalars than fixed points")
@@ -87,7 +88,7 @@ struct FixedBaseTables: Sendable {
             for i in 0..<n { Self.signedDigits(scalars[i], into: out.baseAddress! + i * windows) }
         }
         // A range pays 2^w bucket additions of its own: split only when each gets far more work.
-        let parts = max(1, min(ZKThreads.limit, n * windows / (2 << Self.width)))
+        let parts = max(1, min(Parallelism.limit, n * windows / (2 << Self.width)))
         let allDigits = digits
         let sums = ZKParallel.map(parts) { part in
             accumulate(digits: allDigits, range: (part * n / parts)..<((part + 1) * n / parts))

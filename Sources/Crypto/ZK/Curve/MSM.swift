@@ -1,3 +1,4 @@
+import DataFiSupport
 import DataFiRistretto
 
 // Variable-time multiscalar multiplication. Its running time depends on the scalars, so it is used
@@ -188,9 +189,9 @@ enum VartimeMSM {
     }
 
     /// Bucket method (Pippenger) with signed digits; best for many points. From 1024 points on, the
-    /// points are split into ranges with their own buckets, one per thread (``ZKThreads``).
+    /// points are split into ranges with their own buckets, one per thread (``Parallelism``).
     static func pippenger(scalars: [[UInt8]], points: [EdwardsPoint.Niels]) -> EdwardsPoint {
-        let parts = min(ZKThreads.limit, scalars.count / 512)
+        let parts = min(Parallelism.limit, scalars.count / 512)
         guard parts > 1 else { return pippengerRange(scalars: scalars, points: points) }
         let n = scalars.count
         let sums = ZKParallel.map(parts) { part in

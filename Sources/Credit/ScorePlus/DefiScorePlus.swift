@@ -1,6 +1,31 @@
 import DataFiPerson2Vec
 import DataFiZhangRank
+import DataFiCreditData
+import DataFiLogisticRegression
+import DataFiScorecard
 import Foundation
+
+/// Why a Defi Score Plus feature could not be built.
+public enum PlusFeaturesError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The rows, labels or options are unusable.
+    case credit(CreditError)
+    /// The credit graph refused a node or an edge (for example a non-finite time).
+    case graph(ZhangRankError)
+    /// Zhang Rank failed on the graph.
+    case rank(ZhangRankError)
+    /// Person2Vec training failed (for example an empty vocabulary).
+    case person2Vec(Person2VecError)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case let .credit(error): return error.description
+        case let .graph(error): return "credit graph: \(error)"
+        case let .rank(error): return "zhang rank: \(error)"
+        case let .person2Vec(error): return "person2vec: \(error)"
+        }
+    }
+}
 
 /// Features for Defi Score Plus built from the credit graph (Zhang Rank) and behaviour sequences
 /// (Person2Vec).
@@ -12,47 +37,52 @@ public enum PlusFeatures {
     /// out of fold: the known rows are split into `folds` groups and each group is ranked with seeds from
     /// the other groups only, so no row's own label flows into its feature.
     /// - Parameters:
+    ///   - rows: number of rows (graph nodes `0..<rows`).
+    ///   - edges: credit relations between rows; used in both directions.
+    ///   - known: known labels (0 or 1) by row.
+    ///   - folds: out-of-fold groups of the known rows (≥ 2).
     ///   - halfLife: decay half-life in the edges' time unit (days for `SyntheticCreditData`).
     ///   - now: the time the decay is measured from (no edge may be later).
-    /// - Throws: `CreditError.invalidParameter` when an edge or row is out of range or the rank fails,
-    ///   `.singleClass` when the known labels (or a fold's complement) lack a class.
+    /// - Throws: `PlusFeaturesError.credit` wrapping `.rowOutOfRange` (an edge or known row outside the rows),
+    ///   `.singleClass` (the known labels, or a fold's complement, lack a class), `.invalidLabel` or
+    ///   `.outOfRange(.folds)`; `.graph` or `.rank` when Zhang Rank refuses the graph.
     public static func graphRisk(rows: Int, edges: [CreditEdge], known: [Int: Double], folds: Int = 5,
-                                 halfLife: Double = 180, now: Double = 365) throws(CreditError) -> [Double] {
-        guard rows > 0 else { throw .emptyInput }
-        guard folds >= 2 else { throw .invalidParameter("folds must be ≥ 2") }
+                                 halfLife: Double = 180, now: Double = 365) throws(PlusFeaturesError) -> [Double] {
+        guard rows > 0 else { throw .credit(.emptyInput) }
+        guard folds >= 2 else { throw .credit(.outOfRange(.folds)) }
         var graph = CreditGraph<Int>()
         graph.reserveCapacity(edges: 2 * edges.count)
+        for edge in edges {
+            for end in [edge.from, edge.to] where !(0..<rows).contains(end) {
+                throw .credit(.rowOutOfRange(what: "edge endpoint", row: end, rows: rows))
+            }
+        }
         do {
             for i in 0..<rows { _ = try graph.addNode(i) }
             for edge in edges {
-                guard (0..<rows).contains(edge.from), (0..<rows).contains(edge.to) else {
-                    throw CreditError.invalidParameter("edge \(edge.from) → \(edge.to) is outside 0..<\(rows)")
-                }
                 try graph.addEdge(from: edge.from, to: edge.to, timestamp: edge.time)
                 try graph.addEdge(from: edge.to, to: edge.from, timestamp: edge.time)
             }
-        } catch let error as CreditError {
-            throw error
         } catch {
-            throw .invalidParameter("credit graph: \(error)")
+            throw .graph(error)
         }
         for (row, label) in known {
-            guard (0..<rows).contains(row) else { throw .invalidParameter("known row \(row) is outside 0..<\(rows)") }
-            guard label == 0 || label == 1 else { throw .invalidLabel(row: row) }
+            guard (0..<rows).contains(row) else { throw .credit(.rowOutOfRange(what: "known row", row: row, rows: rows)) }
+            guard label == 0 || label == 1 else { throw .credit(.invalidLabel(row: row)) }
         }
         let configuration = ZhangRank.Configuration(tolerance: 1e-10, maxIterations: 200,
                                                     decay: .init(halfLife: halfLife, now: now))
         let eps = 1e-12 / Double(rows)
-        func feature(seeds: [(Int, Double)]) throws(CreditError) -> [Double] {
+        func feature(seeds: [(Int, Double)]) throws(PlusFeaturesError) -> [Double] {
             var risky: [Int: Double] = [:], trusted: [Int: Double] = [:]
             for (row, label) in seeds { if label == 1 { risky[row] = 1 } else { trusted[row] = 1 } }
-            guard !risky.isEmpty, !trusted.isEmpty else { throw .singleClass }
+            guard !risky.isEmpty, !trusted.isEmpty else { throw .credit(.singleClass) }
             do {
                 let risk = try ZhangRank.compute(graph: graph, configuration: configuration, personalization: risky)
                 let trust = try ZhangRank.compute(graph: graph, configuration: configuration, personalization: trusted)
                 return (0..<rows).map { log(risk[$0] + eps) - log(trust[$0] + eps) }
             } catch {
-                throw .invalidParameter("zhang rank: \(error)")
+                throw .rank(error)
             }
         }
         let seeds = known.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -69,10 +99,10 @@ public enum PlusFeatures {
 
     /// Person2Vec person vectors (PV-DBOW, one thread, deterministic for `seed`) of each row's behaviour
     /// tokens, as a rows × `dimension` matrix (a row whose tokens were all dropped gets zeros).
-    /// - Throws: `CreditError.invalidParameter` when training fails (for example an empty vocabulary).
+    /// - Throws: `PlusFeaturesError.credit(.emptyInput)`; `.person2Vec` when training fails (for example an empty vocabulary).
     public static func behaviourVectors(_ behaviour: [[Int]], dimension: Int = 8, epochs: Int = 5,
-                                        seed: UInt64 = 1) throws(CreditError) -> Matrix {
-        guard !behaviour.isEmpty else { throw .emptyInput }
+                                        seed: UInt64 = 1) throws(PlusFeaturesError) -> Matrix {
+        guard !behaviour.isEmpty else { throw .credit(.emptyInput) }
         let corpus = behaviour.enumerated().map { i, tokens in
             BehaviourSequence(person: "p\(i)", events: tokens.map { "t\($0)" })
         }
@@ -81,7 +111,7 @@ public enum PlusFeatures {
             model = try Person2Vec.train(corpus: corpus, configuration: .init(
                 dimension: dimension, window: 5, negative: 5, epochs: epochs, minCount: 1, sample: 0, seed: seed))
         } catch {
-            throw .invalidParameter("person2vec: \(error)")
+            throw .person2Vec(error)
         }
         var values = [Double](repeating: 0, count: behaviour.count * dimension)
         for i in 0..<behaviour.count {
@@ -106,11 +136,11 @@ public struct DefiScorePlus: Sendable, Equatable, Codable {
     public var models: [String: CreditScoreModel]
 
     /// Selects variables and fits one model per scenario.
-    /// - Throws: `CreditError` from binning, encoding or fitting; `.invalidParameter` when `k < 1`.
+    /// - Throws: `CreditError` from binning, encoding or fitting; `.outOfRange(.selectedVariables)` when `k < 1`.
     public static func fit(_ table: DataTable, target: TargetSpec, candidates: [String], k: Int,
                            scenarioColumn: String? = nil, l2: Double = 1,
                            binning: BinningOptions = .init()) throws(CreditError) -> DefiScorePlus {
-        guard k >= 1 else { throw .invalidParameter("k must be ≥ 1") }
+        guard k >= 1 else { throw .outOfRange(.selectedVariables) }
         var selected: [String: [String]] = [:], models: [String: CreditScoreModel] = [:]
         for (scenario, rows) in try scenarios(table, scenarioColumn) {
             let part = table.selecting(rows: rows)
@@ -146,7 +176,15 @@ public struct DefiScorePlus: Sendable, Equatable, Codable {
 extension SyntheticCreditData {
     /// A table of this data: numeric columns `x1…xp`, the label column `default` (0/1) and `segment`
     /// ("thin" with at most 5 credit relations, else "thick"), plus `extra` numeric columns.
+    /// - Throws: `CreditError.rowOutOfRange` for an edge outside the rows, `.lengthMismatch` when the labels
+    ///   or an extra column do not have one value per row.
     public func table(extra: [String: [Double]] = [:]) throws(CreditError) -> DataTable {
+        guard labels.count == x.rows else { throw .lengthMismatch(what: "labels", expected: x.rows, actual: labels.count) }
+        for edge in edges {
+            for end in [edge.from, edge.to] where !(0..<x.rows).contains(end) {
+                throw .rowOutOfRange(what: "edge endpoint", row: end, rows: x.rows)
+            }
+        }
         var names = (1...max(x.columns, 1)).prefix(x.columns).map { "x\($0)" }
         var columns = (0..<x.columns).map { j in (0..<x.rows).map { String(x[$0, j]) } }
         var degree = [Int](repeating: 0, count: x.rows)

@@ -92,7 +92,7 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
 
     /// Encodes the table's rows into a design matrix with `encodedNames.count` columns.
     /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`,
-    ///   `.invalidParameter` for an inconsistent (for example hand-edited) encoder.
+    ///   `.inconsistentModel(.encoderShape)` for an inconsistent (for example hand-edited) encoder.
     public func transform(_ table: DataTable) throws(CreditError) -> Matrix {
         let n = table.rowCount, width = encodedNames.count
         let expectedWidth = features.reduce(0) { total, feature in
@@ -100,7 +100,8 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
             return total + 1
         }
         guard expectedWidth == width, centers.count == width, scales.count == width else {
-            throw .invalidParameter("encoder: \(width) encoded names, \(centers.count) centers and \(scales.count) scales for \(expectedWidth) columns")
+            throw .inconsistentModel(.encoderShape(names: width, centers: centers.count, scales: scales.count,
+                                                    columns: expectedWidth))
         }
         var values = [Double](repeating: 0, count: n * width)
         var offset = 0
@@ -144,18 +145,18 @@ public struct TargetSpec: Sendable, Equatable, Codable {
     }
 
     /// Chooses the positive value: `positive` when given, otherwise "1" when the column holds only 0 and 1.
-    /// - Throws: `CreditError.missingColumn`, `.invalidParameter` when the positive value cannot be chosen.
+    /// - Throws: `CreditError.missingColumn`, `.positiveValueNotFound`, `.positiveValueRequired`.
     public static func resolve(_ table: DataTable, column: String, positive: String?) throws(CreditError) -> TargetSpec {
         let cells = try table.column(column)
         if let positive {
             guard cells.contains(positive) else {
-                throw .invalidParameter("target column \(column) has no value \"\(positive.prefix(40))\"")
+                throw .positiveValueNotFound(column: column, value: positive)
             }
             return TargetSpec(column: column, positive: positive)
         }
         let distinct = Set(cells)
         if distinct.isSubset(of: ["0", "1"]) { return TargetSpec(column: column, positive: "1") }
-        throw .invalidParameter("target column \(column) is not 0/1; name the positive value (e.g. bad)")
+        throw .positiveValueRequired(column: column)
     }
 
     /// 0/1 labels for the table's rows; throws `CreditError.missingColumn`.

@@ -9,7 +9,7 @@ public struct Matrix: Sendable, Equatable, Codable {
 
     /// Wraps row-major `values`; throws `CreditError.lengthMismatch` when the count is not `rows * columns`.
     public init(rows: Int, columns: Int, values: [Double]) throws(CreditError) {
-        guard rows >= 0, columns >= 0 else { throw .invalidParameter("negative matrix size") }
+        guard rows >= 0, columns >= 0 else { throw .outOfRange(.matrixSize) }
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow else { throw .tooLarge("\(rows) × \(columns) matrix") }
         guard values.count == count else { throw .lengthMismatch(what: "matrix values", expected: count, actual: values.count) }
@@ -67,7 +67,7 @@ public struct Matrix: Sendable, Equatable, Codable {
         }
     }
 
-    init(unchecked rows: Int, _ columns: Int, _ values: [Double]) {
+    package init(unchecked rows: Int, _ columns: Int, _ values: [Double]) {
         self.rows = rows
         self.columns = columns
         self.values = values

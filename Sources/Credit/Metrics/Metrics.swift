@@ -1,3 +1,5 @@
+import DataFiCreditData
+import DataFiLogisticRegression
 import Foundation
 import DataFiSupport
 
@@ -16,10 +18,10 @@ public struct BinaryMetrics: Sendable, Equatable, Codable {
 
     /// All five measures for `probabilities` of label 1 against 0/1 `labels`.
     /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.singleClass`,
-    ///   `.invalidParameter` (a probability outside [0, 1]).
+    ///   `.probabilityOutOfRange`.
     public static func evaluate(probabilities: [Double], labels: [Double]) throws(CreditError) -> BinaryMetrics {
         for (i, p) in probabilities.enumerated() where p.isFinite && !(0...1).contains(p) {
-            throw .invalidParameter("probability at row \(i + 1) is outside [0, 1]")
+            throw .probabilityOutOfRange(row: i)
         }
         let auc = try Metrics.auc(scores: probabilities, labels: labels)
         return BinaryMetrics(auc: auc, ks: try Metrics.ks(scores: probabilities, labels: labels), gini: 2 * auc - 1,
@@ -110,17 +112,17 @@ public enum Metrics {
 public enum CrossValidation {
     /// Test-row indices of each of `k` folds (every row in exactly one fold, sorted within a fold).
     /// Stratified folds deal each class out separately so every fold keeps the class ratio.
-    /// - Throws: `CreditError.invalidParameter` when `k < 2` or `k` exceeds the number of rows
+    /// - Throws: `CreditError.outOfRange(.folds)` when `k < 2` or `k` exceeds the number of rows, `.classTooSmallForFolds`
     ///   (or, stratified, the size of the smaller class), `.invalidLabel`.
     public static func folds(labels: [Double], k: Int, stratified: Bool = true, seed: UInt64) throws(CreditError) -> [[Int]] {
-        guard k >= 2, k <= labels.count else { throw .invalidParameter("k must be between 2 and the number of rows") }
+        guard k >= 2, k <= labels.count else { throw .outOfRange(.folds) }
         var rng = SplitMix64(seed: seed)
         var groups: [[Int]]
         if stratified {
             for (i, y) in labels.enumerated() where y != 0 && y != 1 { throw .invalidLabel(row: i) }
             groups = [labels.indices.filter { labels[$0] == 0 }, labels.indices.filter { labels[$0] == 1 }]
             guard groups.allSatisfy({ $0.count >= k }) else {
-                throw .invalidParameter("each class needs at least k rows for stratified folds")
+                throw .classTooSmallForFolds(k: k)
             }
         } else {
             groups = [Array(labels.indices)]

@@ -1,4 +1,6 @@
 import Dispatch
+import DataFiCreditData
+import DataFiSupport
 import Foundation
 
 /// Settings for `LogisticRegression.fit`.
@@ -11,8 +13,9 @@ public struct LogisticRegressionOptions: Sendable, Equatable, Codable {
     public var maxIterations: Int
     /// Convergence threshold on the Newton step, relative to `max(1, max|β|)`.
     public var tolerance: Double
-    /// Worker threads for the O(n·p²) Hessian pass (used when there are at least 20,000 rows).
-    public var threads: Int
+    /// Worker threads for the passes over the rows (used when there are at least 20,000 rows): `nil` uses the
+    /// SDK's `Parallelism.limit`, a number ≥ 1 exactly that many. Results do not depend on it.
+    public var threads: Int?
     /// Whether to compute standard errors from the inverse Hessian at the optimum.
     public var computeStandardErrors: Bool
     /// With more than twice this many rows, Newton directions use the exact gradient but a Hessian from an
@@ -20,9 +23,9 @@ public struct LogisticRegressionOptions: Sendable, Equatable, Codable {
     /// path to it — and standard errors always use the full Hessian.
     public var hessianSampleRows: Int
 
-    /// Creates options; defaults are λ = 0, 100 iterations, tolerance 1e-10, 2 threads, standard errors on,
-    /// Hessian subsample of 50,000 rows.
-    public init(l2: Double = 0, maxIterations: Int = 100, tolerance: Double = 1e-10, threads: Int = 2,
+    /// Creates options; defaults are λ = 0, 100 iterations, tolerance 1e-10, `Parallelism.limit` threads,
+    /// standard errors on, Hessian subsample of 50,000 rows.
+    public init(l2: Double = 0, maxIterations: Int = 100, tolerance: Double = 1e-10, threads: Int? = nil,
                 computeStandardErrors: Bool = true, hessianSampleRows: Int = 50_000) {
         self.hessianSampleRows = hessianSampleRows
         self.l2 = l2
@@ -75,15 +78,19 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     }
 
     /// The linear predictor (log-odds) `β₀ + x·β` for one row of `coefficients.count` values.
-    public func logOdds(_ x: [Double]) -> Double {
-        precondition(x.count == coefficients.count, "row length must match the coefficients")
+    /// - Throws: `CreditError.lengthMismatch` when the row length differs from the number of coefficients.
+    public func logOdds(_ x: [Double]) throws(CreditError) -> Double {
+        guard x.count == coefficients.count else {
+            throw .lengthMismatch(what: "row", expected: coefficients.count, actual: x.count)
+        }
         var eta = intercept
         for j in 0..<x.count { eta += x[j] * coefficients[j] }
         return eta
     }
 
     /// The probability of the positive class for one row.
-    public func probability(_ x: [Double]) -> Double { Logistic.sigmoid(logOdds(x)) }
+    /// - Throws: `CreditError.lengthMismatch` when the row length differs from the number of coefficients.
+    public func probability(_ x: [Double]) throws(CreditError) -> Double { Logistic.sigmoid(try logOdds(x)) }
 
     /// Probabilities for every row of `x`; throws `CreditError.lengthMismatch` when the column count differs.
     public func probabilities(_ x: Matrix) throws(CreditError) -> [Double] {
@@ -91,7 +98,8 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
             throw .lengthMismatch(what: "design matrix columns", expected: coefficients.count, actual: x.columns)
         }
         var eta = [Double](repeating: 0, count: x.rows)
-        Logistic.linearPredictor(x, intercept: intercept, coefficients: coefficients, into: &eta, threads: 2)
+        Logistic.linearPredictor(x, intercept: intercept, coefficients: coefficients, into: &eta,
+                                 threads: Parallelism.limit)
         return eta.map(Logistic.sigmoid)
     }
 
@@ -105,7 +113,7 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
     ///   - columnNames: names used in error messages (default `x1`, `x2`, …).
     /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.singleClass`,
     ///   `.constantColumn` (λ = 0), `.singularMatrix`, `.perfectSeparation` (λ = 0), `.notConverged`,
-    ///   `.invalidParameter`.
+    ///   `.negativeWeight`, `.outOfRange` naming the option.
     public static func fit(_ x: Matrix, labels: [Double], weights: [Double]? = nil,
                            options: LogisticRegressionOptions = .init(),
                            columnNames: [String]? = nil) throws(CreditError) -> LogisticRegression {
@@ -115,21 +123,21 @@ public struct LogisticRegression: Sendable, Equatable, Codable {
 }
 
 /// Numerically stable logistic helpers.
-enum Logistic {
+package enum Logistic {
     /// `1 / (1 + e^(−t))` without overflow.
-    @inline(__always) static func sigmoid(_ t: Double) -> Double {
+    @inline(__always) package static func sigmoid(_ t: Double) -> Double {
         if t >= 0 { return 1 / (1 + exp(-t)) }
         let e = exp(t)
         return e / (1 + e)
     }
 
     /// `ln(1 + e^t)` without overflow or loss of precision.
-    @inline(__always) static func softplus(_ t: Double) -> Double {
+    @inline(__always) package static func softplus(_ t: Double) -> Double {
         max(t, 0) + log1p(exp(-abs(t)))
     }
 
     /// η = b₀ + X·β for every row, split over `threads` for large inputs.
-    static func linearPredictor(_ x: Matrix, intercept: Double, coefficients: [Double], into eta: inout [Double],
+    package static func linearPredictor(_ x: Matrix, intercept: Double, coefficients: [Double], into eta: inout [Double],
                                 threads: Int) {
         let n = x.rows, p = x.columns
         x.values.withUnsafeBufferPointer { xs in
@@ -164,14 +172,8 @@ enum Logistic {
 /// Splits `0..<n` into `threads` contiguous ranges and runs `body` on each (in parallel when large).
 func parallelRanges(_ n: Int, threads: Int, minimumPerThread: Int = 10_000,
                     _ body: @Sendable (Int, Int) -> Void) {
-    let t = max(1, min(threads, n / max(minimumPerThread, 1)))
-    if t <= 1 {
-        body(0, n)
-        return
-    }
-    DispatchQueue.concurrentPerform(iterations: t) { k in
-        body(n * k / t, n * (k + 1) / t)
-    }
+    guard n > 0 else { return body(0, 0) }
+    Parallelism.forEachRange(n, threads: threads, minimumPerPart: minimumPerThread, body)
 }
 
 /// A raw pointer that may cross into `concurrentPerform` (each worker touches a disjoint range).
@@ -192,6 +194,8 @@ struct IRLSSolver {
     let y: [Double]
     let w: [Double]
     let options: LogisticRegressionOptions
+    /// Worker threads for the passes over the rows.
+    let threads: Int
     let n: Int
     let p: Int
     /// Parameters θ = (β₀, β₁…βₚ).
@@ -200,10 +204,12 @@ struct IRLSSolver {
 
     init(x: Matrix, labels: [Double], weights: [Double]?, options: LogisticRegressionOptions,
          names: [String]?) throws(CreditError) {
-        guard options.l2 >= 0, options.l2.isFinite else { throw .invalidParameter("l2 must be finite and ≥ 0") }
-        guard options.maxIterations >= 1 else { throw .invalidParameter("maxIterations must be ≥ 1") }
-        guard options.tolerance > 0, options.tolerance.isFinite else { throw .invalidParameter("tolerance must be > 0") }
-        guard options.hessianSampleRows >= 1 else { throw .invalidParameter("hessianSampleRows must be ≥ 1") }
+        guard options.l2 >= 0, options.l2.isFinite else { throw .outOfRange(.l2) }
+        guard options.maxIterations >= 1 else { throw .outOfRange(.maxIterations) }
+        guard options.tolerance > 0, options.tolerance.isFinite else { throw .outOfRange(.tolerance) }
+        guard options.hessianSampleRows >= 1 else { throw .outOfRange(.hessianSampleRows) }
+        if let threads = options.threads, threads < 1 { throw .outOfRange(.threads) }
+        threads = Parallelism.threads(options.threads)
         guard x.rows > 0 else { throw .emptyInput }
         guard labels.count == x.rows else { throw .lengthMismatch(what: "labels", expected: x.rows, actual: labels.count) }
         let weightsArray = weights ?? [Double](repeating: 1, count: x.rows)
@@ -220,7 +226,7 @@ struct IRLSSolver {
         var positive = 0.0, negative = 0.0
         for i in 0..<x.rows {
             guard weightsArray[i].isFinite else { throw .nonFinite(what: "weights", row: i) }
-            guard weightsArray[i] >= 0 else { throw .invalidParameter("weight at row \(i + 1) is negative") }
+            guard weightsArray[i] >= 0 else { throw .negativeWeight(row: i) }
             guard labels[i].isFinite else { throw .nonFinite(what: "labels", row: i) }
             guard labels[i] == 0 || labels[i] == 1 else { throw .invalidLabel(row: i) }
             if labels[i] == 1 { positive += weightsArray[i] } else { negative += weightsArray[i] }
@@ -260,7 +266,7 @@ struct IRLSSolver {
     mutating func run() throws(CreditError) -> LogisticRegression {
         let q = p + 1
         var (loss, rawGradient) = FusedPass.evaluate(x: x, y: y, w: w, theta: theta, eta: &eta,
-                                                     threads: options.threads)
+                                                     threads: threads)
         var f = loss + penalty(theta)
         var iterations = 0
         var converged = false
@@ -276,7 +282,7 @@ struct IRLSSolver {
             // Close to the optimum a subsampled Hessian barely changes: keep its factor.
             let reuse = !converged && currentStride > 1 && previousStep < 1e-3 && !factor.isEmpty
             if !reuse {
-                var hessian = HessianKernel.hessian(x: x, y: y, w: w, eta: eta, threads: options.threads,
+                var hessian = HessianKernel.hessian(x: x, y: y, w: w, eta: eta, threads: threads,
                                                     hessianStride: converged ? 1 : currentStride)
                 if options.l2 > 0 { for j in 1..<q { hessian[j * q + j] += options.l2 } }
                 factor = hessian
@@ -310,7 +316,7 @@ struct IRLSSolver {
             for _ in 0..<40 {
                 for j in 0..<q { newTheta[j] = theta[j] - t * step[j] }
                 let (newLoss, g) = FusedPass.evaluate(x: x, y: y, w: w, theta: newTheta, eta: &newEta,
-                                                      threads: options.threads)
+                                                      threads: threads)
                 newF = newLoss + penalty(newTheta)
                 newGradient = g
                 if newF.isFinite && newF <= f + 1e-12 * abs(f) {

@@ -1,3 +1,5 @@
+import DataFiCreditData
+import DataFiLogisticRegression
 import Foundation
 
 /// One bin of a weight-of-evidence binning.
@@ -58,14 +60,14 @@ public struct WoEBinning: Sendable, Equatable, Codable {
 
     /// Binning of a numeric variable with forced break points: bins (−∞, b₁), [b₁, b₂), …, [bₖ, +∞).
     /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.singleClass`,
-    ///   `.invalidParameter` (unsorted breaks).
+    ///   `.unsortedBreaks`.
     public static func numeric(_ variable: String, values: [Double], labels: [Double], breaks: [Double])
         throws(CreditError) -> WoEBinning {
         try validate(values.count, labels)
         for (i, v) in values.enumerated() where !v.isFinite { throw .nonFinite(what: "column \(variable)", row: i) }
         for b in breaks where !b.isFinite { throw .nonFinite(what: "breaks of \(variable)", row: nil) }
         for i in breaks.indices.dropFirst() where breaks[i] <= breaks[i - 1] {
-            throw .invalidParameter("breaks of \(variable) must be strictly increasing")
+            throw .unsortedBreaks(variable: variable)
         }
         var counts = [Int](repeating: 0, count: breaks.count + 1), positives = counts
         for (v, y) in zip(values, labels) {
@@ -83,11 +85,11 @@ public struct WoEBinning: Sendable, Equatable, Codable {
 
     /// Binning of a numeric variable: equal-frequency initial bins, small bins merged, then (optionally)
     /// adjacent bins merged until WoE is monotonic in the direction of the overall trend.
-    /// - Throws: like `numeric(_:values:labels:breaks:)`, and `.invalidParameter` for bad options.
+    /// - Throws: like `numeric(_:values:labels:breaks:)`, and `.outOfRange(.maxBins)` or `.outOfRange(.minBinFraction)` for bad options.
     public static func quantile(_ variable: String, values: [Double], labels: [Double],
                                 options: BinningOptions = .init()) throws(CreditError) -> WoEBinning {
-        guard options.maxBins >= 1, options.maxBins <= 1000 else { throw .invalidParameter("maxBins must be 1…1000") }
-        guard (0..<0.5).contains(options.minBinFraction) else { throw .invalidParameter("minBinFraction must be in [0, 0.5)") }
+        guard options.maxBins >= 1, options.maxBins <= 1000 else { throw .outOfRange(.maxBins) }
+        guard (0..<0.5).contains(options.minBinFraction) else { throw .outOfRange(.minBinFraction) }
         try validate(values.count, labels)
         for (i, v) in values.enumerated() where !v.isFinite { throw .nonFinite(what: "column \(variable)", row: i) }
         let sorted = values.sorted()
@@ -197,9 +199,9 @@ public struct WoEBinning: Sendable, Equatable, Codable {
 
     /// Index of the bin holding a cell of this variable.
     /// - Throws: `CreditError.nonNumericCell`, `.nonFinite` (numeric), `.unseenCategory` (categorical),
-    ///   `.invalidParameter` (a binning without bins).
+    ///   `.inconsistentModel(.emptyBinning)` (a binning without bins).
     public func binIndex(cell: String, row: Int = 0) throws(CreditError) -> Int {
-        guard !bins.isEmpty else { throw .invalidParameter("binning of \(variable) has no bins") }
+        guard !bins.isEmpty else { throw .inconsistentModel(.emptyBinning(variable: variable)) }
         if isNumeric {
             guard let v = Double(cell) else { throw .nonNumericCell(column: variable, row: row, value: cell) }
             guard v.isFinite else { throw .nonFinite(what: "column \(variable)", row: row) }

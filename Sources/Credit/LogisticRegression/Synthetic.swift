@@ -1,3 +1,4 @@
+import DataFiCreditData
 import Foundation
 import DataFiSupport
 
@@ -46,13 +47,13 @@ public struct SyntheticCreditData: Sendable {
 
     /// Generates a data set.
     /// - Parameters: sizes and effects as described on the type; `seed` makes it reproducible.
-    /// - Throws: `CreditError.invalidParameter` for non-positive sizes, `.tooLarge` above 10⁸ cells.
+    /// - Throws: `CreditError.outOfRange(.syntheticSize)` for non-positive sizes, `.tooLarge` above 10⁸ cells.
     public static func generate(rows: Int, features: Int, seed: UInt64, clusters: Int = 8, communities: Int = 20,
                                 clusterEffect: Double = 1.5, graphEffect: Double = 1.5, intercept: Double = -1,
                                 sequenceLength: Int = 20, vocabulary: Int = 64, edgesPerRow: Int = 3)
         throws(CreditError) -> SyntheticCreditData {
         guard rows > 0, features >= 0, clusters > 0, communities > 0, sequenceLength >= 0, vocabulary >= clusters,
-              edgesPerRow >= 0 else { throw .invalidParameter("synthetic sizes must be positive") }
+              edgesPerRow >= 0 else { throw .outOfRange(.syntheticSize) }
         guard rows <= 100_000_000 / max(features + sequenceLength + edgesPerRow, 1) else {
             throw .tooLarge("more than 10^8 synthetic cells")
         }
@@ -116,9 +117,9 @@ public struct SyntheticCreditData: Sendable {
     /// Plain benchmark data that numpy can reproduce bit for bit: element k (0-based, row-major) of X is
     /// `2u − 1` with `u = (SplitMix64.mix(seed + (k + 1)·0x9E3779B97F4A7C15) >> 11)·2⁻⁵³`; the label of row i
     /// uses the next outputs (k = rows·p + i) as `u < sigmoid(−1 + xᵢ·β)` with `β` from `trueCoefficient`.
-    /// - Throws: `CreditError.invalidParameter` for non-positive sizes, `.tooLarge` above 2·10⁸ cells.
+    /// - Throws: `CreditError.outOfRange(.syntheticSize)` for non-positive sizes, `.tooLarge` above 2·10⁸ cells.
     public static func uniformDesign(rows: Int, features: Int, seed: UInt64) throws(CreditError) -> (x: Matrix, labels: [Double]) {
-        guard rows > 0, features > 0 else { throw .invalidParameter("rows and features must be positive") }
+        guard rows > 0, features > 0 else { throw .outOfRange(.syntheticSize) }
         guard rows <= 200_000_000 / features else { throw .tooLarge("more than 2·10^8 cells") }
         let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
         let unit: (UInt64) -> Double = { k in

@@ -1,4 +1,6 @@
 import Dispatch
+import DataFiCreditData
+import DataFiSupport
 import Foundation
 
 /// The O(n·p²) pass of Newton's method: the Hessian `Σ wᵢpᵢ(1 − pᵢ)·x̃ᵢx̃ᵢᵀ` with `x̃ = (1, x)`, accumulated in
@@ -25,7 +27,7 @@ enum HessianKernel {
                                                       p: p, lo: lo, hi: hi,
                                                       stride: max(hessianStride, 1)))
                         }
-                        if t == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: t, execute: work) }
+                        Parallelism.forEachPart(t, work)
                     }
                 }
             }
@@ -199,7 +201,7 @@ enum FusedPass {
                                 }
                                 results.set(k, out)
                             }
-                            if t == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: t, execute: work) }
+                            Parallelism.forEachPart(t, work)
                         }
                     }
                 }

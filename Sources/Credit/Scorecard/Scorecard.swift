@@ -1,3 +1,7 @@
+import DataFiCreditData
+import DataFiLogisticRegression
+import DataFiCreditMetrics
+import DataFiSupport
 import Foundation
 
 /// Scaling of log-odds to score points: `points = offset − factor·ln(odds)` with `odds = p/(1 − p)` of the
@@ -11,10 +15,10 @@ public struct ScoreScaling: Sendable, Equatable, Codable {
     /// Points to double the good:bad odds.
     public var pdo: Double
 
-    /// Creates a scaling; throws `CreditError.invalidParameter` unless `baseOdds > 0`, `pdo > 0`, all finite.
+    /// Creates a scaling; throws `CreditError.outOfRange(.scoreScaling)` unless `baseOdds > 0`, `pdo > 0`, all finite.
     public init(base: Double = 600, baseOdds: Double = 50, pdo: Double = 20) throws(CreditError) {
         guard base.isFinite, baseOdds.isFinite, pdo.isFinite, baseOdds > 0, pdo > 0 else {
-            throw .invalidParameter("score scaling needs finite base, baseOdds > 0 and pdo > 0")
+            throw .outOfRange(.scoreScaling)
         }
         self.base = base
         self.baseOdds = baseOdds
@@ -57,11 +61,11 @@ public struct Scorecard: Sendable, Equatable, Codable {
     public var points: [[Double]]
 
     /// Bins `variables`, fits the WoE logistic regression (penalty `l2`) and computes points.
-    /// - Throws: `CreditError` from binning, encoding or fitting.
+    /// - Throws: `CreditError` from binning, encoding or fitting; `.outOfRange(.variables)` without variables.
     public static func fit(_ table: DataTable, target: TargetSpec, variables: [String],
                            binning: BinningOptions = .init(), l2: Double = 0,
                            scaling: ScoreScaling = .standard) throws(CreditError) -> Scorecard {
-        guard !variables.isEmpty else { throw .invalidParameter("a scorecard needs at least one variable") }
+        guard !variables.isEmpty else { throw .outOfRange(.variables) }
         let labels = try target.labels(table)
         var binnings: [WoEBinning] = []
         for name in variables { binnings.append(try InformationValue.bin(table, name, labels: labels, options: binning)) }
@@ -86,11 +90,12 @@ public struct Scorecard: Sendable, Equatable, Codable {
     }
 
     /// Total points per row: base points plus the points of each variable's bin.
-    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`.
+    /// - Throws: `CreditError.missingColumn`, `.nonNumericCell`, `.nonFinite`, `.unseenCategory`,
+    ///   `.inconsistentModel(.pointsDoNotMatchBins)` for a hand-edited scorecard.
     public func score(_ table: DataTable) throws(CreditError) -> [Double] {
         guard points.count == binnings.count,
               zip(points, binnings).allSatisfy({ $0.count == $1.bins.count && $0.allSatisfy(\.isFinite) }) else {
-            throw .invalidParameter("scorecard: points do not match the bins")
+            throw .inconsistentModel(.pointsDoNotMatchBins)
         }
         var totals = [Double](repeating: basePoints, count: table.rowCount)
         for (v, binning) in binnings.enumerated() {
@@ -103,10 +108,10 @@ public struct Scorecard: Sendable, Equatable, Codable {
     }
 
     /// Probability of the positive class per row from the WoE model.
-    /// - Throws: like `score`.
+    /// - Throws: like `score`; `.inconsistentModel(.coefficientCount)` for a hand-edited scorecard.
     public func probabilities(_ table: DataTable) throws(CreditError) -> [Double] {
         guard regression.coefficients.count == binnings.count else {
-            throw .invalidParameter("scorecard: one coefficient per variable expected")
+            throw .inconsistentModel(.coefficientCount)
         }
         return try regression.probabilities(try Scorecard.woeMatrix(table, binnings))
     }
@@ -127,13 +132,13 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     public var scaling: ScoreScaling
 
     /// Trains on `table`: features are `features` or every column except the target.
-    /// - Throws: `CreditError` from encoding or fitting.
+    /// - Throws: `CreditError` from encoding or fitting; `.targetIsFeature` when the target is listed as a feature.
     public static func train(_ table: DataTable, target: TargetSpec, features: [String]? = nil,
                              options: LogisticRegressionOptions = .init(), standardize: Bool = false,
                              weights: [Double]? = nil, scaling: ScoreScaling = .standard) throws(CreditError) -> CreditScoreModel {
         _ = try table.index(of: target.column)
         let columns = features ?? table.columnNames.filter { $0 != target.column }
-        guard !columns.contains(target.column) else { throw .invalidParameter("the target cannot be a feature") }
+        guard !columns.contains(target.column) else { throw .targetIsFeature(target.column) }
         let encoder = try FeatureEncoder.fit(table, featureColumns: columns, standardize: standardize)
         let x = try encoder.transform(table)
         let regression = try LogisticRegression.fit(x, labels: try target.labels(table), weights: weights,
@@ -149,34 +154,34 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     /// Checks that a model (for example one decoded from untrusted JSON) is consistent: format version 1,
     /// distinct encoded names that match the features, one finite center, positive scale and coefficient per
     /// encoded column, and a valid score scaling.
-    /// - Throws: `CreditError.invalidParameter` naming the first inconsistency.
+    /// - Throws: `CreditError.inconsistentModel` naming the first defect.
     public func validate() throws(CreditError) {
         let expected = FeatureEncoder(features: encoder.features).encodedNames
         let width = expected.count
-        guard version == 1 else { throw .invalidParameter("model: unsupported format version \(version)") }
-        guard encoder.encodedNames == expected else { throw .invalidParameter("model: encoded names do not match the features") }
-        guard Set(expected).count == width else { throw .invalidParameter("model: encoded column names repeat") }
+        guard version == 1 else { throw .inconsistentModel(.unsupportedVersion(version)) }
+        guard encoder.encodedNames == expected else { throw .inconsistentModel(.encodedNamesMismatch) }
+        guard Set(expected).count == width else { throw .inconsistentModel(.repeatedEncodedNames) }
         guard encoder.centers.count == width, encoder.scales.count == width, regression.coefficients.count == width else {
-            throw .invalidParameter("model: expected \(width) centers, scales and coefficients")
+            throw .inconsistentModel(.parameterCount(expected: width))
         }
         guard encoder.centers.allSatisfy(\.isFinite), encoder.scales.allSatisfy({ $0.isFinite && $0 > 0 }),
               regression.coefficients.allSatisfy(\.isFinite), regression.intercept.isFinite else {
-            throw .invalidParameter("model: non-finite or non-positive parameter")
+            throw .inconsistentModel(.nonFiniteParameter)
         }
         guard scaling.base.isFinite, scaling.baseOdds.isFinite, scaling.pdo.isFinite, scaling.baseOdds > 0, scaling.pdo > 0 else {
-            throw .invalidParameter("model: score scaling needs finite base, baseOdds > 0 and pdo > 0")
+            throw .inconsistentModel(.scaling)
         }
     }
 
     /// Log-odds of the positive class per row (the target column is not needed).
-    /// - Throws: `CreditError.invalidParameter` for an inconsistent model, `.missingColumn`, `.nonNumericCell`,
+    /// - Throws: `CreditError.inconsistentModel` for an inconsistent model, `.missingColumn`, `.nonNumericCell`,
     ///   `.nonFinite`, `.unseenCategory`.
     public func logOdds(_ table: DataTable) throws(CreditError) -> [Double] {
         try validate()
         let x = try encoder.transform(table)
         var eta = [Double](repeating: 0, count: x.rows)
         Logistic.linearPredictor(x, intercept: regression.intercept, coefficients: regression.coefficients,
-                                 into: &eta, threads: 2)
+                                 into: &eta, threads: Parallelism.limit)
         // Finite coefficients times finite cells can still overflow.
         if let row = eta.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(what: "log-odds", row: row) }
         return eta

@@ -56,6 +56,7 @@ public struct DataTable: Sendable, Equatable {
 
     /// Parses CSV text (see the type's description).
     /// - Parameters:
+    ///   - text: the CSV text.
     ///   - maxRows: bound on data rows; more throws `CreditError.tooLarge`.
     ///   - maxColumns: bound on the header's field count.
     /// - Throws: `CreditError.malformedCSV` (unterminated quote, stray quote, ragged row, empty header),

@@ -1,4 +1,7 @@
 import DataFiPrivacy
+import DataFiCreditData
+import DataFiLogisticRegression
+import DataFiSupport
 import Foundation
 
 /// Settings for differentially private training (`PrivateLogisticRegression.fit`).
@@ -58,17 +61,17 @@ public struct PrivateTrainingResult: Sendable {
 /// units to its sensitivity (ignored by the accountant; 2⁻²⁰·√d ≪ C).
 public enum PrivateLogisticRegression {
     /// Smallest noise multiplier σ whose accounted ε after `steps` steps at rate `q` is at most `epsilon`.
-    /// - Throws: `CreditError.invalidParameter` for parameters the accountant rejects or an ε out of reach.
+    /// - Throws: `DPSGDError.accounting` for parameters the accountant rejects, `.epsilonOutOfReach`.
     public static func noiseMultiplier(epsilon: Double, delta: Double, samplingRate q: Double, steps: Int)
-        throws(CreditError) -> Double {
-        func spent(_ sigma: Double) throws(CreditError) -> Double {
+        throws(DPSGDError) -> Double {
+        func spent(_ sigma: Double) throws(DPSGDError) -> Double {
             do { return try RDPAccountant.epsilon(samplingRate: q, noiseMultiplier: sigma, steps: steps, delta: delta) }
-            catch { throw .invalidParameter("privacy accounting: \(error)") }
+            catch { throw .accounting(error) }
         }
         var low = 0.05, high = 1.0
         while try spent(high) > epsilon {
             high *= 2
-            guard high < 1e4 else { throw .invalidParameter("ε = \(epsilon) is out of reach") }
+            guard high < 1e4 else { throw .epsilonOutOfReach(epsilon) }
         }
         if try spent(low) <= epsilon { return low }
         while high - low > 1e-3 * high {
@@ -81,23 +84,28 @@ public enum PrivateLogisticRegression {
     /// Trains a logistic regression with (ε, δ)-differential privacy for each row of `x` (add/remove one row).
     /// Columns should be on comparable scales (for example standardized); clipping bounds each row's influence.
     /// - Parameters:
+    ///   - x: design matrix without an intercept column, one row per person.
+    ///   - labels: 0 or 1 per row.
+    ///   - options: privacy target, clipping, batch size, epochs, learning rate and penalty.
     ///   - rng: randomness for Poisson sampling and noise. Use a cryptographic generator (such as
     ///     `SodiumRandomNumberGenerator`) for a real guarantee; a seeded one makes tests reproducible.
-    /// - Throws: `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`, `.invalidLabel`, `.invalidParameter`.
+    /// - Throws: `DPSGDError.credit` wrapping `CreditError.emptyInput`, `.lengthMismatch`, `.nonFinite`,
+    ///   `.invalidLabel` or `.outOfRange` (naming the option); `.noise`, `.accounting`, `.epsilonOutOfReach`,
+    ///   `.diverged` when the learning rate makes the coefficients overflow.
     public static func fit<R: RandomNumberGenerator>(_ x: Matrix, labels: [Double], options: DPSGDOptions,
-                                                     using rng: inout R) throws(CreditError) -> PrivateTrainingResult {
+                                                     using rng: inout R) throws(DPSGDError) -> PrivateTrainingResult {
         let n = x.rows, p = x.columns, q1 = p + 1
-        guard n > 0 else { throw .emptyInput }
-        guard labels.count == n else { throw .lengthMismatch(what: "labels", expected: n, actual: labels.count) }
-        for (i, v) in x.values.enumerated() where !v.isFinite { throw .nonFinite(what: "features", row: i / max(p, 1)) }
-        for (i, y) in labels.enumerated() where y != 0 && y != 1 { throw .invalidLabel(row: i) }
-        guard options.epsilon.isFinite, options.epsilon > 0 else { throw .invalidParameter("epsilon must be > 0") }
-        guard options.delta > 0, options.delta < 1 else { throw .invalidParameter("delta must be in (0, 1)") }
-        guard options.clipNorm.isFinite, options.clipNorm > 0 else { throw .invalidParameter("clipNorm must be > 0") }
-        guard options.batchSize >= 1, options.batchSize <= n else { throw .invalidParameter("batchSize must be in 1…n") }
-        guard (1...10_000).contains(options.epochs) else { throw .invalidParameter("epochs must be in 1…10000") }
-        guard options.learningRate.isFinite, options.learningRate > 0 else { throw .invalidParameter("learningRate must be > 0") }
-        guard options.l2.isFinite, options.l2 >= 0 else { throw .invalidParameter("l2 must be ≥ 0") }
+        guard n > 0 else { throw .credit(.emptyInput) }
+        guard labels.count == n else { throw .credit(.lengthMismatch(what: "labels", expected: n, actual: labels.count)) }
+        for (i, v) in x.values.enumerated() where !v.isFinite { throw .credit(.nonFinite(what: "features", row: i / max(p, 1))) }
+        for (i, y) in labels.enumerated() where y != 0 && y != 1 { throw .credit(.invalidLabel(row: i)) }
+        guard options.epsilon.isFinite, options.epsilon > 0 else { throw .credit(.outOfRange(.epsilon)) }
+        guard options.delta > 0, options.delta < 1 else { throw .credit(.outOfRange(.delta)) }
+        guard options.clipNorm.isFinite, options.clipNorm > 0 else { throw .credit(.outOfRange(.clipNorm)) }
+        guard options.batchSize >= 1, options.batchSize <= n else { throw .credit(.outOfRange(.batchSize)) }
+        guard (1...10_000).contains(options.epochs) else { throw .credit(.outOfRange(.epochs)) }
+        guard options.learningRate.isFinite, options.learningRate > 0 else { throw .credit(.outOfRange(.learningRate)) }
+        guard options.l2.isFinite, options.l2 >= 0 else { throw .credit(.outOfRange(.l2)) }
         let q = Double(options.batchSize) / Double(n)
         let steps = Int((Double(options.epochs) / q).rounded(.up))
         let sigma = try noiseMultiplier(epsilon: options.epsilon, delta: options.delta, samplingRate: q, steps: steps)
@@ -105,7 +113,7 @@ public enum PrivateLogisticRegression {
         do {
             noise = try DiscreteGaussianNoise(standardDeviation: sigma * options.clipNorm,
                                               granularityExponent: options.granularityExponent)
-        } catch { throw .invalidParameter("noise: \(error)") }
+        } catch { throw .noise(error) }
         let grid = noise.grid.granularity
         var theta = [Double](repeating: 0, count: q1)
         var sum = [Double](repeating: 0, count: q1), g = sum
@@ -131,7 +139,8 @@ public enum PrivateLogisticRegression {
                 let scale = min(1, options.clipNorm / max(norm2.squareRoot(), .leastNormalMagnitude))
                 for j in 0..<q1 { sum[j] += scale * g[j] }
             }
-            let z = noise.sample(count: q1, using: &rng)
+            let z: [Double]
+            do { z = try noise.sample(count: q1, using: &rng) } catch { throw .noise(error) }
             for j in 0..<q1 {
                 let noisy = (sum[j] / grid).rounded() * grid + z[j]
                 let penalty = j == 0 ? 0 : options.l2 * theta[j]
@@ -140,7 +149,7 @@ public enum PrivateLogisticRegression {
         }
         // A learning rate far too large makes the iterates overflow; report it instead of returning NaN.
         guard theta.allSatisfy(\.isFinite) else {
-            throw .nonFinite(what: "coefficients (learning rate \(options.learningRate) diverges)", row: nil)
+            throw .diverged(learningRate: options.learningRate)
         }
         var accountant: RDPAccountant
         let spent: Double
@@ -148,14 +157,39 @@ public enum PrivateLogisticRegression {
             accountant = try RDPAccountant()
             try accountant.composePoissonSubsampledGaussian(samplingRate: q, noiseMultiplier: sigma, count: steps)
             spent = try accountant.epsilon(delta: options.delta).epsilon
-        } catch { throw .invalidParameter("privacy accounting: \(error)") }
+        } catch { throw .accounting(error) }
         var eta = [Double](repeating: 0, count: n)
-        Logistic.linearPredictor(x, intercept: theta[0], coefficients: Array(theta[1...]), into: &eta, threads: 1)
+        Logistic.linearPredictor(x, intercept: theta[0], coefficients: Array(theta[1...]), into: &eta, threads: Parallelism.limit)
         var logLikelihood = 0.0
         for i in 0..<n { logLikelihood -= Logistic.softplus(eta[i]) - labels[i] * eta[i] }
         let model = LogisticRegression(intercept: theta[0], coefficients: Array(theta[1...]), iterations: steps,
                                        logLikelihood: logLikelihood, l2: options.l2)
         return PrivateTrainingResult(regression: model, epsilon: spent, delta: options.delta, noiseMultiplier: sigma,
                                      steps: steps, samplingRate: q)
+    }
+}
+
+/// Why private training was refused or failed.
+public enum DPSGDError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The data or an option is unusable (`CreditError.outOfRange` names the option).
+    case credit(CreditError)
+    /// The privacy accountant rejected the derived sampling rate, noise multiplier or step count.
+    case accounting(PrivacyError)
+    /// The noise sampler rejected the noise scale.
+    case noise(PrivacyError)
+    /// No noise multiplier up to 10⁴ keeps the privacy spent within this ε.
+    case epsilonOutOfReach(Double)
+    /// The learning rate makes the coefficients overflow.
+    case diverged(learningRate: Double)
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case let .credit(error): return error.description
+        case let .accounting(error): return "privacy accounting: \(error)"
+        case let .noise(error): return "noise: \(error)"
+        case let .epsilonOutOfReach(epsilon): return "ε = \(epsilon) is out of reach"
+        case let .diverged(rate): return "the coefficients diverge at learning rate \(rate)"
+        }
     }
 }
