@@ -1,0 +1,79 @@
+import ArgumentParser
+import DataFiPerson2Vec
+import Foundation
+
+/// `datafi embed`: Person2Vec / skip-gram embeddings of behaviour sequences.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Train skip-gram embeddings of behaviour sequences; writes word2vec text format.",
+        discussion: """
+            The corpus has one sequence per line, tokens separated by spaces. With --person-vectors \
+            the first token of each line is the person id: it is not an event, it gets a PV-DBOW \
+            vector written to that file. Prints training words/second on stderr.
+            """)
+
+    @Option(help: "Corpus file ('-' for stdin).")
+    var corpus: String
+
+    @Option(help: "Vector dimension.")
+    var dim: Int = 100
+
+    @Option(help: "Maximum context distance.")
+    var window: Int = 5
+
+    @Option(help: "Negative samples per pair.")
+    var negative: Int = 5
+
+    @Option(help: "Passes over the corpus.")
+    var epochs: Int = 5
+
+    @Option(name: .customLong("min-count"), help: "Drop tokens seen fewer times.")
+    var minCount: Int = 1
+
+    @Option(help: "Subsampling threshold (0 = off).")
+    var sample: Double = 1e-3
+
+    @Option(help: "Starting learning rate.")
+    var alpha: Float = 0.025
+
+    @Option(help: "Worker threads (1 is deterministic for a seed).")
+    var threads: Int = 1
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("noise-table-size"), help: "Slots in the negative-sampling table (default: 10 per token, at least 100,000).")
+    var noiseTableSize: Int?
+
+    @Option(help: "Output file for token vectors (word2vec text format).")
+    var out: String
+
+    @Option(name: .customLong("person-vectors"), help: "Output file for person vectors; first token of each line is the person.")
+    var personVectors: String?
+
+    func run() throws {
+        let text = try CLIIO.readText(corpus)
+        let sequences = BehaviourSequence.parseCorpus(text, firstTokenIsPerson: personVectors != nil)
+        let configuration = Person2Vec.Configuration(
+            dimension: dim, window: window, negative: negative, epochs: epochs, minCount: minCount,
+            sample: sample, alpha: alpha, threads: threads, seed: seed, noiseTableSize: noiseTableSize)
+        let model: Person2VecModel
+        do {
+            model = try Person2Vec.train(corpus: sequences, configuration: configuration)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        do {
+            try CLIIO.write(Data(model.wordVectors.text().utf8), to: out)
+            if let personVectors {
+                try CLIIO.write(Data(model.personVectors.text().utf8), to: personVectors)
+            }
+        } catch let error as Person2VecError {
+            throw CLIError("\(error)")
+        }
+        CLIIO.printError("embed: vocabulary=\(model.vocabulary.count) persons=\(model.personVectors.count) "
+            + "words=\(model.wordsProcessed) seconds=\(String(format: "%.3f", model.trainingSeconds)) "
+            + "words_per_second=\(Int(model.wordsPerSecond.rounded()))")
+    }
+}
