@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataFiPrivacy
+import DataFiSupport
 import Foundation
 
 /// `datafi dp`: differentially private releases and privacy accounting.
@@ -92,7 +93,7 @@ struct DPReleaseCommand: ParsableCommand {
         guard ledger.canCharge(epsilon: epsilon) else {
             throw CLIError("privacy budget exceeded: release needs ε=\(epsilon), budget is \(ledger.totalEpsilon)")
         }
-        let table = try DPCSVTable(parsing: CLIIO.readText(data))
+        let table = try DPCSVTable(data: CLIIO.read(data))
         var rng = SecureBitSource()
         let answer: Any
         do {
@@ -193,78 +194,36 @@ struct DPNoiseCommand: ParsableCommand {
     }
 }
 
-/// A CSV table (RFC 4180: comma separated, double-quoted fields with "" escapes, CRLF or LF line ends)
-/// with a header row.
+/// A CSV table with a header row, read by the SDK's one reader (`CSVReader`, blank lines skipped).
 struct DPCSVTable {
     let header: [String]
     let rows: [[String]]
+    let lines: [Int]
 
-    init(parsing text: String) throws {
-        var records: [[String]] = []
-        var field = ""
-        var record: [String] = []
-        var inQuotes = false
-        var afterQuote = false
-        var line = 1
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRecord() {
-            record.append(field)
-            field = ""
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
-            record = []
+    init(data: Data) throws {
+        let table: CSVTable
+        do {
+            table = try CSVReader.table(data, limits: CSVLimits(maxRecords: PrivateQueries.maxRecords + 1))
+        } catch {
+            throw CLIError("\(error)")
         }
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; afterQuote = true; pending = next }
-                    } else { inQuotes = false; afterQuote = true }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case ",":
-                record.append(field); field = ""; afterQuote = false
-            case "\r":
-                if let next = iterator.next(), next != "\n" { pending = next }
-                endRecord(); afterQuote = false; line += 1
-            case "\n":
-                endRecord(); afterQuote = false; line += 1
-            case "\"":
-                guard field.isEmpty, !afterQuote else { throw CLIError("CSV line \(line): unexpected quote") }
-                inQuotes = true
-            default:
-                guard !afterQuote else { throw CLIError("CSV line \(line): text after closing quote") }
-                field.unicodeScalars.append(c)
-            }
-            if records.count > PrivateQueries.maxRecords { throw CLIError("CSV has more than \(PrivateQueries.maxRecords) rows") }
-        }
-        if inQuotes { throw CLIError("CSV line \(line): unterminated quoted field") }
-        if !field.isEmpty || !record.isEmpty || afterQuote { endRecord() }
-        guard let first = records.first else { throw CLIError("CSV is empty (a header row is required)") }
-        header = first.map { $0.trimmingCharacters(in: .whitespaces) }
-        rows = Array(records.dropFirst())
-        for (i, row) in rows.enumerated() where row.count != header.count {
-            throw CLIError("CSV row \(i + 2) has \(row.count) fields, header has \(header.count)")
-        }
+        header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        rows = table.records
+        lines = table.lines
     }
 
     func columnIndex(_ name: String) throws -> Int {
-        guard let index = header.firstIndex(of: name) else { throw CLIError("CSV has no column \(name)") }
+        guard let index = header.firstIndex(of: name) else { throw CLIError("CSV has no column \(Truncated.text(name, 40))") }
         return index
     }
 
+    /// The column's cells as numbers; every cell must be a finite decimal number (no blanks, hex or `+`).
     func numericColumn(_ name: String) throws -> [Double] {
         let index = try columnIndex(name)
-        return try rows.enumerated().map { (i, row) in
+        return try zip(rows, lines).map { (row, line) in
             let cell = row[index].trimmingCharacters(in: .whitespaces)
-            guard let value = Double(cell), value.isFinite else {
-                throw CLIError("CSV row \(i + 2), column \(name): not a finite number: \(cell.prefix(40))")
+            guard let value = DecimalText.double(cell) else {
+                throw CLIError("CSV line \(line), column \(Truncated.text(name, 40)): not a finite decimal number: \"\(Truncated.text(cell, 40))\"")
             }
             return value
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataFiJointRisk
+import DataFiSupport
 import Foundation
 
 // MARK: risk
@@ -30,28 +31,34 @@ struct RiskBlacklistCommand: ParsableCommand {
 
     static let columns: [(String, IdentifierKind)] = [("phone", .phone), ("bank_account", .bankAccount), ("id_number", .nationalID)]
 
+    /// Most applicants or blacklist rows read from one file.
+    static let maxRows = 1_000_000
+
     func run() throws {
-        let applicantRows = try RiskCSV.parse(CLIIO.readText(applicants))
-        guard let header = applicantRows.first, let refIndex = header.firstIndex(of: "reference") else {
+        let applicantTable = try RiskCSV.read(applicants)
+        guard let refIndex = applicantTable.index(of: "reference") else {
             throw CLIError("\(applicants): needs a header with a \"reference\" column")
         }
+        try Self.checkHeader(applicantTable.header, file: applicants, allowed: ["reference"] + Self.columns.map(\.0))
         var parsedApplicants: [Applicant] = []
-        for (line, row) in applicantRows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            guard refIndex < row.count else { throw CLIError("\(applicants): row \(line + 2) has no reference") }
-            parsedApplicants.append(Applicant(reference: row[refIndex],
-                                              identifiers: try identifiers(header: header, row: row, file: applicants, line: line + 2)))
+        for (row, line) in zip(applicantTable.records, applicantTable.lines) {
+            let reference = row[refIndex].trimmingCharacters(in: .whitespaces)
+            guard !reference.isEmpty else { throw CLIError("\(applicants) line \(line): empty reference") }
+            parsedApplicants.append(Applicant(reference: reference,
+                                              identifiers: try identifiers(header: applicantTable.header, row: row,
+                                                                           file: applicants, line: line)))
         }
         var providers: [BlacklistProvider] = []
         for spec in blacklist {
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
-                throw CLIError("--blacklist expects NAME=FILE, got \(spec)")
+                throw CLIError("--blacklist expects NAME=FILE, got \(Truncated.text(spec))")
             }
             let name = String(spec[..<eq]), file = String(spec[spec.index(after: eq)...])
-            let rows = try RiskCSV.parse(CLIIO.readText(file))
-            guard let header = rows.first else { throw CLIError("\(file): empty file") }
+            let table = try RiskCSV.read(file)
+            try Self.checkHeader(table.header, file: file, allowed: Self.columns.map(\.0))
             var entries: [Identifier] = []
-            for (line, row) in rows.dropFirst().enumerated() {
-                entries += try identifiers(header: header, row: row, file: file, line: line + 2)
+            for (row, line) in zip(table.records, table.lines) {
+                entries += try identifiers(header: table.header, row: row, file: file, line: line)
             }
             providers.append(BlacklistProvider(name: name, entries: entries))
         }
@@ -70,6 +77,17 @@ struct RiskBlacklistCommand: ParsableCommand {
         ] as [String: Any])
     }
 
+    /// Refuses a header with a column the command does not know, or with no identifier column, instead of
+    /// reading the file as an empty list.
+    static func checkHeader(_ header: [String], file: String, allowed: [String]) throws {
+        for name in header where !allowed.contains(name) {
+            throw CLIError("\(file): unknown column \"\(Truncated.text(name, 40))\" (expected \(allowed.joined(separator: ", ")))")
+        }
+        guard header.contains(where: { name in columns.contains { $0.0 == name } }) else {
+            throw CLIError("\(file): no identifier column (phone, bank_account or id_number)")
+        }
+    }
+
     private func identifiers(header: [String], row: [String], file: String, line: Int) throws -> [Identifier] {
         var out: [Identifier] = []
         for (column, kind) in Self.columns {
@@ -77,39 +95,23 @@ struct RiskBlacklistCommand: ParsableCommand {
             let cell = row[index].trimmingCharacters(in: .whitespaces)
             if cell.isEmpty { continue }
             do { out.append(try Identifier(kind, cell, countryCode: countryCode)) } catch {
-                throw CLIError("\(file) line \(line): \(error.description)")
+                throw CLIError("\(file) line \(line): \(column) \"\(Truncated.text(cell, 40))\": \(error.description)")
             }
         }
         return out
     }
 }
 
-/// A small RFC 4180 reader: comma-separated, double-quoted fields with "" escapes, CRLF or LF.
+/// Reads the command's CSV files with the SDK's one reader (`CSVReader`), header names trimmed.
 enum RiskCSV {
-    static func parse(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var inQuotes = false, afterQuote = false
-        var iterator = text.unicodeScalars.makeIterator()
-        while let c = iterator.next() {
-            if inQuotes {
-                if c == "\"" { inQuotes = false; afterQuote = true } else { field.unicodeScalars.append(c) }
-                continue
-            }
-            switch c {
-            case "\"":
-                if afterQuote { field.append("\""); inQuotes = true; afterQuote = false }
-                else if field.isEmpty { inQuotes = true }
-                else { throw CLIError("CSV: quote inside an unquoted field") }
-            case ",": row.append(field); field = ""; afterQuote = false
-            case "\n": row.append(field); rows.append(row); row = []; field = ""; afterQuote = false
-            case "\r": continue
-            default:
-                if afterQuote { throw CLIError("CSV: text after a closing quote") }
-                field.unicodeScalars.append(c)
-            }
+    static func read(_ path: String) throws -> CSVTable {
+        let data = try CLIIO.read(path)
+        do {
+            let table = try CSVReader.table(data, limits: CSVLimits(maxRecords: RiskBlacklistCommand.maxRows + 1))
+            return CSVTable(header: table.header.map { $0.trimmingCharacters(in: .whitespaces) },
+                            records: table.records, lines: table.lines)
+        } catch {
+            throw CLIError("\(path): \(error)")
         }
-        guard !inQuotes else { throw CLIError("CSV: unterminated quoted field") }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-        return rows.map { $0.map { $0.trimmingCharacters(in: .whitespaces) } }
     }
 }
