@@ -27,6 +27,7 @@ let modules: [Module] = [
     Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["CSodium", "DataFiSodium", "DataFiRistretto"]),
     Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto"]),
     Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"]),
+    Module("DataFiAMMReplay", path: "Sources/AMMReplay", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSupport"]),
     Module("DataFiMarket", path: "Sources/Market", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSodium"]),
     Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"]),
     Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank"),
