@@ -51,6 +51,18 @@ enum CLIIO {
         return data
     }
 
+    /// Reads a secret key file. Refused: standard input, and a file that group or others may read or
+    /// write (as ssh does: a key others could read is no longer secret; `chmod 600` it).
+    static func readSecret(_ path: String) throws -> Data {
+        guard path != "-" else { throw CLIError("a secret key must come from a file, not standard input") }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+            throw CLIError("key file \(path) has mode \(String(info.st_mode & 0o777, radix: 8)): readable or writable by "
+                + "group or others; restrict it with chmod 600 \(path)")
+        }
+        return try read(path)
+    }
+
     /// Reads UTF-8 text from a file or standard input.
     static func readText(_ path: String?) throws -> String {
         guard let text = String(data: try read(path), encoding: .utf8) else {

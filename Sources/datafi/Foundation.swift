@@ -5,7 +5,9 @@ import Foundation
 // Key files hold raw bytes in libsodium's formats, so libsodium and PyNaCl clients read them:
 // signing keys are the 64-byte Ed25519 secret key (seed ‖ public key, `crypto_sign_keypair`;
 // PyNaCl: `SigningKey(data[:32])`), box keys the 32-byte X25519 secret key (`crypto_box_keypair`;
-// PyNaCl: `PrivateKey(data)`). A 32-byte seed is also accepted as a signing key.
+// PyNaCl: `PrivateKey(data)`). Nothing else is accepted as a signing key: a 32-byte file (a box key, or a
+// bare seed) is refused, so a key of one kind is never silently used as the other. Key files that group or
+// others can read or write are refused (`chmod 600`).
 
 /// The two kinds of key pair the tool makes.
 enum FoundationKeyKind: String, ExpressibleByArgument, CaseIterable {
@@ -24,18 +26,18 @@ enum FoundationIO {
 
     /// Reads a secret key file.
     static func secretKey(_ path: String) throws -> [UInt8] {
-        guard path != "-" else { throw CLIError("the key must come from a file, not standard input") }
-        return [UInt8](try CLIIO.read(path))
+        [UInt8](try CLIIO.readSecret(path))
     }
 
     static func signingKey(_ path: String) throws -> Signing.PrivateKey {
         let bytes = try secretKey(path)
         do {
-            switch bytes.count {
-            case Signing.seedLength: return try Signing.PrivateKey(seed: bytes)
-            case Signing.secretKeyLength: return try Signing.PrivateKey(rawRepresentation: bytes)
-            default: throw CLIError("signing key file \(path) must hold 64 bytes (or a 32-byte seed), found \(bytes.count)")
+            guard bytes.count == Signing.secretKeyLength else {
+                throw CLIError("signing key file \(path) must hold the 64-byte Ed25519 secret key written by "
+                    + "`keys generate --kind signing`, found \(bytes.count) bytes"
+                    + (bytes.count == 32 ? " (a 32-byte file is a box key or a bare seed)" : ""))
             }
+            return try Signing.PrivateKey(rawRepresentation: bytes)
         } catch let error as SodiumError {
             throw CLIError("signing key file \(path): \(error)")
         }
@@ -109,7 +111,8 @@ struct SignCommand: ParsableCommand {
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check a detached Ed25519 signature: exit 0 when valid, 1 when not.")
+        commandName: "verify", abstract: "Check a detached Ed25519 signature: exit 0 when valid, 1 when not.",
+        discussion: "A signature that is not 128 hex digits or a public key that is not 64 hex digits (a valid point) is malformed input: exit 2.")
 
     @Option(name: .customLong("public-key"), help: "Signer's Ed25519 public key (64 hex digits).")
     var publicKey: String
@@ -129,6 +132,10 @@ struct VerifyCommand: ParsableCommand {
             throw CLIError("public key: \(error)")
         }
         let signatureBytes = try FoundationIO.hex(signature, what: "signature")
+        // A signature of the wrong length is malformed (exit 2), not a signature that fails to verify (exit 1).
+        guard signatureBytes.count == 64 else {
+            throw CLIError("signature: must be 64 bytes (128 hex digits), found \(signatureBytes.count)")
+        }
         let message = try CLIIO.read(input)
         guard verifier.isValidSignature(signatureBytes, for: message) else {
             CLIIO.printError("invalid signature")

@@ -24,6 +24,7 @@ func scoreReadTable(_ path: String) throws -> DataTable {
 
 func scoreReadModel(_ path: String) throws -> CreditScoreModel {
     let data = try CLIIO.read(path)
+    do { try JSONKeys.check(data) } catch { throw CLIError("cannot read model \(path): \(error)") }
     do { return try JSONDecoder().decode(CreditScoreModel.self, from: data) } catch {
         throw CLIError("cannot read model \(path): not a score model JSON")
     }

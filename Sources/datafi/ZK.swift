@@ -2,6 +2,7 @@ import ArgumentParser
 import DataFiRistretto
 import DataFiSodium
 import DataFiZK
+import DataFiSupport
 import Foundation
 
 // MARK: zk
@@ -40,7 +41,9 @@ struct ZKProveCommand: ParsableCommand {
     func run() throws {
         guard !values.isEmpty else { throw CLIError("give at least one --value") }
         let parsed = try values.map { text -> UInt64 in
-            guard let v = UInt64(text) else { throw CLIError("not an unsigned 64-bit integer: \(text)") }
+            guard let v = DecimalText.integer(text, as: UInt64.self) else {
+                throw CLIError("--value: not a decimal unsigned 64-bit integer: \(Truncated.text(text, 40))")
+            }
             return v
         }
         let blindings = parsed.map { _ in Scalar.random() }
@@ -74,13 +77,19 @@ struct ZKProveCommand: ParsableCommand {
 struct ZKVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a range proof written by `zk prove`; exit 0 when valid, 1 when not.")
+        abstract: "Verify a range proof written by `zk prove`; exit 0 when valid, 1 when not.",
+        discussion: """
+            Input: the JSON object `zk prove` writes (no duplicate keys; at most 256 MiB). A proof or \
+            commitment that does not decode (wrong length, not hex, not a curve point) is malformed: exit 2. \
+            A well-formed proof that does not verify: exit 1.
+            """)
 
     @Option(name: .customLong("in"), help: "Proof JSON file (default: stdin).")
     var input: String?
 
     func run() throws {
         let data = try CLIIO.read(input)
+        do { try JSONKeys.check(data) } catch { throw CLIError("\(input ?? "standard input"): \(error)") }
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw CLIError("input is not a JSON object")
         }
@@ -100,8 +109,9 @@ struct ZKVerifyCommand: ParsableCommand {
             proof = try RangeProof(bytes: Hex.decode(proofHex))
             commitments = try commitmentHexes.map { try PedersenCommitment(bytes: Hex.decode($0, length: 32)) }
         } catch let error as CustomStringConvertible {
-            CLIIO.printError("invalid: \(error.description)")
-            throw ExitCode(1)
+            // A proof or commitment that does not decode is malformed input (exit 2); exit 1 is kept for a
+            // well-formed proof that does not verify.
+            throw CLIError("malformed proof: \(error.description)")
         }
         var transcript = Transcript(label: ZKCommand.transcriptLabel)
         if proof.verify(commitments: commitments, bits: bits, transcript: &transcript) {
