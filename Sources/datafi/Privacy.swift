@@ -15,7 +15,13 @@ struct DPCommand: ParsableCommand {
 struct DPEpsilonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epsilon",
-        abstract: "Compute ε for T steps of the Poisson-subsampled Gaussian mechanism at a target δ.")
+        abstract: "Compute ε for T steps of the Poisson-subsampled Gaussian mechanism at a target δ.",
+        discussion: """
+            Prints {"epsilon":NUMBER,"accountant":…,"bound":…}: with --accountant pld the reported ε is the \
+            tighter of the PLD and RDP bounds (both valid upper bounds; "bound" names the one reported). \
+            When no finite ε exists (σ = 0, for example) the command prints an error and exits 2. \
+            Limits: steps ≤ 100000000.
+            """)
 
     @Option(help: "Noise multiplier σ (noise standard deviation over sensitivity).")
     var noiseMultiplier: Double
@@ -50,7 +56,22 @@ struct DPEpsilonCommand: ParsableCommand {
             throw CLIError(error.description)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        var output: [String: Any] = ["epsilon": epsilon.isFinite ? epsilon as Any : "inf", "accountant": accountant]
+        // Both accountants give valid upper bounds. The PLD's pessimistic tail truncation makes it looser
+        // than RDP at very small δ (≤ 1e-14 or so); report the tighter of the two and say which it is.
+        var bound = accountant
+        var reported = epsilon
+        if accountant == "pld", steps >= 1,
+           let rdp = try? RDPAccountant.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
+                                                steps: steps, delta: delta),
+           rdp < epsilon {
+            reported = rdp
+            bound = "rdp"
+        }
+        guard reported.isFinite else {
+            throw CLIError("no finite ε at δ=\(delta) for σ=\(noiseMultiplier), q=\(samplingRate), \(steps) steps "
+                + "(the mechanism gives no (ε, δ) guarantee here; raise the noise or δ)")
+        }
+        var output: [String: Any] = ["epsilon": reported, "accountant": accountant, "bound": bound]
         if timing { output["seconds"] = seconds }
         try CLIIO.printJSON(output)
     }
@@ -60,7 +81,13 @@ struct DPEpsilonCommand: ParsableCommand {
 struct DPReleaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
-        abstract: "Release a differentially private count, sum, mean, histogram or quantile of a CSV column.")
+        abstract: "Release a differentially private count, sum, mean, histogram or quantile of a CSV column.",
+        discussion: """
+            Input: CSV (RFC 4180, header row, LF or CRLF, optional BOM; at most 256 MiB and \
+            \(PrivateQueries.maxRecords) rows); cells of the queried column must be finite decimal numbers \
+            (no blanks, hex or '+'). Without --budget-file the budget is forgotten after the run; with it the \
+            spent ε persists and a release beyond the budget exits 2 without an answer.
+            """)
 
     @Option(help: "count, sum, mean, histogram or quantile.")
     var query: String
@@ -72,8 +99,10 @@ struct DPReleaseCommand: ParsableCommand {
     var bounds: String?
     @Option(help: "CSV file with a header row ('-' for stdin).")
     var data: String
-    @Option(help: "Total ε budget of the dataset (default: ε of this release).")
+    @Option(help: "Total ε budget of the dataset (default: ε of this release); with --budget-file, fixed when the file is created.")
     var budget: Double?
+    @Option(name: .customLong("budget-file"), help: "JSON file recording the dataset's budget and the ε spent so far; created when missing, updated atomically after each release, and a release that would exceed it is refused.")
+    var budgetFile: String?
     @Option(help: "Number of histogram bins.")
     var bins: Int = 10
     @Option(help: "Quantile in [0, 1] for the quantile query.")
@@ -85,13 +114,22 @@ struct DPReleaseCommand: ParsableCommand {
         }
         guard epsilon.isFinite, epsilon > 0 else { throw CLIError("epsilon must be positive and finite, got \(epsilon)") }
         var ledger: PrivacyLedger
-        do {
-            ledger = try PrivacyLedger(epsilon: budget ?? epsilon)
-        } catch {
-            throw CLIError("budget must be positive and finite, got \(budget ?? epsilon)")
+        var lock: DPBudgetFile.Lock? = nil
+        var releases = 0
+        if let budgetFile {
+            lock = try DPBudgetFile.Lock(path: budgetFile)
+            (ledger, releases) = try DPBudgetFile.load(budgetFile, budget: budget)
+        } else {
+            do {
+                ledger = try PrivacyLedger(epsilon: budget ?? epsilon)
+            } catch {
+                throw CLIError("budget must be positive and finite, got \(budget ?? epsilon)")
+            }
         }
+        defer { lock?.release() }
         guard ledger.canCharge(epsilon: epsilon) else {
-            throw CLIError("privacy budget exceeded: release needs ε=\(epsilon), budget is \(ledger.totalEpsilon)")
+            throw CLIError("privacy budget exceeded: release needs ε=\(epsilon), budget is \(ledger.totalEpsilon), "
+                + "\(ledger.spentEpsilon) already spent")
         }
         let table = try DPCSVTable(data: CLIIO.read(data))
         var rng = SecureBitSource()
@@ -122,6 +160,8 @@ struct DPReleaseCommand: ParsableCommand {
         } catch let error as PrivacyError {
             throw CLIError(error.description)
         }
+        // The spending is recorded before the answer is shown: an answer is never released unaccounted.
+        if let budgetFile { try DPBudgetFile.save(budgetFile, ledger: ledger, releases: releases + 1, inputs: [data]) }
         try CLIIO.printJSON([
             "query": query,
             "answer": answer,
@@ -227,5 +267,62 @@ struct DPCSVTable {
             }
             return value
         }
+    }
+}
+
+/// The persisted budget of `dp release --budget-file`: `{"budget_epsilon":B,"spent_epsilon":S,"releases":N}`,
+/// read and rewritten (atomically) under an exclusive lock on `FILE.lock`, so two concurrent releases
+/// cannot both spend the last of the budget.
+enum DPBudgetFile {
+    struct Lock {
+        let fd: Int32
+        init(path: String) throws {
+            fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else {
+                throw CLIError("cannot open \(path).lock: \(String(cString: strerror(errno)))", exitCode: CLIExit.environment)
+            }
+            guard flock(fd, LOCK_EX) == 0 else {
+                close(fd)
+                throw CLIError("cannot lock \(path).lock", exitCode: CLIExit.environment)
+            }
+        }
+        func release() { flock(fd, LOCK_UN); close(fd) }
+    }
+
+    static func load(_ path: String, budget: Double?) throws -> (PrivacyLedger, Int) {
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard let budget else { throw CLIError("\(path) does not exist: give --budget to create it") }
+            do { return (try PrivacyLedger(epsilon: budget), 0) } catch {
+                throw CLIError("budget must be positive and finite, got \(budget)")
+            }
+        }
+        let data = try CLIIO.read(path)
+        do { try JSONKeys.check(data) } catch { throw CLIError("\(path): \(error)") }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let total = (object["budget_epsilon"] as? NSNumber)?.doubleValue,
+              let spent = (object["spent_epsilon"] as? NSNumber)?.doubleValue,
+              let releases = (object["releases"] as? NSNumber)?.intValue,
+              Set(object.keys) == ["budget_epsilon", "spent_epsilon", "releases"],
+              spent.isFinite, spent >= 0, releases >= 0 else {
+            throw CLIError("\(path): not a budget file ({\"budget_epsilon\":B,\"spent_epsilon\":S,\"releases\":N})")
+        }
+        if let budget, budget != total {
+            throw CLIError("--budget \(budget) differs from the budget \(total) recorded in \(path)")
+        }
+        var ledger: PrivacyLedger
+        do {
+            ledger = try PrivacyLedger(epsilon: total)
+            if spent > 0 { try ledger.charge(epsilon: spent) }
+        } catch {
+            throw CLIError("\(path): inconsistent budget (spent \(spent) of \(total))")
+        }
+        return (ledger, releases)
+    }
+
+    static func save(_ path: String, ledger: PrivacyLedger, releases: Int, inputs: [String?]) throws {
+        let object: [String: Any] = ["budget_epsilon": ledger.totalEpsilon, "spent_epsilon": ledger.spentEpsilon,
+                                     "releases": releases]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        try CLIIO.write(data + Data("\n".utf8), to: path, inputs: inputs)
     }
 }
