@@ -91,6 +91,37 @@ enum CLIIO {
         }
     }
 
+    /// Streams a file to `path` atomically (see `write`): `body` appends to the sink piece by piece, so a
+    /// large output is never built whole in memory.
+    static func write(to path: String, secret: Bool = false, force: Bool = false, inputs: [String?] = [],
+                      _ body: (inout AtomicFileSink) throws -> Void) throws {
+        do {
+            try AtomicFile.write(to: path, mode: secret ? 0o600 : 0o644, overwrite: secret && !force ? .refuse : .replace,
+                                 inputs: inputs.compactMap { $0 == "-" ? nil : $0 }, body)
+        } catch let error as AtomicFileError {
+            switch error {
+            case .exists:
+                throw CLIError("\(error)\(secret ? " (pass --force to replace a secret)" : "")")
+            case .io: throw CLIError("\(error)", exitCode: CLIExit.environment)
+            default: throw CLIError("\(error)")
+            }
+        }
+    }
+
+    /// Standard output in 1 MiB chunks: a large answer is streamed, not built whole.
+    struct StdoutStream {
+        private var buffer: [UInt8] = []
+        mutating func write(_ text: String) throws {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+        mutating func flush() throws {
+            guard !buffer.isEmpty else { return }
+            try CLIIO.writeStdout(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
     /// Writes bytes to standard output; a failed write (a closed pipe, a full disk) is an error.
     static func writeStdout(_ bytes: some Collection<UInt8>) throws {
         fflush(nil)

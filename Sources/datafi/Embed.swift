@@ -1,6 +1,31 @@
 import ArgumentParser
 import DataFiPerson2Vec
+import DataFiSupport
 import Foundation
+
+extension EmbedCommand {
+    /// Writes vectors in word2vec text format row by row (the same text as `WordVectors.text()`), so the
+    /// output is never held whole in memory.
+    static func stream(_ vectors: WordVectors, to path: String, inputs: [String?]) throws {
+        for word in vectors.words where word.isEmpty || word.contains(where: { $0.isWhitespace }) {
+            throw CLIError("\(Person2VecError.unwritableWord(word))")
+        }
+        try CLIIO.write(to: path, inputs: inputs) { sink in
+            try sink.write("\(vectors.words.count) \(vectors.dimension)\n")
+            var line = ""
+            for (i, word) in vectors.words.enumerated() {
+                line.removeAll(keepingCapacity: true)
+                line += word
+                for j in 0..<vectors.dimension {
+                    line += " "
+                    line += vectors.values[i * vectors.dimension + j].description
+                }
+                line += "\n"
+                try sink.write(line)
+            }
+        }
+    }
+}
 
 /// `datafi embed`: Person2Vec / skip-gram embeddings of behaviour sequences.
 struct EmbedCommand: ParsableCommand {
@@ -64,13 +89,9 @@ struct EmbedCommand: ParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        do {
-            try CLIIO.write(Data(model.wordVectors.text().utf8), to: out)
-            if let personVectors {
-                try CLIIO.write(Data(model.personVectors.text().utf8), to: personVectors)
-            }
-        } catch let error as Person2VecError {
-            throw CLIError("\(error)")
+        try Self.stream(model.wordVectors, to: out, inputs: [corpus])
+        if let personVectors {
+            try Self.stream(model.personVectors, to: personVectors, inputs: [corpus, out])
         }
         CLIIO.printError("embed: vocabulary=\(model.vocabulary.count) persons=\(model.personVectors.count) "
             + "words=\(model.wordsProcessed) seconds=\(String(format: "%.3f", model.trainingSeconds)) "

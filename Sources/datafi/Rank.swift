@@ -88,15 +88,12 @@ struct RankCommand: ParsableCommand {
 
         let scores = result.scores
         let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        var out = "node,score\n"
-        out.reserveCapacity(order.count * 24)
+        var out = CLIIO.StdoutStream()
+        try out.write("node,score\n")
         for i in order {
-            out += graph.nodes[i]
-            out += ","
-            out += scores[i].description
-            out += "\n"
+            try out.write(graph.nodes[i] + "," + scores[i].description + "\n")
         }
-        try CLIIO.writeStdout(Array(out.utf8))
+        try out.flush()
         if timing {
             CLIIO.printError("rank: nodes=\(graph.nodeCount) edges=\(graph.edgeCount) iterations=\(result.iterations) "
                 + "parse_seconds=\(rankSeconds(parseTime)) compute_seconds=\(rankSeconds(computeTime))")

@@ -97,11 +97,12 @@ struct ScorePredictCommand: ParsableCommand {
         let (probabilities, scores) = try scoreRun { () throws(CreditError) in
             (try model.probabilities(table), try model.scores(table))
         }
-        var out = format == .csv ? "probability,score\n" : ""
+        var out = CLIIO.StdoutStream()
+        if format == .csv { try out.write("probability,score\n") }
         for (p, s) in zip(probabilities, scores) {
-            out += format == .csv ? "\(p),\(s)\n" : "{\"probability\":\(p),\"score\":\(s)}\n"
+            try out.write(format == .csv ? "\(p),\(s)\n" : "{\"probability\":\(p),\"score\":\(s)}\n")
         }
-        try CLIIO.writeStdout(Array(out.utf8))
+        try out.flush()
     }
 }
 
