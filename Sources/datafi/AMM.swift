@@ -34,7 +34,7 @@ struct AMMReplayCommand: ParsableCommand {
             10000 holders: beyond that the run stops with exit 2). Answers are streamed line by line.
             """)
 
-    @Option(name: .long, help: "Longest accepted input line in bytes, 64...16777216 (longer lines get BAD_INPUT).")
+    @Option(name: .long, help: "Longest accepted input line in bytes, 64...16777216 (longer lines get BAD_INPUT).", transform: StrictArgument.int)
     var maxLineBytes: Int = 65_536
 
     @Option(name: .long, help: "LP balances in each answer: changed (default) or all.")

@@ -193,3 +193,36 @@ enum DataFiMain {
         return ferror(stream) != 0
     }
 }
+
+/// Strict number parsing for options (`@Option(transform: StrictArgument.int)`): decimal only, so `0x10`,
+/// `+5`, `inf` and `nan` are refused where ArgumentParser's default (Swift's `Int(_:)`/`Double(_:)`) would
+/// take them; the error names the value, shortened.
+enum StrictArgument {
+    static func int(_ text: String) throws -> Int {
+        guard let value = DecimalText.integer(text, as: Int.self) else { throw refusal(text, "a decimal integer") }
+        return value
+    }
+
+    static func uint64(_ text: String) throws -> UInt64 {
+        guard let value = DecimalText.integer(text, as: UInt64.self) else {
+            throw refusal(text, "a decimal integer in 0...18446744073709551615")
+        }
+        return value
+    }
+
+    static func double(_ text: String) throws -> Double {
+        guard let value = DecimalText.double(text) else { throw refusal(text, "a finite decimal number") }
+        return value
+    }
+
+    static func float(_ text: String) throws -> Float {
+        guard let value = DecimalText.double(text).map(Float.init), value.isFinite else {
+            throw refusal(text, "a finite decimal number")
+        }
+        return value
+    }
+
+    private static func refusal(_ text: String, _ expected: String) -> ValidationError {
+        ValidationError("\"\(Truncated.text(text, 40))\" is not \(expected)")
+    }
+}

@@ -41,34 +41,34 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Corpus file ('-' for stdin).")
     var corpus: String
 
-    @Option(help: "Vector dimension.")
+    @Option(help: "Vector dimension.", transform: StrictArgument.int)
     var dim: Int = 100
 
-    @Option(help: "Maximum context distance.")
+    @Option(help: "Maximum context distance.", transform: StrictArgument.int)
     var window: Int = 5
 
-    @Option(help: "Negative samples per pair.")
+    @Option(help: "Negative samples per pair.", transform: StrictArgument.int)
     var negative: Int = 5
 
-    @Option(help: "Passes over the corpus.")
+    @Option(help: "Passes over the corpus.", transform: StrictArgument.int)
     var epochs: Int = 5
 
-    @Option(name: .customLong("min-count"), help: "Drop tokens seen fewer times.")
+    @Option(name: .customLong("min-count"), help: "Drop tokens seen fewer times.", transform: StrictArgument.int)
     var minCount: Int = 1
 
-    @Option(help: "Subsampling threshold (0 = off).")
+    @Option(help: "Subsampling threshold (0 = off).", transform: StrictArgument.double)
     var sample: Double = 1e-3
 
-    @Option(help: "Starting learning rate.")
+    @Option(help: "Starting learning rate.", transform: StrictArgument.float)
     var alpha: Float = 0.025
 
-    @Option(help: "Worker threads (1 is deterministic for a seed).")
+    @Option(help: "Worker threads (1 is deterministic for a seed).", transform: StrictArgument.int)
     var threads: Int = 1
 
-    @Option(help: "Random seed.")
+    @Option(help: "Random seed.", transform: StrictArgument.uint64)
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("noise-table-size"), help: "Slots in the negative-sampling table (default: 10 per token, at least 100,000).")
+    @Option(name: .customLong("noise-table-size"), help: "Slots in the negative-sampling table (default: 10 per token, at least 100,000).", transform: StrictArgument.int)
     var noiseTableSize: Int?
 
     @Option(help: "Output file for token vectors (word2vec text format).")

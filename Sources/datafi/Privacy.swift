@@ -23,13 +23,13 @@ struct DPEpsilonCommand: ParsableCommand {
             Limits: steps ≤ 100000000.
             """)
 
-    @Option(help: "Noise multiplier σ (noise standard deviation over sensitivity).")
+    @Option(help: "Noise multiplier σ (noise standard deviation over sensitivity).", transform: StrictArgument.double)
     var noiseMultiplier: Double
-    @Option(help: "Poisson sampling rate q in [0, 1].")
+    @Option(help: "Poisson sampling rate q in [0, 1].", transform: StrictArgument.double)
     var samplingRate: Double
-    @Option(help: "Number of steps T.")
+    @Option(help: "Number of steps T.", transform: StrictArgument.int)
     var steps: Int
-    @Option(help: "Target δ in (0, 1).")
+    @Option(help: "Target δ in (0, 1).", transform: StrictArgument.double)
     var delta: Double
     @Option(help: "Accountant: rdp or pld.")
     var accountant: String = "rdp"
@@ -93,19 +93,19 @@ struct DPReleaseCommand: ParsableCommand {
     var query: String
     @Option(help: "Column name (from the CSV header). Optional for count.")
     var column: String?
-    @Option(help: "Privacy parameter ε of this release.")
+    @Option(help: "Privacy parameter ε of this release.", transform: StrictArgument.double)
     var epsilon: Double
     @Option(help: "Clamping bounds L,U (required except for count); write --bounds=-5,5 for a negative L.")
     var bounds: String?
     @Option(help: "CSV file with a header row ('-' for stdin).")
     var data: String
-    @Option(help: "Total ε budget of the dataset (default: ε of this release); with --budget-file, fixed when the file is created.")
+    @Option(help: "Total ε budget of the dataset (default: ε of this release); with --budget-file, fixed when the file is created.", transform: StrictArgument.double)
     var budget: Double?
     @Option(name: .customLong("budget-file"), help: "JSON file recording the dataset's budget and the ε spent so far; created when missing, updated atomically after each release, and a release that would exceed it is refused.")
     var budgetFile: String?
-    @Option(help: "Number of histogram bins.")
+    @Option(help: "Number of histogram bins.", transform: StrictArgument.int)
     var bins: Int = 10
-    @Option(help: "Quantile in [0, 1] for the quantile query.")
+    @Option(help: "Quantile in [0, 1] for the quantile query.", transform: StrictArgument.double)
     var quantile: Double = 0.5
 
     func run() throws {
@@ -192,9 +192,9 @@ struct DPNoiseCommand: ParsableCommand {
 
     @Option(help: "discrete-laplace, discrete-gaussian, bernoulli-exp.")
     var distribution: String
-    @Option(help: "Scale b (discrete Laplace), standard deviation σ (discrete Gaussian) or γ (Bernoulli(e^-γ)).")
+    @Option(help: "Scale b (discrete Laplace), standard deviation σ (discrete Gaussian) or γ (Bernoulli(e^-γ)).", transform: StrictArgument.double)
     var scale: Double
-    @Option(help: "Number of samples (at most 10^8).")
+    @Option(help: "Number of samples (at most 10^8).", transform: StrictArgument.int)
     var count: Int = 1_000_000
 
     func run() throws {

@@ -17,19 +17,19 @@ struct RankCommand: ParsableCommand {
     @Option(help: "Edge-list CSV file ('-' for stdin).")
     var edges: String
 
-    @Option(help: "Damping factor in [0, 1).")
+    @Option(help: "Damping factor in [0, 1).", transform: StrictArgument.double)
     var damping: Double = 0.85
 
-    @Option(help: "Per-node L1 tolerance: stop when sum |x - x_last| < N * tolerance.")
+    @Option(help: "Per-node L1 tolerance: stop when sum |x - x_last| < N * tolerance.", transform: StrictArgument.double)
     var tolerance: Double = 1e-10
 
-    @Option(name: .customLong("max-iterations"), help: "Iteration limit; exceeding it is an error.")
+    @Option(name: .customLong("max-iterations"), help: "Iteration limit; exceeding it is an error.", transform: StrictArgument.int)
     var maxIterations: Int = 1000
 
-    @Option(name: .customLong("half-life"), help: "Half-life of edge weights in seconds (needs timestamps).")
+    @Option(name: .customLong("half-life"), help: "Half-life of edge weights in seconds (needs timestamps).", transform: StrictArgument.double)
     var halfLife: Double?
 
-    @Option(help: "The present in the timestamps' seconds (default: current Unix time); used with --half-life.")
+    @Option(help: "The present in the timestamps' seconds (default: current Unix time); used with --half-life.", transform: StrictArgument.double)
     var now: Double?
 
     @Option(help: "Seed accounts for personalization: lines 'node' or 'node,weight'.")
@@ -38,7 +38,7 @@ struct RankCommand: ParsableCommand {
     @Option(help: "Where dangling nodes send their rank: personalization (networkx default) or uniform.")
     var dangling: String = "personalization"
 
-    @Option(help: "Worker threads (0 = one per processor).")
+    @Option(help: "Worker threads (0 = one per processor).", transform: StrictArgument.int)
     var threads: Int = 0
 
     @Flag(help: "Print parse and compute times on stderr.")

@@ -26,7 +26,7 @@ struct RiskBlacklistCommand: ParsableCommand {
 
     @Option(help: "Applicants CSV.") var applicants: String
     @Option(help: "A provider's blacklist as NAME=FILE.csv; repeat for each provider.") var blacklist: [String]
-    @Option(help: "Fee per hit in the settlement token's smallest unit.") var fee: UInt64 = 0
+    @Option(help: "Fee per hit in the settlement token's smallest unit.", transform: StrictArgument.uint64) var fee: UInt64 = 0
     @Option(help: "Country calling code for phone numbers without one.") var countryCode: String = Identifier.defaultCountryCode
 
     static let columns: [(String, IdentifierKind)] = [("phone", .phone), ("bank_account", .bankAccount), ("id_number", .nationalID)]

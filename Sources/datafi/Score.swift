@@ -46,7 +46,7 @@ struct ScoreTrainCommand: ParsableCommand {
     @Option(help: "CSV file with a header row (\"-\" for stdin).") var data: String
     @Option(help: "Target column.") var target: String
     @Option(help: "Target value that means label 1 (default 1 for a 0/1 column).") var positive: String?
-    @Option(name: .customLong("l2"), help: "L2 penalty λ on the coefficients (sklearn C = 1/λ).") var l2: Double = 0
+    @Option(name: .customLong("l2"), help: "L2 penalty λ on the coefficients (sklearn C = 1/λ).", transform: StrictArgument.double) var l2: Double = 0
     @Flag(help: "Standardize numeric columns (remembered by the model).") var standardize = false
     @Option(help: "Write the model JSON to this file.") var out: String?
     @Option(help: "Read this column as categories even if some cells are numbers; repeat for several.")
@@ -66,7 +66,7 @@ struct ScoreTrainCommand: ParsableCommand {
         if let out {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            try CLIIO.write(try encoder.encode(model), to: out)
+            try CLIIO.write(try encoder.encode(model), to: out, inputs: [data])
         }
         try CLIIO.printJSON([
             "intercept": model.regression.intercept,
@@ -134,11 +134,11 @@ struct ScoreBenchCommand: ParsableCommand {
         abstract: "Time a fit on seeded synthetic data (SyntheticCreditData.uniformDesign) and scoring throughput.",
         discussion: "Limits as for `score train`: rows × features at most \(ScoreLimits.maxDesignCells), features at most \(ScoreLimits.maxEncodedColumns), rows × features² at most \(ScoreLimits.maxWork).")
 
-    @Option(help: "Rows.") var rows: Int = 100_000
-    @Option(help: "Features.") var features: Int = 50
-    @Option(help: "Generator seed.") var seed: UInt64 = 1
-    @Option(name: .customLong("l2"), help: "L2 penalty λ.") var l2: Double = 0
-    @Option(help: "Worker threads.") var threads: Int = 2
+    @Option(help: "Rows.", transform: StrictArgument.int) var rows: Int = 100_000
+    @Option(help: "Features.", transform: StrictArgument.int) var features: Int = 50
+    @Option(help: "Generator seed.", transform: StrictArgument.uint64) var seed: UInt64 = 1
+    @Option(name: .customLong("l2"), help: "L2 penalty λ.", transform: StrictArgument.double) var l2: Double = 0
+    @Option(help: "Worker threads.", transform: StrictArgument.int) var threads: Int = 2
 
     func run() throws {
         guard rows >= 1, features >= 1 else { throw CLIError("--rows and --features must be at least 1") }

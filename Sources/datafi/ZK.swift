@@ -29,17 +29,23 @@ struct ZKProveCommand: ParsableCommand {
     @Option(name: .customLong("value"), help: "Value to prove (unsigned 64-bit); repeat to aggregate (1, 2, 4, … 64 values).")
     var values: [String]
 
-    @Option(help: "Bit width: 8, 16, 32 or 64.")
+    @Option(help: "Bit width: 8, 16, 32 or 64.", transform: StrictArgument.int)
     var bits: Int = 64
 
     @Option(help: "Output file (default: stdout).")
     var out: String?
 
-    @Option(help: "File to write the secret blinding(s) to, mode 0600.")
+    @Option(help: "File to write the secret blinding(s) to, mode 0600; an existing file is kept unless --force.")
     var blindingOut: String?
+
+    @Flag(help: "Replace an existing --blinding-out file.")
+    var force = false
 
     func run() throws {
         guard !values.isEmpty else { throw CLIError("give at least one --value") }
+        if let out, let blindingOut, out == blindingOut {
+            throw CLIError("--out and --blinding-out name the same file \(out)")
+        }
         let parsed = try values.map { text -> UInt64 in
             guard let v = DecimalText.integer(text, as: UInt64.self) else {
                 throw CLIError("--value: not a decimal unsigned 64-bit integer: \(Truncated.text(text, 40))")
@@ -63,11 +69,11 @@ struct ZKProveCommand: ParsableCommand {
         }
         if let blindingOut {
             let text = blindings.map { Hex.encode($0.bytes) }.joined(separator: "\n") + "\n"
-            try CLIIO.write(Data(text.utf8), to: blindingOut, secret: true)
+            try CLIIO.write(Data(text.utf8), to: blindingOut, secret: true, force: force)
         }
         if let out {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            try CLIIO.write(data + Data("\n".utf8), to: out)
+            try CLIIO.write(data + Data("\n".utf8), to: out, inputs: [blindingOut])
         } else {
             try CLIIO.printJSON(object)
         }
