@@ -175,8 +175,8 @@ enum DataFiMain {
                     CLIIO.printError(message)
                 }
             }
-            // Usage errors are malformed input: never the verdict code 1.
-            code = exit == 1 ? CLIExit.malformed : exit
+            // Usage errors (ArgumentParser's 64, or 1) are malformed input: exit 2, as documented.
+            code = exit == 0 ? CLIExit.success : CLIExit.malformed
         }
         if fflush(nil) != 0 || standardOutputFailed() {
             CLIIO.printError("datafi: cannot write standard output: \(String(cString: strerror(errno)))")
