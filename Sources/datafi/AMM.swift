@@ -77,7 +77,8 @@ struct AMMReplayCommand: ParsableCommand {
 struct AMMQuoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quote",
-        abstract: "Quote one swap: --amount-in gives getAmountOut, --amount-out gives getAmountIn (JSON out).")
+        abstract: "Quote one swap: --amount-in gives getAmountOut, --amount-out gives getAmountIn (JSON out).",
+        discussion: "Amounts and reserves are decimal integers in 0...2^256-1 (no sign, hex or exponent).")
 
     @Option(name: .long, help: "Exact input amount (decimal); prints amountOut.")
     var amountIn: String?

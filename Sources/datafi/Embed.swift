@@ -35,7 +35,8 @@ struct EmbedCommand: ParsableCommand {
         discussion: """
             The corpus has one sequence per line, tokens separated by spaces. With --person-vectors \
             the first token of each line is the person id: it is not an event, it gets a PV-DBOW \
-            vector written to that file. Prints training words/second on stderr.
+            vector written to that file. Prints training words/second on stderr. Input at most 256 MiB; \
+            vectors are written row by row (atomically: the file appears when complete).
             """)
 
     @Option(help: "Corpus file ('-' for stdin).")

@@ -63,7 +63,8 @@ struct KeysCommand: ParsableCommand {
 struct FoundationKeysGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a new secret key to a file (mode 0600) and print its public key as JSON.")
+        abstract: "Write a new secret key to a file (mode 0600) and print its public key as JSON.",
+        discussion: "The file is written atomically; an existing file (or a symbolic link) is never replaced without --force (a link never).")
 
     @Option(help: "signing (Ed25519, 64-byte secret key) or box (X25519, 32-byte secret key).")
     var kind: FoundationKeyKind
@@ -94,7 +95,8 @@ struct FoundationKeysGenerateCommand: ParsableCommand {
 
 struct SignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sign", abstract: "Print the detached Ed25519 signature of the input as hex.")
+        commandName: "sign", abstract: "Print the detached Ed25519 signature of the input as hex.",
+        discussion: "Input: any bytes, at most 256 MiB. Key: the 64-byte file `keys generate --kind signing` writes, mode 0600 (a key readable by group or others is refused).")
 
     @Option(help: "Signing key file written by `keys generate --kind signing`.")
     var key: String
@@ -147,7 +149,8 @@ struct VerifyCommand: ParsableCommand {
 
 struct SealCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seal", abstract: "Seal the input to an X25519 public key (libsodium sealed box); print hex.")
+        commandName: "seal", abstract: "Seal the input to an X25519 public key (libsodium sealed box); print hex.",
+        discussion: "Input: any bytes, at most 256 MiB. --to: 64 hex digits.")
 
     @Option(help: "Recipient's X25519 public key (64 hex digits).")
     var to: String
@@ -173,7 +176,8 @@ struct SealCommand: ParsableCommand {
 
 struct OpenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "open", abstract: "Open a hex sealed box with a box key file; print the plaintext.")
+        commandName: "open", abstract: "Open a hex sealed box with a box key file; print the plaintext.",
+        discussion: "Input: the hex `seal` prints (surrounding whitespace ignored), at most 256 MiB. Key: the 32-byte file `keys generate --kind box` writes, mode 0600. A box that does not open exits 2.")
 
     @Option(help: "Box key file written by `keys generate --kind box`.")
     var key: String
@@ -194,7 +198,8 @@ struct OpenCommand: ParsableCommand {
 
 struct HashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hash", abstract: "Print the BLAKE2b-256 digest of the input as hex.")
+        commandName: "hash", abstract: "Print the BLAKE2b-256 digest of the input as hex.",
+        discussion: "Input: any bytes, at most 256 MiB.")
 
     @Option(name: .customLong("in"), help: "Input file (default: standard input).")
     var input: String?

@@ -11,7 +11,8 @@ struct RankCommand: ParsableCommand {
             The edge list has columns source,target[,weight][,timestamp]. A header row is detected, \
             not required: a first row starting with 'source,target' names the columns (weight and \
             timestamp in any order). Without a header the third column is the weight and the fourth \
-            the timestamp. Output: 'node,score' then one row per node, highest score first.
+            the timestamp. Output: 'node,score' then one row per node, highest score first, streamed. \
+            Input at most 256 MiB.
             """)
 
     @Option(help: "Edge-list CSV file ('-' for stdin).")

@@ -82,8 +82,9 @@ struct ScorePredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Print probability of the positive class and score points for every row.",
-        discussion: "CSV output (default): a header `probability,score` and one line per input row. "
-            + "JSON lines (--format jsonl): one {\"probability\":…,\"score\":…} object per row.")
+        discussion: "Input: CSV as for `score train` with the model's feature columns (numeric columns hold decimal numbers only; a category the model has not seen is an error); at most 256 MiB. "
+            + "CSV output (default): a header `probability,score` and one line per input row. "
+            + "JSON lines (--format jsonl): one {\"probability\":…,\"score\":…} object per row. Output is streamed.")
 
     enum Format: String, ExpressibleByArgument { case csv, jsonl }
 
