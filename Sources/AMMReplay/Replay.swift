@@ -454,6 +454,8 @@ public struct AMMLineReader {
         case line([UInt8])
         /// A line longer than the limit (its bytes were skipped).
         case tooLong
+        /// Reading failed (a closed or unreadable descriptor); `errno` says why. Nothing more is read.
+        case failed(errno: Int32)
     }
 
     private let fileDescriptor: Int32
@@ -482,7 +484,11 @@ public struct AMMLineReader {
                 try beforeWaiting()
                 let count = buffer.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
-                if count <= 0 {
+                if count < 0 {
+                    finished = true
+                    return .failed(errno: errno)
+                }
+                if count == 0 {
                     finished = true
                     break
                 }

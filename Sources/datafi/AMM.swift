@@ -65,6 +65,9 @@ struct AMMReplayCommand: ParsableCommand {
                     throw CLIError("\(error)")
                 }
             case .tooLong: pending.append(contentsOf: AMMReplaySession.badInput("line longer than \(maxLineBytes) bytes").utf8)
+            case .failed(let code):
+                try flush()
+                throw CLIError("cannot read standard input: \(String(cString: strerror(code)))")
             }
             pending.append(0x0A)
             if pending.count >= 1 << 16 { try flush() }

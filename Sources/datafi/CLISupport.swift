@@ -56,7 +56,7 @@ enum CLIIO {
     static func readSecret(_ path: String) throws -> Data {
         guard path != "-" else { throw CLIError("a secret key must come from a file, not standard input") }
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o077 != 0 {
             throw CLIError("key file \(path) has mode \(String(info.st_mode & 0o777, radix: 8)): readable or writable by "
                 + "group or others; restrict it with chmod 600 \(path)")
         }
@@ -172,7 +172,9 @@ enum DataFiMain {
                 if exit == 0 {
                     print(message)
                 } else {
-                    CLIIO.printError(message)
+                    // One line, like every other error: ArgumentParser's first line names the problem.
+                    let first = message.split(separator: "\n").first.map(String.init) ?? message
+                    CLIIO.printError("datafi: " + first.replacingOccurrences(of: "Error: ", with: "") + " (see --help)")
                 }
             }
             // Usage errors (ArgumentParser's 64, or 1) are malformed input: exit 2, as documented.

@@ -33,8 +33,8 @@ enum FoundationIO {
         let bytes = try secretKey(path)
         do {
             guard bytes.count == Signing.secretKeyLength else {
-                throw CLIError("signing key file \(path) must hold the 64-byte Ed25519 secret key written by "
-                    + "`keys generate --kind signing`, found \(bytes.count) bytes"
+                throw CLIError("signing key file \(path) must hold 64 bytes (the Ed25519 secret key "
+                    + "`keys generate --kind signing` writes), found \(bytes.count)"
                     + (bytes.count == 32 ? " (a 32-byte file is a box key or a bare seed)" : ""))
             }
             return try Signing.PrivateKey(rawRepresentation: bytes)

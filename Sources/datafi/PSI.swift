@@ -50,6 +50,8 @@ struct PSICommand: ParsableCommand {
     static func boundMessage<T>(_ path: String, _ decode: ([UInt8]) throws(PSIError) -> T) throws -> (T, [UInt8]) {
         let bytes = [UInt8](try CLIIO.read(path))
         guard let (message, tag) = PSIBinding.split(bytes) else {
+            // A file that is not even a message gets the decoder's own error (truncated, wrong type, …).
+            do { _ = try decode(bytes) } catch { throw CLIError("\(path): \(error.description)") }
             throw CLIError("\(path): no item binding after the message (written by `datafi psi request`/`respond`?)")
         }
         do { return (try decode(message), tag) } catch { throw CLIError("\(path): \(error.description)") }

@@ -263,7 +263,7 @@ struct DPCSVTable {
         return try zip(rows, lines).map { (row, line) in
             let cell = row[index].trimmingCharacters(in: .whitespaces)
             guard let value = DecimalText.double(cell) else {
-                throw CLIError("CSV line \(line), column \(Truncated.text(name, 40)): not a finite decimal number: \"\(Truncated.text(cell, 40))\"")
+                throw CLIError("CSV line \(line), column \(Truncated.text(name, 40)): not a finite number (decimal notation): \"\(Truncated.text(cell, 40))\"")
             }
             return value
         }
@@ -290,6 +290,10 @@ enum DPBudgetFile {
     }
 
     static func load(_ path: String, budget: Double?) throws -> (PrivacyLedger, Int) {
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            throw CLIError("\(path) is a symbolic link; refusing to read or replace it")
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             guard let budget else { throw CLIError("\(path) does not exist: give --budget to create it") }
             do { return (try PrivacyLedger(epsilon: budget), 0) } catch {

@@ -28,11 +28,15 @@ import Testing
         _ = try answer(&session, #"{"op":"mint","to":"a","amount0":"1000000","amount1":"1000000"}"#)
         let again = try answer(&session, #"{"op":"sync"}"#)
         #expect(again["lp"] as? [String: String] == ["0": "1000", "a": "999000"])
-        for k in 0..<4 {
+        // Holders "0", "a" and three more: five, the limit.
+        for k in 0..<3 {
             _ = try session.handle(Array(#"{"op":"mint","to":"h\#(k)","amount0":"1000","amount1":"1000"}"#.utf8))
         }
         let before = session.pair
-        #expect(throws: AMMReplayLimitError.self) { try session.handle(Array(#"{"op":"sync"}"#.utf8)) }
+        // A sixth holder cannot be listed: the line is refused and changes nothing.
+        #expect(throws: AMMReplayLimitError.tooManyHolders(count: 6, limit: 5)) {
+            try session.handle(Array(#"{"op":"mint","to":"h9","amount0":"1000","amount1":"1000"}"#.utf8))
+        }
         #expect(session.pair.liquidityBalances == before.liquidityBalances)
     }
 

@@ -102,7 +102,7 @@ import Testing
         chmod(seedFile.path, 0o600)
         let refused = try CLIRunner.run(["sign", "--key", seedFile.path], stdin: "")
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("64-byte"))
+        #expect(refused.stderr.contains("64 bytes"))
         // ...and the same key in the documented 64-byte format (seed ‖ public key) signs.
         let publicKey = try Signing.PrivateKey(seed: seed).publicKey.rawRepresentation
         try Data(seed + publicKey).write(to: seedFile)

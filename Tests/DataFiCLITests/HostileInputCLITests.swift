@@ -288,7 +288,7 @@ import Testing
         let box = dir.appendingPathComponent("box.key").path
         #expect(try CLIRunner.run(["keys", "generate", "--kind", "box", "--secret-out", box]).status == 0)
         // A 32-byte box key is not a signing key.
-        expectRefusal(try CLIRunner.run(["sign", "--key", box], stdin: "m"), 2, "64-byte")
+        expectRefusal(try CLIRunner.run(["sign", "--key", box], stdin: "m"), 2, "64 bytes")
         let items = try file(dir, "items", "a\n")
         let psiKey = dir.appendingPathComponent("psi.key").path
         #expect(try CLIRunner.run(["psi", "request", "--items", items, "--key", psiKey, "--out", dir.appendingPathComponent("r").path]).status == 0)
