@@ -60,7 +60,7 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .quoteInUnquotedField: return "quote inside an unquoted field"
         case .textAfterClosingQuote: return "text after a closing quote"
         case .bareCarriageReturn: return "carriage return without a line feed"
-        case let .raggedRecord(_, expected, found): return "expected \(expected) fields (as the header), found \(found)"
+        case let .raggedRecord(_, expected, found): return "expected \(expected) fields, found \(found)"
         case .invalidUTF8: return "not valid UTF-8"
         case let .tooManyRecords(limit): return "more than \(limit) records (the limit)"
         case let .tooManyFields(_, limit): return "more than \(limit) fields (the limit)"

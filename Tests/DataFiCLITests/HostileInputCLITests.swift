@@ -134,7 +134,10 @@ import Testing
     @Test func replayOutputDoesNotGrowWithHolders() throws {
         var lines: [String] = []
         for k in 0..<2_000 { lines.append(#"{"op":"mint","to":"h\#(k)","amount0":"1000000","amount1":"1000000"}"#) }
-        let result = try Self.shell(["amm", "replay"], memoryKiB: 2 << 20, stdin: lines.joined(separator: "\n") + "\n")
+        // From a file: the runner writes stdin before reading stdout, so a large input through a pipe would deadlock.
+        let dir = try CLIRunner.temporaryDirectory()
+        let input = try file(dir, "ops.jsonl", lines.joined(separator: "\n") + "\n")
+        let result = try Self.shell(["amm", "replay"], redirections: "<" + input, memoryKiB: 2 << 20)
         #expect(result.status == 0)
         let outputs = result.stdout.split(separator: "\n")
         #expect(outputs.count == lines.count)

@@ -8,11 +8,11 @@ import Testing
     do {
         _ = try CSVReader.table(Array("a,b\n1,2,3\n".utf8))
     } catch {
-        print(error)                         // CSV line 2: expected 2 fields (as the header), found 3
+        print(error)                         // CSV line 2: expected 2 fields, found 3
     }
 
     #expect(table.header == ["name", "income"] && table.records == [["Doe, J", "1200"]])
     #expect(DecimalText.double("0x10") == nil)
     #expect(throws: CSVError.raggedRecord(line: 2, expected: 2, found: 3)) { try CSVReader.table(Array("a,b\n1,2,3\n".utf8)) }
-    #expect(CSVError.raggedRecord(line: 2, expected: 2, found: 3).description == "CSV line 2: expected 2 fields (as the header), found 3")
+    #expect(CSVError.raggedRecord(line: 2, expected: 2, found: 3).description == "CSV line 2: expected 2 fields, found 3")
 }

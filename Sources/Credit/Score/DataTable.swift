@@ -74,7 +74,7 @@ public struct DataTable: Sendable, Equatable {
     }
 
     /// Parses CSV text with the SDK's one reader, `DataFiSupport.CSVReader` (see the type's description;
-    /// lines with no characters are skipped).
+    /// an empty line is a record of one empty field, so a one-column table keeps its empty cells).
     /// - Parameters:
     ///   - maxRows: bound on data rows; more throws `CreditError.tooLarge`.
     ///   - maxColumns: bound on the header's field count.
@@ -83,7 +83,8 @@ public struct DataTable: Sendable, Equatable {
     public init(csv text: String, maxRows: Int = 10_000_000, maxColumns: Int = 10_000) throws(CreditError) {
         let table: CSVTable
         do {
-            table = try CSVReader.table(text.utf8, limits: CSVLimits(maxRecords: maxRows + 1, maxFields: maxColumns))
+            table = try CSVReader.table(text.utf8, limits: CSVLimits(maxRecords: maxRows + 1, maxFields: maxColumns),
+                                        skipBlankLines: false)
         } catch {
             switch error {
             case .tooManyRecords: throw .tooLarge("more than \(maxRows) rows")
