@@ -21,7 +21,9 @@ struct RiskBlacklistCommand: ParsableCommand {
         non-empty cell is an entry. Identifiers are normalized (trim, lowercase, no spaces/dashes; \
         phones to digits with a country code, --country-code for numbers written without one). Prints \
         JSON: flagged applicants, matches per provider, and one fee record per provider with hits \
-        (amounts as decimal strings).
+        (amounts as decimal strings). A column other than these, a blacklist without an identifier \
+        column or a ragged row is an error; an applicant listed twice is one hit. Limits: 256 MiB and \
+        1,000,000 rows per file.
         """)
 
     @Option(help: "Applicants CSV.") var applicants: String

@@ -95,6 +95,7 @@ struct ScorePredictCommand: ParsableCommand {
     func run() throws {
         let model = try scoreReadModel(self.model)
         let table = try scoreReadTable(data)
+        try ScoreLimits.check(rows: table.rowCount, columns: model.encoder.encodedNames.count, why: "the model on this table")
         let (probabilities, scores) = try scoreRun { () throws(CreditError) in
             (try model.probabilities(table), try model.scores(table))
         }
@@ -120,6 +121,7 @@ struct ScoreEvaluateCommand: ParsableCommand {
     func run() throws {
         var model = try scoreReadModel(self.model)
         let table = try scoreReadTable(data)
+        try ScoreLimits.check(rows: table.rowCount, columns: model.encoder.encodedNames.count, why: "the model on this table")
         model.target.column = target
         let metrics = try scoreRun { () throws(CreditError) in try model.evaluate(table) }
         try CLIIO.printJSON([
