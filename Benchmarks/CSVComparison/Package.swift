@@ -7,7 +7,7 @@ let package = Package(
     name: "CSVComparison",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(path: "../.."),
+        .package(name: "DataFi", path: "../.."),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
