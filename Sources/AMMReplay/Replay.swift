@@ -23,6 +23,7 @@ public enum AMMReplayLimitError: Error, Equatable, Sendable, CustomStringConvert
     /// `--lp all` with more holders than the limit.
     case tooManyHolders(count: Int, limit: Int)
 
+    /// One line for people: what is wrong (and where, when known).
     public var description: String {
         switch self {
         case let .tooManyHolders(count, limit):
@@ -248,8 +249,11 @@ public struct AMMReplayInputError: Error, Equatable, Sendable, CustomStringConve
 
 /// A top-level field value of a replay line, as far as the replay cares.
 public enum AMMJSONValue: Decodable, Equatable, Sendable {
+    /// A string.
     case string(String)
+    /// A non-negative integer up to 2^64 − 1.
     case unsigned(UInt64)
+    /// `null`.
     case null
     /// Anything else: a negative, fractional or huge number, a boolean, an array or an object.
     case other
@@ -368,13 +372,21 @@ public enum AMMFlatJSON {
 
 /// One parsed replay line.
 public enum AMMReplayOperation: Equatable, Sendable {
+    /// Transfer both amounts in, then mint liquidity to `to`.
     case mint(to: Address, amount0: UInt256, amount1: UInt256)
+    /// Move `liquidity` from `from` to the pair, then burn it to `from`.
     case burn(from: Address, liquidity: UInt256)
+    /// Transfer the inputs in, then swap the outputs to `to`.
     case swap(amount0In: UInt256, amount1In: UInt256, amount0Out: UInt256, amount1Out: UInt256, to: Address)
+    /// Transfer tokens in without minting (settled by a later `sync` or `skim`).
     case donate(amount0: UInt256, amount1: UInt256)
+    /// Set the reserves to the balances.
     case sync
+    /// Send the balances above the reserves to `to`.
     case skim(to: Address)
+    /// Move block time forward.
     case advanceTime(seconds: UInt64)
+    /// Turn the protocol fee on (to an address) or off (nil).
     case setFeeTo(Address?)
 
     /// Parses one line: the flat fast path, else `JSONDecoder`; both refuse a duplicate key.

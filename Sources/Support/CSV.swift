@@ -70,6 +70,7 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One line for people: what is wrong (and where, when known).
     public var description: String {
         switch self {
         case let .unterminatedQuote(line, field), let .quoteInUnquotedField(line, field),

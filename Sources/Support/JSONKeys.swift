@@ -5,6 +5,7 @@ public enum JSONKeyError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Objects and arrays nest deeper than the limit.
     case tooDeep(limit: Int)
 
+    /// One line for people: what is wrong (and where, when known).
     public var description: String {
         switch self {
         case .duplicateKey(let key): return "duplicate JSON key \"\(Truncated.text(key, 40))\""
