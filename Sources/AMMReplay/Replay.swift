@@ -155,7 +155,7 @@ public struct AMMReplaySession {
             return ["amount0": skimmed.amount0, "amount1": skimmed.amount1]
         case .advanceTime(let seconds):
             let (time, overflow) = pair.blockTimestamp.addingReportingOverflow(seconds)
-            guard !overflow else { throw AMMReplayInputError("block time would exceed 2^64 - 1") }
+            guard !overflow else { throw AMMReplayInputError.timeOverflow }
             pair.blockTimestamp = time
             return [:]
         case .setFeeTo(let to):
@@ -239,12 +239,41 @@ public enum AMMJSON {
     }
 }
 
-/// A malformed replay line, with what was wrong (one line of text).
-public struct AMMReplayInputError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// What was wrong.
-    public let description: String
-    /// An error with its message.
-    public init(_ description: String) { self.description = description }
+/// Why a replay line is malformed (answered with `BAD_INPUT`).
+public enum AMMReplayInputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The line is not one JSON object.
+    case notAnObject
+    /// The object names a key twice.
+    case duplicateKey(String)
+    /// Objects or arrays nest too deep.
+    case tooDeep(limit: Int)
+    /// A required field is missing.
+    case missingField(String)
+    /// A field that must be a string is not.
+    case notAString(field: String)
+    /// An amount field is not a decimal integer in 0...2^256-1.
+    case badAmount(field: String)
+    /// `seconds` is not an integer in 0...2^64-1.
+    case badSeconds
+    /// The block time would pass 2^64 - 1.
+    case timeOverflow
+    /// `op` names no operation (shortened to 64 characters).
+    case unknownOp(String)
+
+    /// One line for people: what is wrong.
+    public var description: String {
+        switch self {
+        case .notAnObject: return "not a JSON object"
+        case .duplicateKey(let key): return JSONKeyError.duplicateKey(key).description
+        case .tooDeep(let limit): return JSONKeyError.tooDeep(limit: limit).description
+        case .missingField(let name): return "missing field \"\(name)\""
+        case .notAString(let name): return "field \"\(name)\" must be a string"
+        case .badAmount(let name): return "field \"\(name)\" must be a decimal integer in 0...2^256-1"
+        case .badSeconds: return "field \"seconds\" must be an integer in 0...2^64-1"
+        case .timeOverflow: return "block time would exceed 2^64 - 1"
+        case .unknownOp(let op): return "unknown op \"\(op)\""
+        }
+    }
 }
 
 /// A top-level field value of a replay line, as far as the replay cares.
@@ -394,12 +423,17 @@ public enum AMMReplayOperation: Equatable, Sendable {
     public static func parse(_ bytes: [UInt8], decoder: JSONDecoder = JSONDecoder()) throws(AMMReplayInputError) -> AMMReplayOperation {
         switch AMMFlatJSON.parse(bytes) {
         case .fields(let fields): return try AMMReplayOperation(fields: fields)
-        case .duplicateKey(let key): throw AMMReplayInputError(JSONKeyError.duplicateKey(key).description)
+        case .duplicateKey(let key): throw .duplicateKey(key)
         case .notFlat: break
         }
-        do { try JSONKeys.check(bytes) } catch { throw AMMReplayInputError(error.description) }
+        do { try JSONKeys.check(bytes) } catch {
+            switch error {
+            case .duplicateKey(let key): throw .duplicateKey(key)
+            case .tooDeep(let limit): throw .tooDeep(limit: limit)
+            }
+        }
         guard let fields = try? decoder.decode([String: AMMJSONValue].self, from: Data(bytes)) else {
-            throw AMMReplayInputError("not a JSON object")
+            throw .notAnObject
         }
         return try AMMReplayOperation(fields: fields)
     }
@@ -408,8 +442,8 @@ public enum AMMReplayOperation: Equatable, Sendable {
     /// - Throws: `AMMReplayInputError` for a missing, mistyped or out-of-range field or an unknown op.
     public init(fields: [String: AMMJSONValue]) throws(AMMReplayInputError) {
         func string(_ name: String) throws(AMMReplayInputError) -> String {
-            guard let value = fields[name] else { throw AMMReplayInputError("missing field \"\(name)\"") }
-            guard case .string(let text) = value else { throw AMMReplayInputError("field \"\(name)\" must be a string") }
+            guard let value = fields[name] else { throw .missingField(name) }
+            guard case .string(let text) = value else { throw .notAString(field: name) }
             return text
         }
         func account(_ name: String) throws(AMMReplayInputError) -> Address { Address(try string(name)) }
@@ -418,7 +452,7 @@ public enum AMMReplayOperation: Equatable, Sendable {
             do {
                 return try UInt256(decimalString: text)
             } catch {
-                throw AMMReplayInputError("field \"\(name)\" must be a decimal integer in 0...2^256-1 (\(error))")
+                throw .badAmount(field: name)
             }
         }
         let op = try string("op")
@@ -439,19 +473,19 @@ public enum AMMReplayOperation: Equatable, Sendable {
             self = .skim(to: try account("to"))
         case "advanceTime":
             switch fields["seconds"] {
-            case nil: throw AMMReplayInputError("missing field \"seconds\"")
+            case nil: throw .missingField("seconds")
             case .unsigned(let seconds)?: self = .advanceTime(seconds: seconds)
             case .string(let text)? where UInt64(text) != nil: self = .advanceTime(seconds: UInt64(text) ?? 0)
-            default: throw AMMReplayInputError("field \"seconds\" must be an integer in 0...2^64-1")
+            default: throw .badSeconds
             }
         case "setFeeTo":
             switch fields["to"] {
-            case nil: throw AMMReplayInputError("missing field \"to\"")
+            case nil: throw .missingField("to")
             case .null?: self = .setFeeTo(nil)
             default: self = .setFeeTo(try account("to"))
             }
         default:
-            throw AMMReplayInputError("unknown op \"\(op.prefix(64))\"")
+            throw .unknownOp(String(op.prefix(64)))
         }
     }
 }

@@ -43,13 +43,13 @@ import Testing
     @Test func duplicateKeysAreRefusedOnBothParsingPaths() {
         // Fast path: flat ASCII object.
         #expect(AMMFlatJSON.parse(Array(#"{"op":"sync","op":"mint"}"#.utf8)) == .duplicateKey("op"))
-        #expect(throws: AMMReplayInputError.self) { try AMMReplayOperation.parse(Array(#"{"op":"mint","to":"a","to":"b","amount0":"1","amount1":"1"}"#.utf8)) }
+        #expect(throws: AMMReplayInputError.duplicateKey("to")) { try AMMReplayOperation.parse(Array(#"{"op":"mint","to":"a","to":"b","amount0":"1","amount1":"1"}"#.utf8)) }
         // Decoder path: an escape sends the line to JSONDecoder, which alone would keep one of the two.
         #expect(AMMFlatJSON.parse(Array(#"{"op":"mint","to":"\u0061","to":"b","amount0":"1","amount1":"1"}"#.utf8)) == .notFlat)
-        #expect(throws: AMMReplayInputError.self) {
+        #expect(throws: AMMReplayInputError.duplicateKey("to")) {
             try AMMReplayOperation.parse(Array(#"{"op":"mint","to":"\u0061","to":"b","amount0":"1","amount1":"1"}"#.utf8))
         }
-        #expect(throws: AMMReplayInputError.self) {
+        #expect(throws: AMMReplayInputError.duplicateKey("to")) {
             try AMMReplayOperation.parse(Array(#"{"op":"mint","\u0074o":"a","to":"b","amount0":"1","amount1":"1"}"#.utf8))
         }
     }
@@ -62,6 +62,17 @@ import Testing
             let slow = try? JSONDecoder().decode([String: AMMJSONValue].self, from: Data(line.utf8))
             #expect(fast == slow)
         }
+    }
+
+    @Test func malformedFieldsHaveTypedErrors() {
+        #expect(throws: AMMReplayInputError.notAnObject) { try AMMReplayOperation.parse(Array("[1]".utf8)) }
+        #expect(throws: AMMReplayInputError.missingField("to")) { try AMMReplayOperation.parse(Array(#"{"op":"skim"}"#.utf8)) }
+        #expect(throws: AMMReplayInputError.notAString(field: "op")) { try AMMReplayOperation.parse(Array(#"{"op":1}"#.utf8)) }
+        #expect(throws: AMMReplayInputError.badAmount(field: "amount0")) {
+            try AMMReplayOperation.parse(Array(#"{"op":"donate","amount0":"+5","amount1":"1"}"#.utf8))
+        }
+        #expect(throws: AMMReplayInputError.badSeconds) { try AMMReplayOperation.parse(Array(#"{"op":"advanceTime","seconds":-1}"#.utf8)) }
+        #expect(throws: AMMReplayInputError.unknownOp("fly")) { try AMMReplayOperation.parse(Array(#"{"op":"fly"}"#.utf8)) }
     }
 
     @Test func malformedLinesAreBadInputAndChangeNothing() throws {
