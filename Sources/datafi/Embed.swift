@@ -79,6 +79,7 @@ struct EmbedCommand: ParsableCommand {
     var personVectors: String?
 
     func run() throws {
+        if let personVectors, personVectors == out { throw CLIError("--out and --person-vectors name the same file \(out)") }
         let text = try CLIIO.readText(corpus)
         let sequences = BehaviourSequence.parseCorpus(text, firstTokenIsPerson: personVectors != nil)
         let configuration = Person2Vec.Configuration(
