@@ -32,6 +32,7 @@ let modules: [Module] = [
            testDependencies: ["DataFiSodium"]),
     Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiSupport"]),
     Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"], testDependencies: ["DataFiSupport"]),
+    Module("DataFiAMMReplay", path: "Sources/AMMReplay", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSupport"]),
     Module("DataFiMarket", path: "Sources/Market", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSodium"]),
     Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"], testDependencies: ["DataFiSupport"]),
     Module("DataFiZhangRank", path: "Sources/Credit/ZhangRank", dependencies: ["DataFiSupport"],

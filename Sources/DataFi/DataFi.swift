@@ -1,5 +1,6 @@
 // The umbrella module: `import DataFi` brings in every public DataFi module.
 @_exported import DataFiAMM
+@_exported import DataFiAMMReplay
 @_exported import DataFiBigNum
 @_exported import DataFiCredit
 @_exported import DataFiCreditData

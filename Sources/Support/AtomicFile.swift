@@ -54,22 +54,38 @@ public enum AtomicFile {
     /// - Throws: `AtomicFileError`; the destination is unchanged.
     public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644,
                              overwrite: OverwritePolicy = .replace, inputs: [String] = []) throws(AtomicFileError) {
+        do {
+            try write(to: path, mode: mode, overwrite: overwrite, inputs: inputs) { sink in try sink.write(bytes) }
+        } catch let error as AtomicFileError {
+            throw error
+        } catch {
+            // The body above throws only AtomicFileError.
+            throw .io(path: path, operation: "write", errno: EIO)
+        }
+    }
+
+    /// Streams a file to `path` atomically: `body` writes the content piece by piece into a sink (buffered,
+    /// so a large output never sits whole in memory); the destination appears only when `body` returns.
+    ///
+    /// - Throws: `AtomicFileError`, or what `body` throws; either way the destination is unchanged.
+    public static func write(to path: String, mode: mode_t = 0o644, overwrite: OverwritePolicy = .replace,
+                             inputs: [String] = [], _ body: (inout AtomicFileSink) throws -> Void) throws {
         var existing = stat()
         if lstat(path, &existing) == 0 {
-            if (existing.st_mode & S_IFMT) == S_IFLNK { throw .symbolicLink(path: path) }
-            if (existing.st_mode & S_IFMT) != S_IFREG { throw .notRegularFile(path: path) }
-            if overwrite == .refuse { throw .exists(path: path) }
+            if (existing.st_mode & S_IFMT) == S_IFLNK { throw AtomicFileError.symbolicLink(path: path) }
+            if (existing.st_mode & S_IFMT) != S_IFREG { throw AtomicFileError.notRegularFile(path: path) }
+            if overwrite == .refuse { throw AtomicFileError.exists(path: path) }
             for input in inputs {
                 var other = stat()
                 if stat(input, &other) == 0, other.st_dev == existing.st_dev, other.st_ino == existing.st_ino {
-                    throw .sameAsInput(path: path)
+                    throw AtomicFileError.sameAsInput(path: path)
                 }
             }
         }
         let directory = Self.directory(of: path)
         var template = Array((directory + "/.datafi-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw .io(path: path, operation: "create a temporary file for", errno: errno) }
+        guard fd >= 0 else { throw AtomicFileError.io(path: path, operation: "create a temporary file for", errno: errno) }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var done = false
         defer {
@@ -78,19 +94,21 @@ public enum AtomicFile {
         do {
             defer { close(fd) }
             guard fchmod(fd, mode) == 0 else { throw AtomicFileError.io(path: path, operation: "set the mode of", errno: errno) }
-            try Self.writeAll(fd: fd, bytes: Array(bytes), path: path)
+            var sink = AtomicFileSink(fd: fd, path: path)
+            try body(&sink)
+            try sink.flush()
             guard fsync(fd) == 0 else { throw AtomicFileError.io(path: path, operation: "flush", errno: errno) }
         }
         if overwrite == .refuse {
             // link(2) fails if the destination appeared meanwhile, so a concurrent writer is never replaced.
             guard link(temporary, path) == 0 else {
                 let code = errno
-                if code == EEXIST { throw .exists(path: path) }
-                throw .io(path: path, operation: "create", errno: code)
+                if code == EEXIST { throw AtomicFileError.exists(path: path) }
+                throw AtomicFileError.io(path: path, operation: "create", errno: code)
             }
             unlink(temporary)
         } else {
-            guard rename(temporary, path) == 0 else { throw .io(path: path, operation: "replace", errno: errno) }
+            guard rename(temporary, path) == 0 else { throw AtomicFileError.io(path: path, operation: "replace", errno: errno) }
         }
         done = true
         let directoryFD = open(directory, O_RDONLY)
@@ -125,5 +143,36 @@ public enum AtomicFile {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
+    }
+}
+
+/// Where `AtomicFile.write(to:…)` streams a file's content; bytes are buffered and written in large chunks.
+public struct AtomicFileSink {
+    let fd: Int32
+    let path: String
+    private var buffer: [UInt8] = []
+    static let chunk = 1 << 20
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+        buffer.reserveCapacity(Self.chunk)
+    }
+
+    /// Appends bytes to the file.
+    /// - Throws: `AtomicFileError.io` when the system refuses a write (a full disk).
+    public mutating func write(_ bytes: some Sequence<UInt8>) throws(AtomicFileError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.chunk { try flush() }
+    }
+
+    /// Appends the UTF-8 bytes of `text`.
+    /// - Throws: as `write(_:)`.
+    public mutating func write(_ text: String) throws(AtomicFileError) { try write(text.utf8) }
+
+    mutating func flush() throws(AtomicFileError) {
+        guard !buffer.isEmpty else { return }
+        try AtomicFile.writeAll(fd: fd, bytes: buffer, path: path)
+        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -51,6 +51,18 @@ enum CLIIO {
         return data
     }
 
+    /// Reads a secret key file. Refused: standard input, and a file that group or others may read or
+    /// write (as ssh does: a key others could read is no longer secret; `chmod 600` it).
+    static func readSecret(_ path: String) throws -> Data {
+        guard path != "-" else { throw CLIError("a secret key must come from a file, not standard input") }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_mode & 0o077 != 0 {
+            throw CLIError("key file \(path) has mode \(String(info.st_mode & 0o777, radix: 8)): readable or writable by "
+                + "group or others; restrict it with chmod 600 \(path)")
+        }
+        return try read(path)
+    }
+
     /// Reads UTF-8 text from a file or standard input.
     static func readText(_ path: String?) throws -> String {
         guard let text = String(data: try read(path), encoding: .utf8) else {
@@ -76,6 +88,37 @@ enum CLIIO {
             case .io: throw CLIError("\(error)", exitCode: CLIExit.environment)
             default: throw CLIError("\(error)")
             }
+        }
+    }
+
+    /// Streams a file to `path` atomically (see `write`): `body` appends to the sink piece by piece, so a
+    /// large output is never built whole in memory.
+    static func write(to path: String, secret: Bool = false, force: Bool = false, inputs: [String?] = [],
+                      _ body: (inout AtomicFileSink) throws -> Void) throws {
+        do {
+            try AtomicFile.write(to: path, mode: secret ? 0o600 : 0o644, overwrite: secret && !force ? .refuse : .replace,
+                                 inputs: inputs.compactMap { $0 == "-" ? nil : $0 }, body)
+        } catch let error as AtomicFileError {
+            switch error {
+            case .exists:
+                throw CLIError("\(error)\(secret ? " (pass --force to replace a secret)" : "")")
+            case .io: throw CLIError("\(error)", exitCode: CLIExit.environment)
+            default: throw CLIError("\(error)")
+            }
+        }
+    }
+
+    /// Standard output in 1 MiB chunks: a large answer is streamed, not built whole.
+    struct StdoutStream {
+        private var buffer: [UInt8] = []
+        mutating func write(_ text: String) throws {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+        mutating func flush() throws {
+            guard !buffer.isEmpty else { return }
+            try CLIIO.writeStdout(buffer)
+            buffer.removeAll(keepingCapacity: true)
         }
     }
 
@@ -129,11 +172,13 @@ enum DataFiMain {
                 if exit == 0 {
                     print(message)
                 } else {
-                    CLIIO.printError(message)
+                    // One line, like every other error: ArgumentParser's first line names the problem.
+                    let first = message.split(separator: "\n").first.map(String.init) ?? message
+                    CLIIO.printError("datafi: " + first.replacingOccurrences(of: "Error: ", with: "") + " (see --help)")
                 }
             }
-            // Usage errors are malformed input: never the verdict code 1.
-            code = exit == 1 ? CLIExit.malformed : exit
+            // Usage errors (ArgumentParser's 64, or 1) are malformed input: exit 2, as documented.
+            code = exit == 0 ? CLIExit.success : CLIExit.malformed
         }
         if fflush(nil) != 0 || standardOutputFailed() {
             CLIIO.printError("datafi: cannot write standard output: \(String(cString: strerror(errno)))")
@@ -148,5 +193,38 @@ enum DataFiMain {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "stdout"),
               let stream = symbol.assumingMemoryBound(to: UnsafeMutablePointer<FILE>?.self).pointee else { return false }
         return ferror(stream) != 0
+    }
+}
+
+/// Strict number parsing for options (`@Option(transform: StrictArgument.int)`): decimal only, so `0x10`,
+/// `+5`, `inf` and `nan` are refused where ArgumentParser's default (Swift's `Int(_:)`/`Double(_:)`) would
+/// take them; the error names the value, shortened.
+enum StrictArgument {
+    static func int(_ text: String) throws -> Int {
+        guard let value = DecimalText.integer(text, as: Int.self) else { throw refusal(text, "a decimal integer") }
+        return value
+    }
+
+    static func uint64(_ text: String) throws -> UInt64 {
+        guard let value = DecimalText.integer(text, as: UInt64.self) else {
+            throw refusal(text, "a decimal integer in 0...18446744073709551615")
+        }
+        return value
+    }
+
+    static func double(_ text: String) throws -> Double {
+        guard let value = DecimalText.double(text) else { throw refusal(text, "a finite decimal number") }
+        return value
+    }
+
+    static func float(_ text: String) throws -> Float {
+        guard let value = DecimalText.double(text).map(Float.init), value.isFinite else {
+            throw refusal(text, "a finite decimal number")
+        }
+        return value
+    }
+
+    private static func refusal(_ text: String, _ expected: String) -> ValidationError {
+        ValidationError("\"\(Truncated.text(text, 40))\" is not \(expected)")
     }
 }

@@ -16,7 +16,7 @@ struct DemoCommand: ParsableCommand {
             randomized ciphertexts and are shown only by size.
             """)
 
-    @Option(help: "Seed for keys and amounts.")
+    @Option(help: "Seed for keys and amounts.", transform: StrictArgument.uint64)
     var seed: UInt64 = 7
 
     @Flag(help: "Print machine-readable JSON lines (events, snapshots, audit) instead of tables.")

@@ -5,7 +5,9 @@ import Foundation
 // Key files hold raw bytes in libsodium's formats, so libsodium and PyNaCl clients read them:
 // signing keys are the 64-byte Ed25519 secret key (seed ‖ public key, `crypto_sign_keypair`;
 // PyNaCl: `SigningKey(data[:32])`), box keys the 32-byte X25519 secret key (`crypto_box_keypair`;
-// PyNaCl: `PrivateKey(data)`). A 32-byte seed is also accepted as a signing key.
+// PyNaCl: `PrivateKey(data)`). Nothing else is accepted as a signing key: a 32-byte file (a box key, or a
+// bare seed) is refused, so a key of one kind is never silently used as the other. Key files that group or
+// others can read or write are refused (`chmod 600`).
 
 /// The two kinds of key pair the tool makes.
 enum FoundationKeyKind: String, ExpressibleByArgument, CaseIterable {
@@ -24,18 +26,18 @@ enum FoundationIO {
 
     /// Reads a secret key file.
     static func secretKey(_ path: String) throws -> [UInt8] {
-        guard path != "-" else { throw CLIError("the key must come from a file, not standard input") }
-        return [UInt8](try CLIIO.read(path))
+        [UInt8](try CLIIO.readSecret(path))
     }
 
     static func signingKey(_ path: String) throws -> Signing.PrivateKey {
         let bytes = try secretKey(path)
         do {
-            switch bytes.count {
-            case Signing.seedLength: return try Signing.PrivateKey(seed: bytes)
-            case Signing.secretKeyLength: return try Signing.PrivateKey(rawRepresentation: bytes)
-            default: throw CLIError("signing key file \(path) must hold 64 bytes (or a 32-byte seed), found \(bytes.count)")
+            guard bytes.count == Signing.secretKeyLength else {
+                throw CLIError("signing key file \(path) must hold 64 bytes (the Ed25519 secret key "
+                    + "`keys generate --kind signing` writes), found \(bytes.count)"
+                    + (bytes.count == 32 ? " (a 32-byte file is a box key or a bare seed)" : ""))
             }
+            return try Signing.PrivateKey(rawRepresentation: bytes)
         } catch let error as SodiumError {
             throw CLIError("signing key file \(path): \(error)")
         }
@@ -61,7 +63,8 @@ struct KeysCommand: ParsableCommand {
 struct FoundationKeysGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a new secret key to a file (mode 0600) and print its public key as JSON.")
+        abstract: "Write a new secret key to a file (mode 0600) and print its public key as JSON.",
+        discussion: "The file is written atomically; an existing file (or a symbolic link) is never replaced without --force (a link never).")
 
     @Option(help: "signing (Ed25519, 64-byte secret key) or box (X25519, 32-byte secret key).")
     var kind: FoundationKeyKind
@@ -92,7 +95,8 @@ struct FoundationKeysGenerateCommand: ParsableCommand {
 
 struct SignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sign", abstract: "Print the detached Ed25519 signature of the input as hex.")
+        commandName: "sign", abstract: "Print the detached Ed25519 signature of the input as hex.",
+        discussion: "Input: any bytes, at most 256 MiB. Key: the 64-byte file `keys generate --kind signing` writes, mode 0600 (a key readable by group or others is refused).")
 
     @Option(help: "Signing key file written by `keys generate --kind signing`.")
     var key: String
@@ -109,7 +113,8 @@ struct SignCommand: ParsableCommand {
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check a detached Ed25519 signature: exit 0 when valid, 1 when not.")
+        commandName: "verify", abstract: "Check a detached Ed25519 signature: exit 0 when valid, 1 when not.",
+        discussion: "A signature that is not 128 hex digits or a public key that is not 64 hex digits (a valid point) is malformed input: exit 2.")
 
     @Option(name: .customLong("public-key"), help: "Signer's Ed25519 public key (64 hex digits).")
     var publicKey: String
@@ -129,6 +134,10 @@ struct VerifyCommand: ParsableCommand {
             throw CLIError("public key: \(error)")
         }
         let signatureBytes = try FoundationIO.hex(signature, what: "signature")
+        // A signature of the wrong length is malformed (exit 2), not a signature that fails to verify (exit 1).
+        guard signatureBytes.count == 64 else {
+            throw CLIError("signature: must be 64 bytes (128 hex digits), found \(signatureBytes.count)")
+        }
         let message = try CLIIO.read(input)
         guard verifier.isValidSignature(signatureBytes, for: message) else {
             CLIIO.printError("invalid signature")
@@ -140,7 +149,8 @@ struct VerifyCommand: ParsableCommand {
 
 struct SealCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "seal", abstract: "Seal the input to an X25519 public key (libsodium sealed box); print hex.")
+        commandName: "seal", abstract: "Seal the input to an X25519 public key (libsodium sealed box); print hex.",
+        discussion: "Input: any bytes, at most 256 MiB. --to: 64 hex digits.")
 
     @Option(help: "Recipient's X25519 public key (64 hex digits).")
     var to: String
@@ -166,7 +176,8 @@ struct SealCommand: ParsableCommand {
 
 struct OpenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "open", abstract: "Open a hex sealed box with a box key file; print the plaintext.")
+        commandName: "open", abstract: "Open a hex sealed box with a box key file; print the plaintext.",
+        discussion: "Input: the hex `seal` prints (surrounding whitespace ignored), at most 256 MiB. Key: the 32-byte file `keys generate --kind box` writes, mode 0600. A box that does not open exits 2.")
 
     @Option(help: "Box key file written by `keys generate --kind box`.")
     var key: String
@@ -187,7 +198,8 @@ struct OpenCommand: ParsableCommand {
 
 struct HashCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hash", abstract: "Print the BLAKE2b-256 digest of the input as hex.")
+        commandName: "hash", abstract: "Print the BLAKE2b-256 digest of the input as hex.",
+        discussion: "Input: any bytes, at most 256 MiB.")
 
     @Option(name: .customLong("in"), help: "Input file (default: standard input).")
     var input: String?

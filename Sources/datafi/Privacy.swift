@@ -1,5 +1,6 @@
 import ArgumentParser
 import DataFiPrivacy
+import DataFiSupport
 import Foundation
 
 /// `datafi dp`: differentially private releases and privacy accounting.
@@ -14,15 +15,21 @@ struct DPCommand: ParsableCommand {
 struct DPEpsilonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epsilon",
-        abstract: "Compute ε for T steps of the Poisson-subsampled Gaussian mechanism at a target δ.")
+        abstract: "Compute ε for T steps of the Poisson-subsampled Gaussian mechanism at a target δ.",
+        discussion: """
+            Prints {"epsilon":NUMBER,"accountant":…,"bound":…}: with --accountant pld the reported ε is the \
+            tighter of the PLD and RDP bounds (both valid upper bounds; "bound" names the one reported). \
+            When no finite ε exists (σ = 0, for example) the command prints an error and exits 2. \
+            Limits: steps ≤ 100000000.
+            """)
 
-    @Option(help: "Noise multiplier σ (noise standard deviation over sensitivity).")
+    @Option(help: "Noise multiplier σ (noise standard deviation over sensitivity).", transform: StrictArgument.double)
     var noiseMultiplier: Double
-    @Option(help: "Poisson sampling rate q in [0, 1].")
+    @Option(help: "Poisson sampling rate q in [0, 1].", transform: StrictArgument.double)
     var samplingRate: Double
-    @Option(help: "Number of steps T.")
+    @Option(help: "Number of steps T.", transform: StrictArgument.int)
     var steps: Int
-    @Option(help: "Target δ in (0, 1).")
+    @Option(help: "Target δ in (0, 1).", transform: StrictArgument.double)
     var delta: Double
     @Option(help: "Accountant: rdp or pld.")
     var accountant: String = "rdp"
@@ -49,7 +56,22 @@ struct DPEpsilonCommand: ParsableCommand {
             throw CLIError(error.description)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        var output: [String: Any] = ["epsilon": epsilon.isFinite ? epsilon as Any : "inf", "accountant": accountant]
+        // Both accountants give valid upper bounds. The PLD's pessimistic tail truncation makes it looser
+        // than RDP at very small δ (≤ 1e-14 or so); report the tighter of the two and say which it is.
+        var bound = accountant
+        var reported = epsilon
+        if accountant == "pld", steps >= 1,
+           let rdp = try? RDPAccountant.epsilon(samplingRate: samplingRate, noiseMultiplier: noiseMultiplier,
+                                                steps: steps, delta: delta),
+           rdp < epsilon {
+            reported = rdp
+            bound = "rdp"
+        }
+        guard reported.isFinite else {
+            throw CLIError("no finite ε at δ=\(delta) for σ=\(noiseMultiplier), q=\(samplingRate), \(steps) steps "
+                + "(the mechanism gives no (ε, δ) guarantee here; raise the noise or δ)")
+        }
+        var output: [String: Any] = ["epsilon": reported, "accountant": accountant, "bound": bound]
         if timing { output["seconds"] = seconds }
         try CLIIO.printJSON(output)
     }
@@ -59,23 +81,31 @@ struct DPEpsilonCommand: ParsableCommand {
 struct DPReleaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "release",
-        abstract: "Release a differentially private count, sum, mean, histogram or quantile of a CSV column.")
+        abstract: "Release a differentially private count, sum, mean, histogram or quantile of a CSV column.",
+        discussion: """
+            Input: CSV (RFC 4180, header row, LF or CRLF, optional BOM; at most 256 MiB and \
+            \(PrivateQueries.maxRecords) rows); cells of the queried column must be finite decimal numbers \
+            (no blanks, hex or '+'). Without --budget-file the budget is forgotten after the run; with it the \
+            spent ε persists and a release beyond the budget exits 2 without an answer.
+            """)
 
     @Option(help: "count, sum, mean, histogram or quantile.")
     var query: String
     @Option(help: "Column name (from the CSV header). Optional for count.")
     var column: String?
-    @Option(help: "Privacy parameter ε of this release.")
+    @Option(help: "Privacy parameter ε of this release.", transform: StrictArgument.double)
     var epsilon: Double
     @Option(help: "Clamping bounds L,U (required except for count); write --bounds=-5,5 for a negative L.")
     var bounds: String?
     @Option(help: "CSV file with a header row ('-' for stdin).")
     var data: String
-    @Option(help: "Total ε budget of the dataset (default: ε of this release).")
+    @Option(help: "Total ε budget of the dataset (default: ε of this release); with --budget-file, fixed when the file is created.", transform: StrictArgument.double)
     var budget: Double?
-    @Option(help: "Number of histogram bins.")
+    @Option(name: .customLong("budget-file"), help: "JSON file recording the dataset's budget and the ε spent so far; created when missing, updated atomically after each release, and a release that would exceed it is refused.")
+    var budgetFile: String?
+    @Option(help: "Number of histogram bins.", transform: StrictArgument.int)
     var bins: Int = 10
-    @Option(help: "Quantile in [0, 1] for the quantile query.")
+    @Option(help: "Quantile in [0, 1] for the quantile query.", transform: StrictArgument.double)
     var quantile: Double = 0.5
 
     func run() throws {
@@ -84,15 +114,24 @@ struct DPReleaseCommand: ParsableCommand {
         }
         guard epsilon.isFinite, epsilon > 0 else { throw CLIError("epsilon must be positive and finite, got \(epsilon)") }
         var ledger: PrivacyLedger
-        do {
-            ledger = try PrivacyLedger(epsilon: budget ?? epsilon)
-        } catch {
-            throw CLIError("budget must be positive and finite, got \(budget ?? epsilon)")
+        var lock: DPBudgetFile.Lock? = nil
+        var releases = 0
+        if let budgetFile {
+            lock = try DPBudgetFile.Lock(path: budgetFile)
+            (ledger, releases) = try DPBudgetFile.load(budgetFile, budget: budget)
+        } else {
+            do {
+                ledger = try PrivacyLedger(epsilon: budget ?? epsilon)
+            } catch {
+                throw CLIError("budget must be positive and finite, got \(budget ?? epsilon)")
+            }
         }
+        defer { lock?.release() }
         guard ledger.canCharge(epsilon: epsilon) else {
-            throw CLIError("privacy budget exceeded: release needs ε=\(epsilon), budget is \(ledger.totalEpsilon)")
+            throw CLIError("privacy budget exceeded: release needs ε=\(epsilon), budget is \(ledger.totalEpsilon), "
+                + "\(ledger.spentEpsilon) already spent")
         }
-        let table = try DPCSVTable(parsing: CLIIO.readText(data))
+        let table = try DPCSVTable(data: CLIIO.read(data))
         var rng = SecureBitSource()
         let answer: Any
         do {
@@ -121,6 +160,8 @@ struct DPReleaseCommand: ParsableCommand {
         } catch let error as PrivacyError {
             throw CLIError(error.description)
         }
+        // The spending is recorded before the answer is shown: an answer is never released unaccounted.
+        if let budgetFile { try DPBudgetFile.save(budgetFile, ledger: ledger, releases: releases + 1, inputs: [data]) }
         try CLIIO.printJSON([
             "query": query,
             "answer": answer,
@@ -151,9 +192,9 @@ struct DPNoiseCommand: ParsableCommand {
 
     @Option(help: "discrete-laplace, discrete-gaussian, bernoulli-exp.")
     var distribution: String
-    @Option(help: "Scale b (discrete Laplace), standard deviation σ (discrete Gaussian) or γ (Bernoulli(e^-γ)).")
+    @Option(help: "Scale b (discrete Laplace), standard deviation σ (discrete Gaussian) or γ (Bernoulli(e^-γ)).", transform: StrictArgument.double)
     var scale: Double
-    @Option(help: "Number of samples (at most 10^8).")
+    @Option(help: "Number of samples (at most 10^8).", transform: StrictArgument.int)
     var count: Int = 1_000_000
 
     func run() throws {
@@ -193,80 +234,99 @@ struct DPNoiseCommand: ParsableCommand {
     }
 }
 
-/// A CSV table (RFC 4180: comma separated, double-quoted fields with "" escapes, CRLF or LF line ends)
-/// with a header row.
+/// A CSV table with a header row, read by the SDK's one reader (`CSVReader`, blank lines skipped).
 struct DPCSVTable {
     let header: [String]
     let rows: [[String]]
+    let lines: [Int]
 
-    init(parsing text: String) throws {
-        var records: [[String]] = []
-        var field = ""
-        var record: [String] = []
-        var inQuotes = false
-        var afterQuote = false
-        var line = 1
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRecord() {
-            record.append(field)
-            field = ""
-            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
-            record = []
+    init(data: Data) throws {
+        let table: CSVTable
+        do {
+            table = try CSVReader.table(data, limits: CSVLimits(maxRecords: PrivateQueries.maxRecords + 1))
+        } catch {
+            throw CLIError("\(error)")
         }
-        while let c = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; afterQuote = true; pending = next }
-                    } else { inQuotes = false; afterQuote = true }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case ",":
-                record.append(field); field = ""; afterQuote = false
-            case "\r":
-                if let next = iterator.next(), next != "\n" { pending = next }
-                endRecord(); afterQuote = false; line += 1
-            case "\n":
-                endRecord(); afterQuote = false; line += 1
-            case "\"":
-                guard field.isEmpty, !afterQuote else { throw CLIError("CSV line \(line): unexpected quote") }
-                inQuotes = true
-            default:
-                guard !afterQuote else { throw CLIError("CSV line \(line): text after closing quote") }
-                field.unicodeScalars.append(c)
-            }
-            if records.count > PrivateQueries.maxRecords { throw CLIError("CSV has more than \(PrivateQueries.maxRecords) rows") }
-        }
-        if inQuotes { throw CLIError("CSV line \(line): unterminated quoted field") }
-        if !field.isEmpty || !record.isEmpty || afterQuote { endRecord() }
-        guard let first = records.first else { throw CLIError("CSV is empty (a header row is required)") }
-        header = first.map { $0.trimmingCharacters(in: .whitespaces) }
-        rows = Array(records.dropFirst())
-        for (i, row) in rows.enumerated() where row.count != header.count {
-            throw CLIError("CSV row \(i + 2) has \(row.count) fields, header has \(header.count)")
-        }
+        header = table.header.map { $0.trimmingCharacters(in: .whitespaces) }
+        rows = table.records
+        lines = table.lines
     }
 
     func columnIndex(_ name: String) throws -> Int {
-        guard let index = header.firstIndex(of: name) else { throw CLIError("CSV has no column \(name)") }
+        guard let index = header.firstIndex(of: name) else { throw CLIError("CSV has no column \(Truncated.text(name, 40))") }
         return index
     }
 
+    /// The column's cells as numbers; every cell must be a finite decimal number (no blanks, hex or `+`).
     func numericColumn(_ name: String) throws -> [Double] {
         let index = try columnIndex(name)
-        return try rows.enumerated().map { (i, row) in
+        return try zip(rows, lines).map { (row, line) in
             let cell = row[index].trimmingCharacters(in: .whitespaces)
-            guard let value = Double(cell), value.isFinite else {
-                throw CLIError("CSV row \(i + 2), column \(name): not a finite number: \(cell.prefix(40))")
+            guard let value = DecimalText.double(cell) else {
+                throw CLIError("CSV line \(line), column \(Truncated.text(name, 40)): not a finite number (decimal notation): \"\(Truncated.text(cell, 40))\"")
             }
             return value
         }
+    }
+}
+
+/// The persisted budget of `dp release --budget-file`: `{"budget_epsilon":B,"spent_epsilon":S,"releases":N}`,
+/// read and rewritten (atomically) under an exclusive lock on `FILE.lock`, so two concurrent releases
+/// cannot both spend the last of the budget.
+enum DPBudgetFile {
+    struct Lock {
+        let fd: Int32
+        init(path: String) throws {
+            fd = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else {
+                throw CLIError("cannot open \(path).lock: \(String(cString: strerror(errno)))", exitCode: CLIExit.environment)
+            }
+            guard flock(fd, LOCK_EX) == 0 else {
+                close(fd)
+                throw CLIError("cannot lock \(path).lock", exitCode: CLIExit.environment)
+            }
+        }
+        func release() { flock(fd, LOCK_UN); close(fd) }
+    }
+
+    static func load(_ path: String, budget: Double?) throws -> (PrivacyLedger, Int) {
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            throw CLIError("\(path) is a symbolic link; refusing to read or replace it")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard let budget else { throw CLIError("\(path) does not exist: give --budget to create it") }
+            do { return (try PrivacyLedger(epsilon: budget), 0) } catch {
+                throw CLIError("budget must be positive and finite, got \(budget)")
+            }
+        }
+        let data = try CLIIO.read(path)
+        do { try JSONKeys.check(data) } catch { throw CLIError("\(path): \(error)") }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let total = (object["budget_epsilon"] as? NSNumber)?.doubleValue,
+              let spent = (object["spent_epsilon"] as? NSNumber)?.doubleValue,
+              let releases = (object["releases"] as? NSNumber)?.intValue,
+              Set(object.keys) == ["budget_epsilon", "spent_epsilon", "releases"],
+              spent.isFinite, spent >= 0, releases >= 0 else {
+            throw CLIError("\(path): not a budget file ({\"budget_epsilon\":B,\"spent_epsilon\":S,\"releases\":N})")
+        }
+        if let budget, budget != total {
+            throw CLIError("--budget \(budget) differs from the budget \(total) recorded in \(path)")
+        }
+        var ledger: PrivacyLedger
+        do {
+            ledger = try PrivacyLedger(epsilon: total)
+            if spent > 0 { try ledger.charge(epsilon: spent) }
+        } catch {
+            throw CLIError("\(path): inconsistent budget (spent \(spent) of \(total))")
+        }
+        return (ledger, releases)
+    }
+
+    static func save(_ path: String, ledger: PrivacyLedger, releases: Int, inputs: [String?]) throws {
+        let object: [String: Any] = ["budget_epsilon": ledger.totalEpsilon, "spent_epsilon": ledger.spentEpsilon,
+                                     "releases": releases]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        try CLIIO.write(data + Data("\n".utf8), to: path, inputs: inputs)
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import DataFiPerson2Vec
 import DataFiZhangRank
 import Foundation
 
@@ -12,29 +11,32 @@ struct RankCommand: ParsableCommand {
             The edge list has columns source,target[,weight][,timestamp]. A header row is detected, \
             not required: a first row starting with 'source,target' names the columns (weight and \
             timestamp in any order). Without a header the third column is the weight and the fourth \
-            the timestamp. Output: 'node,score' then one row per node, highest score first.
+            the timestamp. Output: 'node,score' then one row per node, highest score first, streamed. \
+            Input at most 256 MiB.
             """)
 
     @Option(help: "Edge-list CSV file ('-' for stdin).")
     var edges: String
 
-    @Option(help: "Damping factor in [0, 1).")
+    @Option(help: "Damping factor in [0, 1).", transform: StrictArgument.double)
     var damping: Double = 0.85
 
     @Option(name: .customLong("max-error"),
-            help: "Stop once the scores are provably within this L1 distance of the PageRank fixed point.")
+            help: "Stop once the scores are provably within this L1 distance of the PageRank fixed point.",
+            transform: StrictArgument.double)
     var maxError: Double = 1e-10
 
-    @Option(help: "networkx's rule instead of --max-error: stop when sum |x - x_last| < N * tolerance.")
+    @Option(help: "networkx's rule instead of --max-error: stop when sum |x - x_last| < N * tolerance.",
+            transform: StrictArgument.double)
     var tolerance: Double?
 
-    @Option(name: .customLong("max-iterations"), help: "Iteration limit; exceeding it is an error.")
+    @Option(name: .customLong("max-iterations"), help: "Iteration limit; exceeding it is an error.", transform: StrictArgument.int)
     var maxIterations: Int = 1000
 
-    @Option(name: .customLong("half-life"), help: "Half-life of edge weights in seconds (needs timestamps).")
+    @Option(name: .customLong("half-life"), help: "Half-life of edge weights in seconds (needs timestamps).", transform: StrictArgument.double)
     var halfLife: Double?
 
-    @Option(help: "The present in the timestamps' seconds (default: current Unix time); used with --half-life.")
+    @Option(help: "The present in the timestamps' seconds (default: current Unix time); used with --half-life.", transform: StrictArgument.double)
     var now: Double?
 
     @Option(help: "Seed accounts for personalization: lines 'node' or 'node,weight'.")
@@ -43,7 +45,8 @@ struct RankCommand: ParsableCommand {
     @Option(help: "Where dangling nodes send their rank: personalization (networkx default) or uniform.")
     var dangling: String = "personalization"
 
-    @Option(help: "Worker threads (default: the SDK's Parallelism.limit, one per processor).")
+    @Option(help: "Worker threads (default: the SDK's Parallelism.limit, one per processor).",
+            transform: StrictArgument.int)
     var threads: Int?
 
     @Flag(help: "Print parse and compute times on stderr.")
@@ -94,95 +97,16 @@ struct RankCommand: ParsableCommand {
 
         let scores = result.scores
         let order = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        var out = "node,score\n"
-        out.reserveCapacity(order.count * 24)
+        var out = CLIIO.StdoutStream()
+        try out.write("node,score\n")
         for i in order {
-            out += graph.nodes[i]
-            out += ","
-            out += scores[i].description
-            out += "\n"
+            try out.write(graph.nodes[i] + "," + scores[i].description + "\n")
         }
-        try CLIIO.writeStdout(Array(out.utf8))
+        try out.flush()
         if timing {
             CLIIO.printError("rank: nodes=\(graph.nodeCount) edges=\(graph.edgeCount) iterations=\(result.iterations) "
                 + "parse_seconds=\(rankSeconds(parseTime)) compute_seconds=\(rankSeconds(computeTime))")
         }
-    }
-}
-
-/// `datafi embed`: Person2Vec / skip-gram embeddings of behaviour sequences.
-struct EmbedCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "embed",
-        abstract: "Train skip-gram embeddings of behaviour sequences; writes word2vec text format.",
-        discussion: """
-            The corpus has one sequence per line, tokens separated by spaces. With --person-vectors \
-            the first token of each line is the person id: it is not an event, it gets a PV-DBOW \
-            vector written to that file. Prints training words/second on stderr.
-            """)
-
-    @Option(help: "Corpus file ('-' for stdin).")
-    var corpus: String
-
-    @Option(help: "Vector dimension.")
-    var dim: Int = 100
-
-    @Option(help: "Maximum context distance.")
-    var window: Int = 5
-
-    @Option(help: "Negative samples per pair.")
-    var negative: Int = 5
-
-    @Option(help: "Passes over the corpus.")
-    var epochs: Int = 5
-
-    @Option(name: .customLong("min-count"), help: "Drop tokens seen fewer times.")
-    var minCount: Int = 1
-
-    @Option(help: "Subsampling threshold (0 = off).")
-    var sample: Double = 1e-3
-
-    @Option(help: "Starting learning rate.")
-    var alpha: Float = 0.025
-
-    @Option(help: "Worker threads (1 is deterministic for a seed).")
-    var threads: Int = 1
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
-
-    @Option(name: .customLong("noise-table-size"), help: "Slots in the negative-sampling table (default: 10 per token, at least 100,000).")
-    var noiseTableSize: Int?
-
-    @Option(help: "Output file for token vectors (word2vec text format).")
-    var out: String
-
-    @Option(name: .customLong("person-vectors"), help: "Output file for person vectors; first token of each line is the person.")
-    var personVectors: String?
-
-    func run() throws {
-        let text = try CLIIO.readText(corpus)
-        let sequences = BehaviourSequence.parseCorpus(text, firstTokenIsPerson: personVectors != nil)
-        let configuration = Person2Vec.Configuration(
-            dimension: dim, window: window, negative: negative, epochs: epochs, minCount: minCount,
-            sample: sample, alpha: alpha, threads: threads, seed: seed, noiseTableSize: noiseTableSize)
-        let model: Person2VecModel
-        do {
-            model = try Person2Vec.train(corpus: sequences, configuration: configuration)
-        } catch {
-            throw CLIError("\(error)")
-        }
-        do {
-            try CLIIO.write(Data(model.wordVectors.text().utf8), to: out)
-            if let personVectors {
-                try CLIIO.write(Data(model.personVectors.text().utf8), to: personVectors)
-            }
-        } catch let error as Person2VecError {
-            throw CLIError("\(error)")
-        }
-        CLIIO.printError("embed: vocabulary=\(model.vocabulary.count) persons=\(model.personVectors.count) "
-            + "words=\(model.wordsProcessed) seconds=\(String(format: "%.3f", model.trainingSeconds)) "
-            + "words_per_second=\(Int(model.wordsPerSecond.rounded()))")
     }
 }
 

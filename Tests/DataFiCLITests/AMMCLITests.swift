@@ -7,7 +7,8 @@ import Testing
 
     /// Runs a replay and returns one parsed JSON object per output line.
     func replay(_ lines: [String]) throws -> [[String: Any]] {
-        let result = try CLIRunner.run(["amm", "replay"], stdin: lines.joined(separator: "\n") + "\n")
+        // These expectations list every holder: the form of `--lp all` (the default lists changed balances).
+        let result = try CLIRunner.run(["amm", "replay", "--lp", "all"], stdin: lines.joined(separator: "\n") + "\n")
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let outputs = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         return try outputs.map { line in

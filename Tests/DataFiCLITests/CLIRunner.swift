@@ -21,9 +21,9 @@ struct CLIRunner {
     }()
 
     /// Runs `datafi` with `arguments`, feeding `stdin`, and waits for it to exit.
-    static func run(_ arguments: [String], stdin: Data = Data(), cwd: URL? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: Data = Data(), cwd: URL? = nil, program: URL? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         if let cwd { process.currentDirectoryURL = cwd }
         let input = Pipe(), output = Pipe(), error = Pipe()

@@ -88,16 +88,25 @@ import Testing
 
         let other = try generate("signing", in: dir)
         #expect(try CLIRunner.run(["verify", "--public-key", other.publicKey, "--signature", signature], stdin: message).status == 1)
-        // A truncated signature is simply invalid.
+        // A truncated signature is malformed input (exit 2), not a signature that fails to verify (exit 1).
         let short = try CLIRunner.run(["verify", "--public-key", key.publicKey, "--signature", String(signature.prefix(126))], stdin: message)
-        #expect(short.status == 1)
+        #expect(short.status == 2)
     }
 
-    @Test func signAcceptsA32ByteSeedFile() throws {
+    @Test func signUsesTheDocumentedKeyFormatOnly() throws {
         let dir = try CLIRunner.temporaryDirectory()
         let seedFile = dir.appendingPathComponent("seed.key")
-        // RFC 8032 TEST 1.
-        try Data(Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")).write(to: seedFile)
+        // RFC 8032 TEST 1: a bare 32-byte seed (the size of a box key) is refused...
+        let seed = try Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+        try Data(seed).write(to: seedFile)
+        chmod(seedFile.path, 0o600)
+        let refused = try CLIRunner.run(["sign", "--key", seedFile.path], stdin: "")
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("64 bytes"))
+        // ...and the same key in the documented 64-byte format (seed ‖ public key) signs.
+        let publicKey = try Signing.PrivateKey(seed: seed).publicKey.rawRepresentation
+        try Data(seed + publicKey).write(to: seedFile)
+        chmod(seedFile.path, 0o600)
         let result = try CLIRunner.run(["sign", "--key", seedFile.path], stdin: "")
         #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             == "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
@@ -124,11 +133,13 @@ import Testing
         for size in [0, 31, 33, 63, 65, 1000] {
             let path = dir.appendingPathComponent("bad-\(size)").path
             try Data(repeating: 7, count: size).write(to: URL(fileURLWithPath: path))
+            chmod(path, 0o600)
             expectOneLineFailure(try CLIRunner.run(["sign", "--key", path], stdin: "m"), "64 bytes")
         }
         // 64 bytes whose public half does not match the seed.
         let path = dir.appendingPathComponent("inconsistent").path
         try Data(repeating: 7, count: 64).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
         expectOneLineFailure(try CLIRunner.run(["sign", "--key", path], stdin: "m"), "does not match")
     }
 

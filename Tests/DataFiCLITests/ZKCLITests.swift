@@ -46,7 +46,8 @@ import Testing
         object["bits"] = 16
         object["proof"] = "zz"
         let garbage = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
-        #expect(try CLIRunner.run(["zk", "verify"], stdin: garbage).status == 1)
+        // A proof that does not decode is malformed input (exit 2), not a failed verification (exit 1).
+        #expect(try CLIRunner.run(["zk", "verify"], stdin: garbage).status == 2)
         let notJSON = try CLIRunner.run(["zk", "verify"], stdin: "hello")
         #expect(notJSON.status != 0)
         #expect(!notJSON.stderr.isEmpty)

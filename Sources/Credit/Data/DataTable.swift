@@ -1,6 +1,8 @@
+import DataFiSupport
+
 /// A small column-oriented table of text cells read from CSV, with numeric and categorical columns.
 ///
-/// CSV is parsed by this module's own RFC 4180 reader: comma separated, first line is the header,
+/// CSV is parsed by the SDK's one RFC 4180 reader (`DataFiSupport.CSVReader`): comma separated, first line is the header,
 /// fields may be double-quoted (`""` is a literal quote, quoted fields may hold commas and line breaks),
 /// lines end in LF or CRLF, a final empty line is ignored. Every row must have as many fields as the header.
 public struct DataTable: Sendable, Equatable {
@@ -37,10 +39,27 @@ public struct DataTable: Sendable, Equatable {
     /// Cells of a named column; throws `CreditError.missingColumn`.
     public func column(_ name: String) throws(CreditError) -> [String] { columns[try index(of: name)] }
 
-    /// True when every cell of the column parses as a number (so it is treated as numeric).
+    /// True when every cell of the column is a decimal number (`DataFiSupport.DecimalText`: no `+`, hex,
+    /// `inf` or `nan`), so it is treated as numeric.
     public func isNumeric(_ name: String) throws(CreditError) -> Bool {
         let cells = try column(name)
-        return !cells.isEmpty && cells.allSatisfy { Double($0) != nil }
+        return !cells.isEmpty && cells.allSatisfy { DecimalText.isDecimal($0) }
+    }
+
+    /// Whether a feature column is read as numbers, by one explicit rule: numeric when every cell is a
+    /// decimal number, categorical when none is (or when the column is named in `categorical`). A column
+    /// that mixes numbers with blank or other cells is refused rather than silently turned into categories.
+    /// - Throws: `CreditError.missingColumn`; `.nonFinite` for `nan`/`inf`/overflowing cells among numbers;
+    ///   `.nonNumericCell` (its first blank or non-numeric cell) for a mixed column.
+    public func readsAsNumeric(_ name: String, categorical: Set<String> = []) throws(CreditError) -> Bool {
+        let cells = try column(name)
+        if categorical.contains(name) { return false }
+        guard cells.contains(where: { DecimalText.isDecimal($0) }) else { return false }
+        for (r, cell) in cells.enumerated() where !DecimalText.isDecimal(cell) {
+            if let v = Double(cell), !v.isFinite { throw .nonFinite(what: "column \(name)", row: r) }
+            throw .nonNumericCell(column: name, row: r, value: Truncated.text(cell, 40))
+        }
+        return true
     }
 
     /// The table restricted to the given rows, in that order.
@@ -54,7 +73,8 @@ public struct DataTable: Sendable, Equatable {
         self.columns = columns
     }
 
-    /// Parses CSV text (see the type's description).
+    /// Parses CSV text with the SDK's one reader, `DataFiSupport.CSVReader` (see the type's description;
+    /// an empty line is a record of one empty field, so a one-column table keeps its empty cells).
     /// - Parameters:
     ///   - text: the CSV text.
     ///   - maxRows: bound on data rows; more throws `CreditError.tooLarge`.
@@ -62,100 +82,30 @@ public struct DataTable: Sendable, Equatable {
     /// - Throws: `CreditError.malformedCSV` (unterminated quote, stray quote, ragged row, empty header),
     ///   `.duplicateColumn`, `.emptyInput` (header only), `.tooLarge`.
     public init(csv text: String, maxRows: Int = 10_000_000, maxColumns: Int = 10_000) throws(CreditError) {
-        var header: [String]? = nil
-        var field: [UInt8] = []
-        var record: [String] = []
-        var line = 1, recordLine = 1
-        var inQuotes = false, wasQuoted = false, afterQuote = false
-        var columns: [[String]] = []
-
-        func endRecord() throws(CreditError) {
-            if let header {
-                guard record.count == header.count else {
-                    throw .malformedCSV(line: recordLine, reason: "expected \(header.count) fields, found \(record.count)")
-                }
-                guard columns.first.map({ $0.count < maxRows }) ?? true else {
-                    throw .tooLarge("more than \(maxRows) rows")
-                }
-                for (c, value) in record.enumerated() { columns[c].append(value) }
-            } else {
-                guard record.count <= maxColumns else { throw .tooLarge("more than \(maxColumns) columns") }
-                header = record
-                columns = [[String]](repeating: [], count: record.count)
-            }
-            record.removeAll(keepingCapacity: true)
-        }
-        func endField() {
-            record.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
-            afterQuote = false
-        }
-
-        var bytes = Array(text.utf8)
-        // Strip a UTF-8 byte-order mark.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        var i = 0
-        let count = bytes.count
-        var recordStarted = false
-        while i < count {
-            let byte = bytes[i]
-            if inQuotes {
-                if byte == UInt8(ascii: "\"") {
-                    if i + 1 < count && bytes[i + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        i += 2
-                        continue
-                    }
-                    inQuotes = false
-                    afterQuote = true
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1 }
-                    field.append(byte)
-                }
-                i += 1
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: ","):
-                endField()
-                recordStarted = true
-            case UInt8(ascii: "\r"):
-                guard i + 1 < count, bytes[i + 1] == UInt8(ascii: "\n") else {
-                    throw .malformedCSV(line: line, reason: "bare carriage return")
-                }
-            case UInt8(ascii: "\n"):
-                endField()
-                try endRecord()
-                line += 1
-                recordLine = line
-                recordStarted = false
-            case UInt8(ascii: "\""):
-                guard field.isEmpty && !wasQuoted && !afterQuote else {
-                    throw .malformedCSV(line: line, reason: "quote inside an unquoted field")
-                }
-                inQuotes = true
-                wasQuoted = true
-                recordStarted = true
+        let table: CSVTable
+        do {
+            table = try CSVReader.table(text.utf8, limits: CSVLimits(maxRecords: maxRows + 1, maxFields: maxColumns),
+                                        skipBlankLines: false)
+        } catch {
+            switch error {
+            case .tooManyRecords: throw .tooLarge("more than \(maxRows) rows")
+            case .tooManyFields: throw .tooLarge("more than \(maxColumns) columns")
+            case .duplicateHeader(let name): throw .duplicateColumn(name)
+            case .missingHeader: throw .malformedCSV(line: 1, reason: "missing header")
             default:
-                guard !afterQuote else {
-                    throw .malformedCSV(line: line, reason: "text after a closing quote")
-                }
-                field.append(byte)
-                recordStarted = true
+                throw .malformedCSV(line: error.line ?? 1, reason: error.reason)
             }
-            i += 1
         }
-        guard !inQuotes else { throw .malformedCSV(line: recordLine, reason: "unterminated quoted field") }
-        if recordStarted || !field.isEmpty {
-            endField()
-            try endRecord()
-        }
-        guard let names = header, !names.isEmpty, !(names.count == 1 && names[0].isEmpty) else {
+        guard !table.header.isEmpty, !(table.header.count == 1 && table.header[0].isEmpty) else {
             throw .malformedCSV(line: 1, reason: "missing header")
         }
-        guard let first = columns.first, !first.isEmpty else { throw .emptyInput }
-        try self.init(columnNames: names, columns: columns)
+        guard !table.records.isEmpty else { throw .emptyInput }
+        var columns = [[String]](repeating: [], count: table.header.count)
+        for c in columns.indices { columns[c].reserveCapacity(table.records.count) }
+        for record in table.records {
+            for (c, value) in record.enumerated() { columns[c].append(value) }
+        }
+        try self.init(columnNames: table.header, columns: columns)
     }
 
     /// The table as CSV text (fields quoted when they contain a comma, quote or line break).

@@ -1,3 +1,4 @@
+import DataFiSupport
 import Foundation
 
 /// How one input column becomes design-matrix columns.
@@ -37,12 +38,16 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
     /// Learns the encoding of `featureColumns` from `table`: a column whose every cell is a number is
     /// numeric, any other column is categorical.
     /// - Throws: `CreditError.missingColumn`, `.emptyInput`, `.nonFinite` (NaN or infinity in a numeric column), `.duplicateColumn` (a category level spelling another column, e.g. `cat=B`).
-    public static func fit(_ table: DataTable, featureColumns: [String], standardize: Bool = false)
+    ///
+    /// The numeric/categorical rule is `DataTable.readsAsNumeric`: a column mixing numbers with blank or
+    /// other cells throws `.nonNumericCell` unless it is named in `categorical`.
+    public static func fit(_ table: DataTable, featureColumns: [String], standardize: Bool = false,
+                           categorical: Set<String> = [])
         throws(CreditError) -> FeatureEncoder {
         guard table.rowCount > 0 else { throw .emptyInput }
         var features: [FeatureSpec] = []
         for name in featureColumns {
-            if try table.isNumeric(name) {
+            if try table.readsAsNumeric(name, categorical: categorical) {
                 features.append(FeatureSpec(name: name, kind: .numeric))
             } else {
                 let levels = Set(try table.column(name)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -110,8 +115,8 @@ public struct FeatureEncoder: Sendable, Equatable, Codable {
             switch feature.kind {
             case .numeric:
                 for (r, cell) in cells.enumerated() {
-                    guard let v = Double(cell) else {
-                        throw .nonNumericCell(column: feature.name, row: r, value: cell)
+                    guard DecimalText.isDecimal(cell) || Double(cell).map({ !$0.isFinite }) == true, let v = Double(cell) else {
+                        throw .nonNumericCell(column: feature.name, row: r, value: Truncated.text(cell, 40))
                     }
                     guard v.isFinite else { throw .nonFinite(what: "column \(feature.name)", row: r) }
                     values[r * width + offset] = (v - centers[offset]) / scales[offset]
@@ -160,7 +165,19 @@ public struct TargetSpec: Sendable, Equatable, Codable {
     }
 
     /// 0/1 labels for the table's rows; throws `CreditError.missingColumn`.
+    ///
+    /// A label must be readable: with the positive value "1" (a 0/1 target) every cell must be "0" or "1";
+    /// with a named positive value any other non-blank cell is negative. A blank cell, or another value
+    /// in a 0/1 target, throws `CreditError.invalidLabel` instead of counting as negative.
     public func labels(_ table: DataTable) throws(CreditError) -> [Double] {
-        try table.column(column).map { $0 == positive ? 1 : 0 }
+        var out: [Double] = []
+        for (r, cell) in try table.column(column).enumerated() {
+            if cell == positive { out.append(1); continue }
+            guard !cell.trimmingCharacters(in: .whitespaces).isEmpty, positive != "1" || cell == "0" else {
+                throw .invalidLabel(row: r)
+            }
+            out.append(0)
+        }
+        return out
     }
 }

@@ -50,14 +50,17 @@ public struct BlacklistQuery: Sendable {
     /// The blinded identifiers to send to a provider.
     public func request() -> PSIRequest { client.request() }
 
-    /// The references of applicants with at least one identifier on the provider's list, in order.
+    /// The references of applicants with at least one identifier on the provider's list, in order, each
+    /// reference once (an applicant listed twice is one hit, so it is billed once).
     /// - Throws: `JointRiskError.protocolFailure` when the response does not answer this query.
     public func matchedApplicants(setup: PSISetup, response: PSIResponse) throws(JointRiskError) -> [String] {
         let common: Set<String>
         do { common = Set(try client.intersectionStrings(setup: setup, response: response)) } catch {
             throw .protocolFailure(error.description)
         }
+        var seen = Set<String>()
         return applicants.filter { $0.identifiers.contains { common.contains($0.item) } }.map(\.reference)
+            .filter { seen.insert($0).inserted }
     }
 }
 

@@ -135,11 +135,13 @@ public struct CreditScoreModel: Sendable, Equatable, Codable {
     /// - Throws: `CreditError` from encoding or fitting; `.targetIsFeature` when the target is listed as a feature.
     public static func train(_ table: DataTable, target: TargetSpec, features: [String]? = nil,
                              options: LogisticRegressionOptions = .init(), standardize: Bool = false,
-                             weights: [Double]? = nil, scaling: ScoreScaling = .standard) throws(CreditError) -> CreditScoreModel {
+                             weights: [Double]? = nil, scaling: ScoreScaling = .standard,
+                             categorical: Set<String> = []) throws(CreditError) -> CreditScoreModel {
         _ = try table.index(of: target.column)
         let columns = features ?? table.columnNames.filter { $0 != target.column }
         guard !columns.contains(target.column) else { throw .targetIsFeature(target.column) }
-        let encoder = try FeatureEncoder.fit(table, featureColumns: columns, standardize: standardize)
+        let encoder = try FeatureEncoder.fit(table, featureColumns: columns, standardize: standardize,
+                                             categorical: categorical)
         let x = try encoder.transform(table)
         let regression = try LogisticRegression.fit(x, labels: try target.labels(table), weights: weights,
                                                     options: options, columnNames: encoder.encodedNames)

@@ -230,7 +230,7 @@ public enum InformationValue {
     /// Bins one column as `rank` does.
     static func bin(_ table: DataTable, _ name: String, labels: [Double], options: BinningOptions) throws(CreditError) -> WoEBinning {
         let cells = try table.column(name)
-        if try table.isNumeric(name) {
+        if try table.readsAsNumeric(name) {
             var values: [Double] = []
             for (r, cell) in cells.enumerated() {
                 guard let v = Double(cell) else { throw .nonNumericCell(column: name, row: r, value: cell) }
