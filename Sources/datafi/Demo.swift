@@ -148,6 +148,7 @@ struct MarketDemo {
         case .computeFeesWithdrawn(let node, let amount): return "\(node) withdrew \(a(amount)) \(Self.base) of compute fees"
         case .accessed(let r):
             return "access #\(r.sequence): \(r.node) opened \(r.owner)'s asset \(r.dataset)#\(r.asset) for task \(r.task) (\(r.consumer), \"\(r.purpose)\")"
+        default: return describeTrust(event)
         }
     }
 

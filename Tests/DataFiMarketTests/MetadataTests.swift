@@ -95,8 +95,16 @@ import Testing
             .swap(dataset: "HEALTH", side: .sellDataToken, amount: .exactOut(amountOut: .max, maximumIn: .one), deadline: 9),
             .submitTask(Fixture.order()),
             .claim(dataset: "HEALTH"),
-            .recordAccess(task: 7),
+            .recordAccess(task: 7, failed: [1, 4]),
             .withdrawComputeFees,
+            .verifyAsset(dataset: "HEALTH", asset: 3, verdict: .accept(records: 12)),
+            .verifyAsset(dataset: "HEALTH", asset: 0, verdict: .reject(.unreadable)),
+            .withdrawAsset(dataset: "HEALTH", asset: 2),
+            .cancelTask(task: 9),
+            .stake(dataset: "HEALTH", amount: tokens(5)),
+            .unstake(dataset: "HEALTH", amount: .one),
+            .fundReviewPool(dataset: "HEALTH", amount: tokens(1)),
+            .reviewAsset(dataset: "HEALTH", asset: 1, score: 9_000),
         ]
         for tx in txs {
             let data = try JSONEncoder().encode(tx)

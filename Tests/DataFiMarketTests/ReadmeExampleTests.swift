@@ -25,6 +25,10 @@ import Testing
         records: 500).sealed(to: nodeKey.publicKey)
     _ = try market.apply(.join(dataset: "HEALTH", asset: asset), by: "olu", at: 2)
 
+    // The compute node opens the asset once, counts its records and verifies it; the join reward is paid now.
+    let node = ComputeNode(account: "node", key: nodeKey)
+    _ = try node.verify(asset: 0, of: "HEALTH", in: &market, at: 2) { opened in .accept(records: 500) }
+
     // A consumer buys data tokens, then pays for a task: 500 rows × 4 ops × 0.01 ALITA = 20 ALITA.
     _ = try market.apply(.swap(dataset: "HEALTH", side: .buyDataToken,
                                amount: .exactIn(amountIn: one * 100, minimumOut: .zero), deadline: 10), by: "chen", at: 3)
@@ -33,7 +37,7 @@ import Testing
         maximumFee: one * 20, maximumDataTokens: one * 1_000, deadline: 10)), by: "chen", at: 4)
 
     // The compute node opens the URL for the paid task; the owner sees the access and claims the payment.
-    let (opened, _) = try ComputeNode(account: "node", key: nodeKey).execute(task: 1, in: &market, at: 5)
+    let (opened, _) = try node.execute(task: 1, in: &market, at: 5)
     #expect(opened[0].contentUrls == ["https://olu.example/a.csv"])
     #expect(market.accessLog(forOwner: "olu").map(\.purpose) == ["mean age"])
     _ = try market.apply(.claim(dataset: "HEALTH"), by: "olu", at: 6)
