@@ -33,9 +33,11 @@ public struct ComputeNode: Sendable {
     }
 
     /// Opens the sealed URLs of every verified asset of paid task `id`'s dataset and records the execution.
-    /// An asset whose URL does not open is excluded (its share of the task's data tokens returns to the
-    /// consumer); the others are opened, logged and paid. Pending, rejected and withdrawn assets are never
-    /// opened.
+    /// An asset whose URL does not open, or whose data `read` reports unreadable (a file gone, a server
+    /// down), is excluded: its share of the task's data tokens returns to the consumer. The others are
+    /// logged and paid. Pending, rejected and withdrawn assets are never opened.
+    /// - Parameter read: reads an opened asset's data for the computation; `false` when it cannot. By
+    ///   default every opened asset is read.
     /// - Returns: the opened assets and the events (one access per opened asset, then the task's settlement,
     ///   which lists the excluded assets).
     /// - Throws: ``MarketError/notComputeOperator(_:)`` when this node's account is not the market's operator;
@@ -43,7 +45,8 @@ public struct ComputeNode: Sendable {
     ///   ``MarketError/unknownTask(_:)`` for a task that was never paid; ``MarketError/taskAlreadyExecuted(_:)``,
     ///   ``MarketError/taskCancelled(_:)``, ``MarketError/taskExpired(task:deadline:now:)``. Nothing is opened
     ///   then and the market is unchanged.
-    public func execute(task id: UInt64, in market: inout Market, at time: UInt64)
+    public func execute(task id: UInt64, in market: inout Market, at time: UInt64,
+                        read: (OpenedAsset) -> Bool = { _ in true })
         throws(MarketError) -> (opened: [OpenedAsset], events: [MarketEvent])
     {
         guard account == market.computeOperator else { throw .notComputeOperator(account) }
@@ -59,7 +62,11 @@ public struct ComputeNode: Sendable {
         var failed: [Int] = []
         for stored in market.assets(in: task.dataset) {
             guard case .verified = stored.status else { continue }
-            if let asset = open(stored, in: task.dataset) { opened.append(asset) } else { failed.append(stored.index) }
+            if let asset = open(stored, in: task.dataset), read(asset) {
+                opened.append(asset)
+            } else {
+                failed.append(stored.index)
+            }
         }
         let events = try market.apply(.recordAccess(task: id, failed: failed), by: account, at: time)
         return (opened, events)
