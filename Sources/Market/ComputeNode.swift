@@ -88,7 +88,7 @@ public struct ComputeNode: Sendable {
         guard market.dataset(dataset) != nil else { throw .unknownDataset(dataset) }
         guard let stored = market.asset(index, in: dataset) else { throw .unknownAsset(dataset: dataset, asset: index) }
         guard stored.status == .pending else { throw .assetNotPending(dataset: dataset, asset: index) }
-        let verdict = open(stored, in: dataset).map(inspect) ?? .reject(.unreadable)
+        let verdict = open(stored, in: dataset).map(inspect) ?? .reject(reason: .unreadable)
         let events = try market.apply(.verifyAsset(dataset: dataset, asset: index, verdict: verdict), by: account, at: time)
         return (verdict, events)
     }

@@ -88,7 +88,7 @@ extension Market {
     }
 
     private mutating func reject(slot: Int, asset: StoredAsset, reason: AssetRejection) -> [MarketEvent] {
-        close(slot: slot, asset: asset, as: .rejected(reason))
+        close(slot: slot, asset: asset, as: .rejected(reason: reason))
         return [.assetRejected(dataset: datasetList[slot].id, owner: asset.owner, asset: asset.index, reason: reason)]
     }
 

@@ -84,8 +84,6 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case notComputeOperator(AccountID)
     /// The compute node's key is not the key the market seals URLs to.
     case wrongComputeKey
-    /// A sealed URL did not open (tampered ciphertext or sealed to another key).
-    case sealedURLUnreadable(dataset: DatasetID, asset: Int, distribution: Int)
     /// The owner has no rewards to claim in this dataset.
     case nothingToClaim
     /// A computed amount does not fit 256 bits (or a pool's 112-bit reserve).
@@ -157,8 +155,6 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .taskAlreadyExecuted(let id): "task \(id) was already executed"
         case .notComputeOperator(let account): "\(account) is not the compute-node operator"
         case .wrongComputeKey: "the compute node's key is not the market's sealing key"
-        case .sealedURLUnreadable(let dataset, let asset, let distribution):
-            "sealed URL \(dataset)/\(asset)/\(distribution) does not open (tampered or another key)"
         case .nothingToClaim: "nothing to claim"
         case .arithmeticOverflow: "amount out of range"
         case .unknownAsset(let dataset, let asset): "dataset \(dataset) has no asset \(asset)"

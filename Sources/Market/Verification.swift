@@ -18,7 +18,8 @@ public enum AssetVerdict: Codable, Hashable, Sendable {
     case accept(records: UInt64)
     /// The asset is refused for `reason` (``AssetRejection/unreadable`` or
     /// ``AssetRejection/requirementsNotMet``; ``AssetRejection/lowQuality`` is the validators' finding).
-    case reject(AssetRejection)
+    /// JSON: `{"accept":{"records":N}}` or `{"reject":{"reason":"unreadable"}}`.
+    case reject(reason: AssetRejection)
 }
 
 /// Where an asset is in its life.
@@ -31,7 +32,7 @@ public enum AssetStatus: Codable, Hashable, Sendable {
     /// Only verified assets take part in tasks.
     case verified(records: UInt64, quality: UInt16)
     /// Refused for a reason; never opened for a task.
-    case rejected(AssetRejection)
+    case rejected(reason: AssetRejection)
     /// Taken back by its owner; never opened again. Rewards it earned stay claimable.
     case withdrawn
 }

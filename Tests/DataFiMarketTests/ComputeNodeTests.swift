@@ -50,9 +50,9 @@ import Testing
             inspected = true
             return .accept(records: 1)
         }
-        #expect(verdict == .reject(.unreadable) && !inspected)
+        #expect(verdict == .reject(reason: .unreadable) && !inspected)
         #expect(events == [.assetRejected(dataset: Fixture.dataset, owner: "olu", asset: 0, reason: .unreadable)])
-        #expect(market.asset(0, in: Fixture.dataset)?.status == .rejected(.unreadable))
+        #expect(market.asset(0, in: Fixture.dataset)?.status == .rejected(reason: .unreadable))
         // The held join reward went back to the reserve; nothing was paid.
         #expect(market.balance(of: "olu", in: "HEALTH") == .zero)
         #expect(market.dataset(Fixture.dataset)?.rewardReserve == tokens(30_000))

@@ -119,9 +119,9 @@ import Testing
             return .apply(.recordAccess(task: task, failed: (r >> 58) & 3 == 0 ? failed.reversed() : failed), by: "node")
         case 11:
             let verdict: AssetVerdict = switch (r >> 32) % 5 {
-            case 0: .reject(.unreadable)
-            case 1: .reject(.requirementsNotMet)
-            case 2: .reject(.lowQuality)
+            case 0: .reject(reason: .unreadable)
+            case 1: .reject(reason: .requirementsNotMet)
+            case 2: .reject(reason: .lowQuality)
             default: .accept(records: (r >> 36) % 4_000)
             }
             if (r >> 60) % 3 == 0 { return .verify(dataset, assetIndex, verdict) }

@@ -42,4 +42,36 @@ import Testing
     #expect(market.accessLog(forOwner: "olu").map(\.purpose) == ["mean age"])
     _ = try market.apply(.claim(dataset: "HEALTH"), by: "olu", at: 6)
     #expect(market.supplyAudit().allSatisfy { $0.balanced })
+
+    // The trust example continues on the same market.
+    for validator in ["vera", "victor", "val"] as [AccountID] {
+        _ = try market.apply(.transfer(token: "ALITA", to: validator, amount: one * 1_000), by: "treasury", at: 7)
+    }
+    let trips = try AssetMetadata(
+        name: "Trips", description: "Commute trips", creator: "Olu", license: "ODbL-1.0", keywords: ["mobility"],
+        distribution: [.init(encodingFormat: "text/csv", contentUrl: "https://olu.example/trips.csv")],
+        records: 4_000).sealed(to: nodeKey.publicKey)
+
+    // A dataset whose contributions three staked validators review.
+    _ = try market.apply(.createDataset(DatasetTerms(
+        id: "MOBILITY", title: "City mobility traces", requirements: "GPS trips, CSV", usageScenarios: ["transit planning"],
+        dataTokenSupply: one * 1_000_000, poolDataTokens: one * 100_000, poolBaseTokens: one * 10_000,
+        rewardReserve: one * 10_000, rewardPerJoin: one * 100, pricing: .perUnit(price: one / 100),
+        description: "Anonymised commuter trips", keywords: ["mobility", "transit"], license: "ODbL-1.0",
+        review: ReviewTerms(threshold: 5_000, reviewsRequired: 3, tolerance: 1_000, slashBasisPoints: 2_000,
+                            reviewFee: one * 5, minimumStake: one * 100))), by: "maya", at: 7)
+    for (validator, stake) in [("vera", 300 as UInt64), ("victor", 200), ("val", 100)] {
+        _ = try market.apply(.stake(dataset: "MOBILITY", amount: one * UInt256(stake)), by: AccountID(validator), at: 7)
+    }
+    _ = try market.apply(.join(dataset: "MOBILITY", asset: trips), by: "olu", at: 8)
+    _ = try node.verify(asset: 0, of: "MOBILITY", in: &market, at: 8) { _ in .accept(records: 3_600) }   // in review
+    for (validator, score) in [("vera", 8_500 as UInt16), ("victor", 8_000), ("val", 2_000)] {
+        _ = try market.apply(.reviewAsset(dataset: "MOBILITY", asset: 0, score: score), by: AccountID(validator), at: 9)
+    }
+    // Quality 80% (the stake-weighted median): olu holds 2,880 shares; val lost 20 ALITA of stake to the review pool.
+    let hits = try market.searchDatasets("city transit", filters: SearchFilters(license: "ODbL-1.0"), limit: 5)
+    #expect(market.position(of: "olu", in: "MOBILITY")?.shares == 2_880)
+    #expect(market.stake(of: "val", in: "MOBILITY")?.amount == one * 80)
+    #expect(hits.map(\.dataset) == ["MOBILITY"])
+    #expect(market.supplyAudit().allSatisfy { $0.balanced })
 }

@@ -36,7 +36,7 @@ import Testing
                       .invalidRecordCount(0))
         expectRefused(&market, .verifyAsset(dataset: Fixture.dataset, asset: 0, verdict: .accept(records: .max)), by: "node",
                       .invalidRecordCount(.max))
-        expectRefused(&market, .verifyAsset(dataset: Fixture.dataset, asset: 0, verdict: .reject(.lowQuality)), by: "node",
+        expectRefused(&market, .verifyAsset(dataset: Fixture.dataset, asset: 0, verdict: .reject(reason: .lowQuality)), by: "node",
                       .rejectionReasonReserved(.lowQuality))
         expectRefused(&market, .verifyAsset(dataset: Fixture.dataset, asset: 2, verdict: .accept(records: 1)), by: "node",
                       .unknownAsset(dataset: Fixture.dataset, asset: 2))
@@ -48,7 +48,7 @@ import Testing
                                         by: "node", at: 3)
         #expect(verified == [.assetVerified(dataset: Fixture.dataset, owner: "olu", asset: 0, records: 650, quality: 10_000,
                                             shares: 650, reward: tokens(1_000))])
-        let rejected = try market.apply(.verifyAsset(dataset: Fixture.dataset, asset: 1, verdict: .reject(.requirementsNotMet)),
+        let rejected = try market.apply(.verifyAsset(dataset: Fixture.dataset, asset: 1, verdict: .reject(reason: .requirementsNotMet)),
                                         by: "node", at: 3)
         #expect(rejected == [.assetRejected(dataset: Fixture.dataset, owner: "omar", asset: 1, reason: .requirementsNotMet)])
         #expect(market.balance(of: "olu", in: "HEALTH") == tokens(1_000) && market.balance(of: "omar", in: "HEALTH") == .zero)
