@@ -1,10 +1,11 @@
 import DataFiBigNum
 
-/// One entry of the access log: a single opening of one owner's asset for one task.
+/// One entry of the access log: a single opening of one owner's asset, for one task or for its verification.
 public struct AccessRecord: Codable, Hashable, Sendable {
     /// Position in the market's access log (0-based).
     public let sequence: Int
-    /// The task the data was opened for.
+    /// The task the data was opened for; 0 when the compute node opened it to verify it (purpose
+    /// ``Market/verificationPurpose``, the node as consumer).
     public let task: UInt64
     /// Who paid for the task.
     public let consumer: AccountID

@@ -10,8 +10,8 @@ extension Market {
         return (slot, list[index])
     }
 
-    mutating func verifyAsset(_ id: DatasetID, asset index: Int, verdict: AssetVerdict,
-                              node: AccountID) throws(MarketError) -> [MarketEvent] {
+    mutating func verifyAsset(_ id: DatasetID, asset index: Int, verdict: AssetVerdict, node: AccountID,
+                              at time: UInt64) throws(MarketError) -> [MarketEvent] {
         guard node == computeOperator else { throw .notComputeOperator(node) }
         let (slot, asset) = try storedAsset(id, index)
         guard asset.status == .pending else { throw .assetNotPending(dataset: id, asset: index) }
@@ -20,14 +20,31 @@ extension Market {
             guard (1...AssetMetadata.maxRecords).contains(records) else { throw .invalidRecordCount(records) }
             guard datasetList[slot].review != nil else {
                 let totals = try verificationTotals(slot: slot, owner: asset.owner, records: records, quality: 10_000)
-                return verify(slot: slot, asset: asset, records: records, quality: 10_000, totals: totals)
+                let opened = logVerification(asset, in: id, node: node, at: time)
+                return [opened] + verify(slot: slot, asset: asset, records: records, quality: 10_000, totals: totals)
             }
+            let opened = logVerification(asset, in: id, node: node, at: time)
             storedAssets[id]![index].status = .inReview(records: records)
-            return [.assetAttested(dataset: id, asset: index, records: records)]
+            return [opened, .assetAttested(dataset: id, asset: index, records: records)]
         case .reject(let reason):
             guard reason != .lowQuality else { throw .rejectionReasonReserved(reason) }
-            return reject(slot: slot, asset: asset, reason: reason)
+            // An unreadable asset was never opened; one that failed the requirements was.
+            let opened = reason == .unreadable ? [] : [logVerification(asset, in: id, node: node, at: time)]
+            return opened + reject(slot: slot, asset: asset, reason: reason)
         }
+    }
+
+    /// The purpose recorded in the access log when the compute node opens an asset to verify it.
+    public static let verificationPurpose = "asset verification"
+
+    /// Records the node's opening of `asset` to verify it: task 0, the node as consumer.
+    private mutating func logVerification(_ asset: StoredAsset, in id: DatasetID, node: AccountID,
+                                          at time: UInt64) -> MarketEvent {
+        let access = AccessRecord(sequence: accessLog.count, task: 0, consumer: node, owner: asset.owner, dataset: id,
+                                  asset: asset.index, purpose: Self.verificationPurpose, time: time, node: node)
+        accessLog.append(access)
+        accessByOwner[asset.owner, default: []].append(access.sequence)
+        return .accessed(access)
     }
 
     /// The owner's shares, the dataset's shares and its verified records after verifying an asset of `owner`

@@ -282,7 +282,7 @@ public struct Market: Sendable, Equatable {
             credit(.base, signer, amount)
             return [.computeFeesWithdrawn(node: signer, amount: amount)]
         case .verifyAsset(let dataset, let asset, let verdict):
-            return try verifyAsset(dataset, asset: asset, verdict: verdict, node: signer)
+            return try verifyAsset(dataset, asset: asset, verdict: verdict, node: signer, at: time)
         case .withdrawAsset(let dataset, let asset):
             return try withdrawAsset(dataset, asset: asset, owner: signer)
         case .cancelTask(let task):

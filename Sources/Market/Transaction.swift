@@ -133,7 +133,8 @@ public enum Transaction: Codable, Hashable, Sendable {
     case withdrawComputeFees
     /// Compute operator only: the verdict on pending asset `asset` of `dataset` after opening and counting it.
     /// Accepted assets become verified (or go to review when the dataset has ``ReviewTerms``); rejected ones
-    /// return their join reward to the reserve.
+    /// return their join reward to the reserve. Each opening (all but an ``AssetRejection/unreadable`` one)
+    /// is recorded in the access log as task 0.
     case verifyAsset(dataset: DatasetID, asset: Int, verdict: AssetVerdict)
     /// The asset's owner takes it back: it stops earning and is never opened again; rewards it already
     /// earned stay claimable.

@@ -39,7 +39,7 @@ import Testing
     // The compute node opens the URL for the paid task; the owner sees the access and claims the payment.
     let (opened, _) = try node.execute(task: 1, in: &market, at: 5)
     #expect(opened[0].contentUrls == ["https://olu.example/a.csv"])
-    #expect(market.accessLog(forOwner: "olu").map(\.purpose) == ["mean age"])
+    #expect(market.accessLog(forOwner: "olu").map(\.purpose) == ["asset verification", "mean age"])
     _ = try market.apply(.claim(dataset: "HEALTH"), by: "olu", at: 6)
     #expect(market.supplyAudit().allSatisfy { $0.balanced })
 

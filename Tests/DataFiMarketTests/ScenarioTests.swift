@@ -86,9 +86,10 @@ import Testing
         expectRefused(&market, .withdrawComputeFees, by: "chen", .notComputeOperator("chen"))
         _ = try market.apply(.withdrawComputeFees, by: "node", at: 5)
         #expect(market.balance(of: "node", in: "ALITA") == tokens(400) && market.computeFees == .zero)
-        #expect(market.accessLog(forOwner: "olu").map(\.task) == [1])
-        #expect(market.accessLog(forOwner: "olu").first?.purpose == "average age")
-        #expect(market.accessLog(forOwner: "olu").first?.consumer == "chen")
+        // Task 0 is the node's verification of the asset.
+        #expect(market.accessLog(forOwner: "olu").map(\.task) == [0, 1])
+        #expect(market.accessLog(forOwner: "olu").map(\.purpose) == [Market.verificationPurpose, "average age"])
+        #expect(market.accessLog(forOwner: "olu").last?.consumer == "chen")
         #expect(market.accessLog(forOwner: "maya").isEmpty)
 
         // Owners are paid pro rata (1:3) and claim lazily.
