@@ -130,11 +130,12 @@ public struct ReviewSettlement: Hashable, Sendable {
     public static func weightedMedian(_ reviews: [Review]) -> UInt16 {
         let ordered = reviews.sorted { ($0.score, $0.validator) < ($1.score, $1.validator) }
         var total = UInt256.zero
-        for review in ordered { total = total.addingReportingOverflow(review.weight).partialValue }
+        for review in ordered { total = saturatingSum(total, review.weight) }
         var cumulative = UInt256.zero
         for review in ordered {
-            cumulative = cumulative.addingReportingOverflow(review.weight).partialValue
-            // 2 · cumulative ≥ total, written without doubling (weights are below 2^112 each, 32 of them).
+            cumulative = saturatingSum(cumulative, review.weight)
+            // 2 · cumulative ≥ total, written without doubling. In the market weights are stakes below 2^112,
+            // at most 32 of them, so the sums are exact.
             if cumulative >= total - cumulative { return review.score }
         }
         return ordered.last?.score ?? 0
@@ -154,10 +155,9 @@ public struct ReviewSettlement: Hashable, Sendable {
             let distance = review.score > median ? review.score - median : median - review.score
             agrees.append(distance <= terms.tolerance)
             if distance > terms.tolerance {
-                // stake < 2^112 and the factor ≤ 10^4: no overflow.
-                let cut = stake * UInt256(UInt64(terms.slashBasisPoints)) / UInt256(10_000 as UInt64)
+                let cut = Self.share(of: stake, basisPoints: Swift.min(terms.slashBasisPoints, 10_000))
                 slashed.append(cut)
-                pool = pool.addingReportingOverflow(cut).partialValue
+                pool = Self.saturatingSum(pool, cut)
             } else {
                 slashed.append(.zero)
                 agreeing += 1
@@ -169,5 +169,19 @@ public struct ReviewSettlement: Hashable, Sendable {
         self.slashed = slashed
         self.paid = paid
         self.poolAfter = pool - each * UInt256(UInt64(agreeing))
+    }
+
+    /// `floor(amount · basisPoints / 10,000)` for basis points ≤ 10,000, without an intermediate overflow:
+    /// with amount = q · 10,000 + r it is q · basisPoints + floor(r · basisPoints / 10,000).
+    static func share(of amount: UInt256, basisPoints: UInt16) -> UInt256 {
+        let scale = UInt256(10_000 as UInt64), bp = UInt256(UInt64(basisPoints))
+        let (q, r) = amount.quotientAndRemainder(dividingBy: scale)
+        return q * bp + r * bp / scale
+    }
+
+    /// `a + b`, or 2^256 − 1 when that overflows.
+    static func saturatingSum(_ a: UInt256, _ b: UInt256) -> UInt256 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }

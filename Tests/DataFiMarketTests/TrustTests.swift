@@ -305,6 +305,19 @@ import Testing
         }
     }
 
+    @Test func slashShareEqualsTheFullWidthDivisionAndHugeInputsDoNotTrap() async throws {
+        await propertyCheck(count: 300, input: Gen.uint64().array(of: 4...4), Gen.uint16(in: 0...10_000)) { limbs, bp in
+            let amount = UInt256(littleEndianLimbs: (limbs[0], limbs[1], limbs[2], limbs[3]))
+            let exact = try UInt256.mulDiv(amount, UInt256(UInt64(bp)), UInt256(10_000 as UInt64))
+            #expect(ReviewSettlement.share(of: amount, basisPoints: bp) == exact)
+        }
+        let huge = ReviewTerms(threshold: 0, reviewsRequired: 2, tolerance: 0, slashBasisPoints: 65_535, reviewFee: .max,
+                               minimumStake: .one)
+        let reviews = [Review(validator: "a", score: 0, weight: .max), Review(validator: "b", score: 10_000, weight: .max)]
+        let s = ReviewSettlement(reviews: reviews, stakes: [.max, .max], terms: huge, pool: .max)
+        #expect(s.quality == 0 && s.slashed == [.zero, .max] && s.paid == [.max, .zero] && s.poolAfter == .zero)
+    }
+
     // MARK: Speed devices
 
     @Test func prefaultKeepsContentsAndAdvisesWholePages() {
