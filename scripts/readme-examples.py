@@ -17,6 +17,10 @@ test that runs the block as written followed by the checks. With --check it writ
 (exit 1) when a file differs from what the README gives, when a test target holds a ReadmeExampleTests.swift
 that no README block produces, or when a block that imports a DataFi module has no readme-test comment.
 
+A block that goes on from the one before it names the same target with "continues":
+`<!-- readme-test: continues DataFiMarketTests`. Its code and checks are appended to that target's test,
+so one test runs the example as the reader reads it.
+
 Usage: scripts/readme-examples.py [--check]
 """
 import os
@@ -32,7 +36,7 @@ HEADER = ("// Generated from README.md by scripts/readme-examples.py: edit the e
 
 
 def parse(text):
-    """Yields (line number, code lines, target or None, check lines)."""
+    """Yields (line number, code lines, target or None, continues, check lines)."""
     lines = text.split("\n")
     i = 0
     while i < len(lines):
@@ -49,25 +53,35 @@ def parse(text):
         k = j + 1
         while k < len(lines) and not lines[k].strip():
             k += 1
-        target, checks = None, []
-        match = re.match(r"<!-- readme-test: (\w+)\s*$", lines[k]) if k < len(lines) else None
+        target, continues, checks = None, False, []
+        match = re.match(r"<!-- readme-test: (continues )?(\w+)\s*$", lines[k]) if k < len(lines) else None
         if match:
-            target = match.group(1)
+            continues, target = match.group(1) is not None, match.group(2)
             k += 1
             while k < len(lines) and lines[k].strip() != "-->":
                 checks.append(lines[k])
                 k += 1
             if k == len(lines):
                 raise SystemExit(f"README.md:{j + 1}: readme-test comment is not closed with -->")
-        yield start, code, target, checks
+        yield start, code, target, continues, checks
         i = k + 1 if match else j + 1
 
 
-def render(code, checks):
+def render(parts):
+    """One test from a list of (code lines, check lines): each part's code, then its checks."""
+    code = [line for part, _ in parts for line in part]
     imports = sorted({line.strip() for line in code if line.startswith("import ")} | {"import Testing"})
-    body = [line for line in code if not line.startswith("import ")]
-    while body and not body[0].strip():
-        body.pop(0)
+    body = []
+    for part, part_checks in parts:
+        lines = [line for line in part if not line.startswith("import ")]
+        while lines and not lines[0].strip():
+            lines.pop(0)
+        if body:
+            body.append("")
+        body += lines
+        if part_checks and part is not parts[-1][0]:
+            body += ["", "// Checks (from the readme-test comment under this part of the example)."] + part_checks
+    checks = parts[-1][1]
     is_async = any(re.search(r"\bawait\b", line) for line in body + checks)
     out = [HEADER, "\n".join(imports), "", f"@Test func readmeExample() {'async ' if is_async else ''}throws {{"]
     out += [("    " + line).rstrip() for line in body]
@@ -83,7 +97,7 @@ def main():
     with open(README, encoding="utf-8") as f:
         text = f.read()
     wanted, problems = {}, []
-    for line, code, target, checks in parse(text):
+    for line, code, target, continues, checks in parse(text):
         imports_datafi = any(re.match(r"import DataFi\w*\s*$", l) for l in code)
         if target is None:
             if imports_datafi:
@@ -93,10 +107,18 @@ def main():
         if not os.path.isdir(os.path.join(TESTS, target)):
             problems.append(f"README.md:{line}: test target {target} does not exist under Tests/")
             continue
-        if target in wanted:
-            problems.append(f"README.md:{line}: a second example for {target}; one example per test target")
+        if continues:
+            if target not in wanted:
+                problems.append(f"README.md:{line}: continues {target}, but no example for it comes before")
+                continue
+            wanted[target].append((code, checks))
             continue
-        wanted[target] = render(code, checks)
+        if target in wanted:
+            problems.append(f"README.md:{line}: a second example for {target}; one example per test target "
+                            "(or mark it 'continues')")
+            continue
+        wanted[target] = [(code, checks)]
+    wanted = {target: render(parts) for target, parts in wanted.items()}
     for target in sorted(os.listdir(TESTS)):
         path = os.path.join(TESTS, target, FILE_NAME)
         if os.path.exists(path) and target not in wanted:

@@ -1,10 +1,11 @@
 import DataFiBigNum
 
-/// One entry of the access log: a single opening of one owner's asset for one task.
+/// One entry of the access log: a single opening of one owner's asset, for one task or for its verification.
 public struct AccessRecord: Codable, Hashable, Sendable {
     /// Position in the market's access log (0-based).
     public let sequence: Int
-    /// The task the data was opened for.
+    /// The task the data was opened for; 0 when the compute node opened it to verify it (purpose
+    /// ``Market/verificationPurpose``, the node as consumer).
     public let task: UInt64
     /// Who paid for the task.
     public let consumer: AccountID
@@ -45,7 +46,8 @@ public enum MarketEvent: Codable, Hashable, Sendable {
                         liquidity: UInt256)
     /// Data tokens were added to a reward reserve.
     case rewardsFunded(dataset: DatasetID, from: AccountID, amount: UInt256)
-    /// An owner joined with an asset and received `reward` data tokens.
+    /// An owner joined with a pending asset declaring `records`; `reward` data tokens are set aside and paid
+    /// when the asset is verified.
     case joined(dataset: DatasetID, owner: AccountID, asset: Int, records: UInt64, reward: UInt256)
     /// A swap through a dataset's pool; reserves after it.
     case swapped(dataset: DatasetID, trader: AccountID, side: SwapSide, amountIn: UInt256, amountOut: UInt256,
@@ -54,7 +56,7 @@ public enum MarketEvent: Codable, Hashable, Sendable {
     case liquidityAdded(dataset: DatasetID, provider: AccountID, data: UInt256, base: UInt256, liquidity: UInt256)
     /// Liquidity was removed.
     case liquidityRemoved(dataset: DatasetID, provider: AccountID, data: UInt256, base: UInt256, liquidity: UInt256)
-    /// A task was paid: `fee` base token accrued for `node`, `dataTokens` into the owners' reward pool.
+    /// A task was paid: `fee` base token for `node` and `dataTokens` for the owners, held until execution.
     case taskSubmitted(task: UInt64, dataset: DatasetID, consumer: AccountID, fee: UInt256, dataTokens: UInt256,
                        node: AccountID)
     /// An owner claimed rewards.
@@ -63,4 +65,34 @@ public enum MarketEvent: Codable, Hashable, Sendable {
     case accessed(AccessRecord)
     /// The compute operator withdrew its accrued compute fees (base token).
     case computeFeesWithdrawn(node: AccountID, amount: UInt256)
+    /// A task was executed: `fee` accrued to the operator, `paid` data tokens went to the owners of the
+    /// assets opened, `refunded` data tokens (the excluded assets' share and rounding) returned to the consumer.
+    case taskSettled(task: UInt64, dataset: DatasetID, consumer: AccountID, fee: UInt256, paid: UInt256,
+                     refunded: UInt256, excluded: [Int])
+    /// A task not executed by its deadline was cancelled; the consumer got `fee` and `dataTokens` back.
+    case taskCancelled(task: UInt64, dataset: DatasetID, consumer: AccountID, fee: UInt256, dataTokens: UInt256)
+    /// The compute node attested `records` for an asset, which now waits for validators' scores.
+    case assetAttested(dataset: DatasetID, asset: Int, records: UInt64)
+    /// An asset was verified with `records` and `quality` (basis points): the owner gained `shares` and was
+    /// paid the held join `reward`.
+    case assetVerified(dataset: DatasetID, owner: AccountID, asset: Int, records: UInt64, quality: UInt16,
+                       shares: UInt64, reward: UInt256)
+    /// An asset was rejected; its held join reward returned to the reserve.
+    case assetRejected(dataset: DatasetID, owner: AccountID, asset: Int, reason: AssetRejection)
+    /// An owner withdrew an asset.
+    case assetWithdrawn(dataset: DatasetID, owner: AccountID, asset: Int)
+    /// A validator staked base token in a dataset.
+    case staked(dataset: DatasetID, validator: AccountID, amount: UInt256)
+    /// A validator took back staked base token.
+    case unstaked(dataset: DatasetID, validator: AccountID, amount: UInt256)
+    /// Base token was added to a review pool.
+    case reviewPoolFunded(dataset: DatasetID, from: AccountID, amount: UInt256)
+    /// A validator scored an asset.
+    case reviewed(dataset: DatasetID, asset: Int, validator: AccountID, score: UInt16)
+    /// A review settled with quality `quality` (the stake-weighted median, basis points).
+    case reviewSettled(dataset: DatasetID, asset: Int, quality: UInt16)
+    /// A reviewer far from the median lost `amount` of its stake to the review pool.
+    case validatorSlashed(dataset: DatasetID, validator: AccountID, amount: UInt256)
+    /// A reviewer near the median was paid `amount` base token from the review pool.
+    case validatorRewarded(dataset: DatasetID, validator: AccountID, amount: UInt256)
 }

@@ -1,9 +1,6 @@
 import DataFiAMM
 import DataFiBigNum
 import DataFiSodium
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The data exchange as a deterministic state machine.
 ///
@@ -12,12 +9,21 @@ import Glibc
 /// burned). Every dataset has an exact Uniswap V2 `Pair` (DataFiAMM) of its data token against the base token, a
 /// join-reward reserve funded by the maker, and an owners' reward pool paid by compute tasks.
 ///
+/// Trust is earned, not declared: a joined asset is pending until the compute node opens and counts it
+/// (``Transaction/verifyAsset(dataset:asset:verdict:)``); its join reward is paid and its attested records
+/// earn shares only once verified, and only verified assets take part in tasks. Datasets with
+/// ``ReviewTerms`` also have staked validators score each contribution; the stake-weighted median quality
+/// weights the owner's shares, and reviewers far from it are slashed. A task's payment is held until the
+/// node executes it; an asset that fails then is excluded and its share refunded, and a task the node does
+/// not execute by its deadline can be cancelled for a full refund.
+///
 /// Every change is a ``Transaction`` applied by ``apply(_:by:at:)``, which either returns events or throws
 /// ``MarketError`` and leaves the market unchanged. Handlers check everything first and write only
 /// afterwards, so a failed transaction costs no copy of the market's tables.
 ///
 /// Supply rule: for every token, account balances + pool balances + reward reserves + owners' reward
-/// pools + unwithdrawn compute fees == total supply at all times (``supplyAudit()``).
+/// pools + unwithdrawn compute fees + escrow (held join rewards, unexecuted tasks) + validators' stakes +
+/// review pools == total supply at all times (``supplyAudit()``).
 public struct Market: Sendable, Equatable {
     /// Decimals of every token.
     public static let decimals = 18
@@ -42,19 +48,18 @@ public struct Market: Sendable, Equatable {
     /// Paid tasks in submission order (task id n is at index n − 1). Builds an array on each call; use
     /// ``task(_:)`` and ``taskCount`` to read one.
     public var tasks: [ComputeTask] {
-        (0..<taskCount).map { expand(UInt64($0 + 1), taskChunks[$0 / Self.taskChunkSize][$0 % Self.taskChunkSize]) }
+        (0..<taskCount).compactMap { task(UInt64($0 + 1)) }
     }
     /// Number of paid tasks.
-    public private(set) var taskCount = 0
-    /// Compute fees (base token, raw units) paid by tasks and not yet withdrawn by the compute operator
+    public var taskCount: Int { taskStore.count }
+    /// Compute fees (base token, raw units) of executed tasks not yet withdrawn by the compute operator
     /// (``Transaction/withdrawComputeFees``). Accruing here keeps a task's cost independent of the
     /// operator's account.
-    public private(set) var computeFees: UInt256 = .zero
-    /// Task records in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
-    var taskChunks: [[TaskRecord]] = []
-    static let taskChunkSize = 4096
+    public internal(set) var computeFees: UInt256 = .zero
+    /// Every paid task, packed.
+    var taskStore = TaskStore()
     /// Every opening of an asset, in order.
-    public private(set) var accessLog: [AccessRecord] = []
+    public internal(set) var accessLog: [AccessRecord] = []
 
     // Balances in two tables of plain amounts (no zero entries), so reading one copies no references:
     // the base token by account, data tokens by dataset slot and account.
@@ -66,6 +71,8 @@ public struct Market: Sendable, Equatable {
     var positions: [PositionKey: OwnerPosition] = [:]
     var storedAssets: [DatasetID: [StoredAsset]] = [:]
     var accessByOwner: [AccountID: [Int]] = [:]
+    /// Validators' stakes by dataset and validator (no zero entries without open reviews).
+    var stakes: [PositionKey: ValidatorStake] = [:]
 
     /// Creates a market from its genesis: mints the base token's whole supply to the allocations and the
     /// treasury.
@@ -136,25 +143,27 @@ public struct Market: Sendable, Equatable {
         return Self.pending(position, acc: ds.accRewardPerShare)
     }
 
-    /// The assets joined to `dataset`, in order.
+    /// The assets joined to `dataset`, in order (every status).
     public func assets(in dataset: DatasetID) -> [StoredAsset] { storedAssets[dataset] ?? [] }
+
+    /// Asset `index` of `dataset`, if it exists.
+    public func asset(_ index: Int, in dataset: DatasetID) -> StoredAsset? {
+        guard let list = storedAssets[dataset], list.indices.contains(index) else { return nil }
+        return list[index]
+    }
+
+    /// The stake of `validator` in `dataset`, if any.
+    public func stake(of validator: AccountID, in dataset: DatasetID) -> ValidatorStake? {
+        stakes[PositionKey(dataset: dataset, account: validator)]
+    }
 
     /// The task with id `id`, if paid.
     public func task(_ id: UInt64) -> ComputeTask? {
-        guard id >= 1, id <= UInt64(taskCount) else { return nil }
-        let position = Int(id - 1)
-        return expand(id, taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize])
-    }
-
-    /// The public form of a stored task record.
-    private func expand(_ id: UInt64, _ record: TaskRecord) -> ComputeTask {
+        guard let record = taskStore[id] else { return nil }
         let ds = datasetList[Int(record.datasetSlot)]
-        let complexity = TaskComplexity(rows: record.rows, operationsPerRow: UInt64(record.operationsPerRow))
-        // The fee is recomputed: a dataset's pricing never changes and priced this complexity at submission.
-        let fee = (try? ds.pricing.fee(for: complexity)) ?? .zero
-        return ComputeTask(id: id, dataset: ds.id, consumer: record.consumer, complexity: complexity,
-                           purpose: record.purpose, fee: fee, dataTokens: record.dataTokens.value,
-                           assetCount: Int(record.assetCount), submittedAt: record.submittedAt, status: record.status)
+        return ComputeTask(id: id, dataset: ds.id, consumer: record.consumer, complexity: record.complexity,
+                           purpose: record.purpose, fee: record.fee(under: ds.pricing), dataTokens: record.dataTokens.value,
+                           submittedAt: record.submittedAt, deadline: record.deadline, status: record.status)
     }
 
     /// Every opening of `owner`'s assets, in order: what a data subject audits.
@@ -184,6 +193,7 @@ public struct Market: Sendable, Equatable {
     public func supplyAudit() -> [SupplyAudit] {
         var accounts: [TokenID: UInt256] = [:], pools: [TokenID: UInt256] = [:]
         var reserves: [TokenID: UInt256] = [:], ownerPools: [TokenID: UInt256] = [:]
+        var escrow: [TokenID: UInt256] = [:], staked: [TokenID: UInt256] = [:], reviewPools: [TokenID: UInt256] = [:]
         let fees: [TokenID: UInt256] = [baseToken: computeFees]
         var overflow = false
         func add(_ table: inout [TokenID: UInt256], _ token: TokenID, _ amount: UInt256) {
@@ -201,17 +211,23 @@ public struct Market: Sendable, Equatable {
             add(&pools, baseToken, baseHeld)
             add(&reserves, data, ds.rewardReserve)
             add(&ownerPools, data, ds.ownerPool)
+            add(&escrow, data, ds.rewards.heldJoinRewards)
+            add(&escrow, data, ds.rewards.escrowedDataTokens)
+            add(&escrow, baseToken, ds.rewards.escrowedFees)
+            add(&reviewPools, baseToken, ds.validation.reviewPool)
         }
+        // Stakes are summed from the validators' entries, independently of the datasets' totals.
+        for stake in stakes.values { add(&staked, baseToken, stake.amount) }
         return tokens.values.sorted { $0.id < $1.id }.map { info in
-            let a = accounts[info.id] ?? .zero, p = pools[info.id] ?? .zero
-            let r = reserves[info.id] ?? .zero, o = ownerPools[info.id] ?? .zero, f = fees[info.id] ?? .zero
-            let (s1, o1) = a.addingReportingOverflow(p)
-            let (s2, o2) = s1.addingReportingOverflow(r)
-            let (s3, o3) = s2.addingReportingOverflow(o)
-            let (s4, o4) = s3.addingReportingOverflow(f)
-            return SupplyAudit(token: info.id, totalSupply: info.totalSupply, accounts: a, pools: p, rewardReserves: r,
-                               ownerPools: o, computeFees: f,
-                               balanced: !overflow && !o1 && !o2 && !o3 && !o4 && s4 == info.totalSupply)
+            let parts = [accounts, pools, reserves, ownerPools, fees, escrow, staked, reviewPools].map { $0[info.id] ?? .zero }
+            var sum = UInt256.zero, o = overflow
+            for part in parts {
+                let (next, carry) = sum.addingReportingOverflow(part)
+                (sum, o) = (next, o || carry)
+            }
+            return SupplyAudit(token: info.id, totalSupply: info.totalSupply, accounts: parts[0], pools: parts[1],
+                               rewardReserves: parts[2], ownerPools: parts[3], computeFees: parts[4], escrow: parts[5],
+                               stakes: parts[6], reviewPools: parts[7], balanced: !o && sum == info.totalSupply)
         }
     }
 
@@ -256,8 +272,8 @@ public struct Market: Sendable, Equatable {
             return try submitTask(order, consumer: signer, at: time)
         case .claim(let dataset):
             return try claim(dataset, owner: signer)
-        case .recordAccess(let task):
-            return try recordAccess(task, node: signer, at: time)
+        case .recordAccess(let task, let failed):
+            return try recordAccess(task, failed: failed, node: signer, at: time)
         case .withdrawComputeFees:
             guard signer == computeOperator else { throw .notComputeOperator(signer) }
             let amount = computeFees
@@ -265,121 +281,21 @@ public struct Market: Sendable, Equatable {
             computeFees = .zero
             credit(.base, signer, amount)
             return [.computeFeesWithdrawn(node: signer, amount: amount)]
+        case .verifyAsset(let dataset, let asset, let verdict):
+            return try verifyAsset(dataset, asset: asset, verdict: verdict, node: signer, at: time)
+        case .withdrawAsset(let dataset, let asset):
+            return try withdrawAsset(dataset, asset: asset, owner: signer)
+        case .cancelTask(let task):
+            return try cancelTask(task, consumer: signer, at: time)
+        case .stake(let dataset, let amount):
+            return try stake(dataset, amount: amount, validator: signer)
+        case .unstake(let dataset, let amount):
+            return try unstake(dataset, amount: amount, validator: signer)
+        case .fundReviewPool(let dataset, let amount):
+            return try fundReviewPool(dataset, amount: amount, from: signer)
+        case .reviewAsset(let dataset, let asset, let score):
+            return try reviewAsset(dataset, asset: asset, score: score, validator: signer)
         }
-    }
-
-    // MARK: Book primitives (writes only after checks)
-
-    /// How the book keys `token`: the base token, a dataset's data token, or `nil` for an unknown token.
-    private func bookToken(_ token: TokenID) -> BookToken? {
-        if token == baseToken { return .base }
-        guard let slot = datasetIndex[DatasetID(token.rawValue)] else { return nil }
-        return .data(slot: slot)
-    }
-
-    /// The symbol of a book token.
-    private func symbol(_ token: BookToken) -> TokenID {
-        switch token {
-        case .base: baseToken
-        case .data(let slot): datasetList[slot].id.token
-        }
-    }
-
-    /// The balance of `account` in `token`.
-    private func amount(_ token: BookToken, _ account: AccountID) -> UInt256 {
-        switch token {
-        case .base: baseBalances[account] ?? .zero
-        case .data(let slot): dataBalances[DataBalanceKey(slot: slot, account: account)] ?? .zero
-        }
-    }
-
-    private func require(_ token: BookToken, _ account: AccountID, _ amount: UInt256) throws(MarketError) {
-        let available = self.amount(token, account)
-        guard available >= amount else {
-            throw .insufficientBalance(token: symbol(token), account: account, needed: amount, available: available)
-        }
-    }
-
-    /// Credits a checked amount. Cannot overflow: a balance never exceeds its token's supply (< 2^112).
-    private mutating func credit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
-        guard !amount.isZero else { return }
-        switch token {
-        case .base: baseBalances[account, default: .zero] += amount
-        case .data(let slot): dataBalances[DataBalanceKey(slot: slot, account: account), default: .zero] += amount
-        }
-    }
-
-    /// Debits an amount the caller has checked with ``require(_:_:_:)``; a balance that reaches zero is removed.
-    private mutating func debit(_ token: BookToken, _ account: AccountID, _ amount: UInt256) {
-        guard !amount.isZero else { return }
-        switch token {
-        case .base: Self.subtract(amount, at: account, in: &baseBalances)
-        case .data(let slot): Self.subtract(amount, at: DataBalanceKey(slot: slot, account: account), in: &dataBalances)
-        }
-    }
-
-    private static func subtract<Key: Hashable>(_ amount: UInt256, at key: Key, in table: inout [Key: UInt256]) {
-        guard let index = table.index(forKey: key) else { return }
-        let left = table.values[index] - amount
-        if left.isZero { table.remove(at: index) } else { table.values[index] = left }
-    }
-
-    private func slot(_ id: DatasetID) throws(MarketError) -> Int {
-        guard let slot = datasetIndex[id] else { throw .unknownDataset(id) }
-        return slot
-    }
-
-    private static func check(_ deadline: UInt64, _ time: UInt64) throws(MarketError) {
-        guard deadline >= time else { throw .expired(deadline: deadline, now: time) }
-    }
-
-    private static func text(_ value: String, limit: Int) -> Bool {
-        let count = value.utf8.count
-        guard count > 0 && count <= limit else { return false }
-        // Printable ASCII needs no Unicode lookup.
-        if value.utf8.withContiguousStorageIfAvailable({ Self.printableASCII($0) }) == true { return true }
-        return !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
-    }
-
-    /// True when every byte is in 0x20...0x7E; eight bytes at a time.
-    static func printableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let raw = UnsafeRawBufferPointer(bytes)
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var offset = 0
-        while raw.count - offset >= 8 {
-            let w = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            // A byte ≥ 0x80; a byte below 0x20 (bytes are < 0x80 once the first test passes); a byte 0x7F
-            // (a zero byte in w ^ 0x7F…). Each test is exact (Anderson, "Bit Twiddling Hacks").
-            let del = w ^ (ones &* 0x7F)
-            if w & highs != 0 || (w &- ones &* 0x20) & ~w & highs != 0 || (del &- ones) & ~del & highs != 0 {
-                return false
-            }
-            offset += 8
-        }
-        while offset < raw.count {
-            let b = raw[offset]
-            if b < 0x20 || b >= 0x7F { return false }
-            offset += 1
-        }
-        return true
-    }
-
-    // MARK: Reward-per-share arithmetic
-
-    /// `shares · acc / 2^128` floored and rounded up.
-    static func accrued(_ shares: UInt64, _ acc: UInt256) -> (floor: UInt256, ceiling: UInt256) {
-        let (high, low) = UInt256(shares).multipliedFullWidth(by: acc)
-        // shares < 2^64 and acc < 2^256, so the quotient is below 2^192 and fits.
-        let floor = (high << 128) | (low >> 128)
-        let exact = (low << 128).isZero
-        return (floor, exact ? floor : floor + .one)
-    }
-
-    /// Rewards an owner can claim: settled `owed` plus accrual since the debt was set (never negative).
-    static func pending(_ position: OwnerPosition, acc: UInt256) -> UInt256 {
-        let now = accrued(position.shares, acc).floor
-        let fresh = now > position.rewardDebt ? now - position.rewardDebt : .zero
-        return position.owed + fresh
     }
 
     // MARK: Handlers
@@ -408,6 +324,18 @@ public struct Market: Sendable, Equatable {
         guard (1...16).contains(terms.usageScenarios.count), terms.usageScenarios.allSatisfy({ Self.text($0, limit: 200) }) else {
             throw .invalidTerms("usage scenarios must be 1-16 entries of 1-200 bytes")
         }
+        guard (terms.description ?? "").utf8.count <= 5000,
+              (terms.description ?? "").isEmpty || Self.text(terms.description!.replacingControlNewlines, limit: 5000) else {
+            throw .invalidTerms("description must be at most 5000 bytes without control characters")
+        }
+        guard (terms.keywords ?? []).count <= AssetMetadata.maxKeywords,
+              (terms.keywords ?? []).allSatisfy({ Self.text($0, limit: AssetMetadata.maxKeywordLength) }) else {
+            throw .invalidTerms("keywords must be at most 32 entries of 1-64 bytes")
+        }
+        guard terms.license.map({ Self.text($0, limit: AssetMetadata.maxLicense) }) ?? true else {
+            throw .invalidTerms("licence must be 1-500 bytes without control characters")
+        }
+        if let problem = terms.review?.problem { throw .invalidTerms(problem) }
         guard terms.dataTokenSupply <= Pair.maxReserve else { throw .invalidTerms("data token supply exceeds 2^112-1") }
         guard !terms.poolDataTokens.isZero, !terms.poolBaseTokens.isZero else { throw .invalidTerms("pool deposits must be positive") }
         let (committed, overflow) = terms.poolDataTokens.addingReportingOverflow(terms.rewardReserve)
@@ -441,7 +369,8 @@ public struct Market: Sendable, Equatable {
         credit(.data(slot: slot), maker, terms.dataTokenSupply - committed)
         datasetList.append(Dataset(
             id: id, maker: maker, title: terms.title, requirements: terms.requirements,
-            usageScenarios: terms.usageScenarios, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
+            usageScenarios: terms.usageScenarios, description: terms.description ?? "", keywords: terms.keywords ?? [],
+            license: terms.license ?? "", review: terms.review, rewardPerJoin: terms.rewardPerJoin, pricing: terms.pricing,
             createdAt: time, dataIsToken0: pair.token0 == id.token.address, pool: pair,
             rewards: RewardAccounting(rewardReserve: terms.rewardReserve)))
         return [.datasetCreated(dataset: id, maker: maker, supply: terms.dataTokenSupply, poolData: terms.poolDataTokens,
@@ -466,25 +395,13 @@ public struct Market: Sendable, Equatable {
         guard ds.rewardReserve >= reward else {
             throw .rewardReserveExhausted(dataset: id, reserve: ds.rewardReserve, needed: reward)
         }
-        let key = PositionKey(dataset: id, account: owner)
-        var position = positions[key] ?? OwnerPosition()
-        let (shares, o1) = position.shares.addingReportingOverflow(asset.records)
-        let (total, o2) = ds.totalShares.addingReportingOverflow(asset.records)
-        guard !o1, !o2 else { throw .arithmeticOverflow }
-        // Settle what the old shares earned, then restart the debt at the new shares (rounded up, so an
-        // owner is never credited more than the exact share of what was paid in).
-        position.owed = Self.pending(position, acc: ds.accRewardPerShare)
-        position.shares = shares
-        position.rewardDebt = Self.accrued(shares, ds.accRewardPerShare).ceiling
-        position.assets += 1
-        // Commit.
-        positions[key] = position
+        // Commit: the asset waits for verification; its join reward is set aside, not paid.
         let index = ds.assetCount
-        storedAssets[id, default: []].append(StoredAsset(index: index, owner: owner, joinedAt: time, asset: asset))
+        storedAssets[id, default: []].append(StoredAsset(index: index, owner: owner, joinedAt: time, asset: asset,
+                                                         heldReward: reward))
         datasetList[slot].rewards.assetCount = index + 1
-        datasetList[slot].rewards.totalShares = total
         datasetList[slot].rewards.rewardReserve = ds.rewardReserve - reward
-        credit(.data(slot: slot), owner, reward)
+        datasetList[slot].rewards.heldJoinRewards += reward
         return [.joined(dataset: id, owner: owner, asset: index, records: asset.records, reward: reward)]
     }
 
@@ -607,16 +524,18 @@ public struct Market: Sendable, Equatable {
     /// (no swap, no price impact), rounded up in the owners' favour.
     static func price(_ order: TaskOrder, in ds: Dataset) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
         let (reserveData, reserveBase) = ds.reserves
-        return try price(order, totalShares: ds.rewards.totalShares, pricing: ds.pricing, reserveData: reserveData,
+        return try price(order, rewards: ds.rewards, pricing: ds.pricing, reserveData: reserveData,
                          reserveBase: reserveBase)
     }
 
-    static func price(_ order: TaskOrder, totalShares: UInt64, pricing: PricingRule, reserveData: UInt256,
+    /// Prices `order` against a dataset's verified records (the rows a task may read) and shares (someone to pay).
+    static func price(_ order: TaskOrder, rewards: RewardAccounting, pricing: PricingRule, reserveData: UInt256,
                       reserveBase: UInt256) throws(MarketError) -> (fee: UInt256, dataTokens: UInt256) {
-        guard totalShares > 0 else { throw .noOwners(order.dataset) }
+        guard rewards.totalShares > 0 else { throw .noOwners(order.dataset) }
         let c = order.complexity
-        guard c.rows >= 1, c.rows <= totalShares else {
-            throw .invalidComplexity("rows must be in 1...\(totalShares) (the dataset's records)")
+        let records = rewards.verifiedRecords
+        guard c.rows >= 1, c.rows <= records else {
+            throw .invalidComplexity("rows must be in 1...\(records) (the dataset's verified records)")
         }
         guard (1...TaskComplexity.maxOperationsPerRow).contains(c.operationsPerRow) else {
             throw .invalidComplexity("operations per row must be in 1...\(TaskComplexity.maxOperationsPerRow)")
@@ -627,88 +546,6 @@ public struct Market: Sendable, Equatable {
             throw .arithmeticOverflow
         }
         return (fee, dataTokens)
-    }
-
-    private mutating func submitTask(_ order: TaskOrder, consumer: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
-        try Self.check(order.deadline, time)
-        let id = order.dataset
-        // One hash for the dataset; fields are read and written in place (no copy of the dataset).
-        let index = try slot(id)
-        guard Self.text(order.purpose, limit: 200) else { throw .invalidPurpose }
-        let rewards = datasetList[index].rewards
-        let dataIs0 = datasetList[index].dataIsToken0
-        let reserve0 = datasetList[index].pool.reserve0, reserve1 = datasetList[index].pool.reserve1
-        let (fee, dataTokens) = try Self.price(order, totalShares: rewards.totalShares, pricing: datasetList[index].pricing,
-                                               reserveData: dataIs0 ? reserve0 : reserve1,
-                                               reserveBase: dataIs0 ? reserve1 : reserve0)
-        guard fee <= order.maximumFee else { throw .excessiveInput(maximum: order.maximumFee, actual: fee) }
-        guard dataTokens <= order.maximumDataTokens else {
-            throw .excessiveInput(maximum: order.maximumDataTokens, actual: dataTokens)
-        }
-        // One lookup in each balance table; the entries are read and later written in place.
-        let baseEntry = baseBalances.index(forKey: consumer)
-        let baseHeld = baseEntry.map { baseBalances.values[$0] } ?? .zero
-        guard baseHeld >= fee else {
-            throw .insufficientBalance(token: baseToken, account: consumer, needed: fee, available: baseHeld)
-        }
-        let dataEntry = dataBalances.index(forKey: DataBalanceKey(slot: index, account: consumer))
-        let dataHeld = dataEntry.map { dataBalances.values[$0] } ?? .zero
-        guard dataHeld >= dataTokens, let baseEntry, let dataEntry else {
-            throw .insufficientBalance(token: id.token, account: consumer, needed: dataTokens, available: dataHeld)
-        }
-        // dataTokens < 2^112, so dataTokens · 2^128 < 2^240: the division cannot overflow.
-        let increment = TaskArithmetic.shiftedQuotient(dataTokens, dividedBy: rewards.totalShares)
-        let (acc, overflow) = rewards.accRewardPerShare.addingReportingOverflow(increment)
-        guard !overflow else { throw .arithmeticOverflow }
-        let (ownerPool, o2) = rewards.ownerPool.addingReportingOverflow(dataTokens)
-        let (paidIn, o3) = rewards.totalPaidIn.addingReportingOverflow(dataTokens)
-        let (fees, o4) = computeFees.addingReportingOverflow(fee)
-        guard !o2, !o3, !o4 else { throw .arithmeticOverflow }
-        // Commit: O(1) whatever the number of owners.
-        // The fee is positive, so a base balance can reach zero here; zero entries are removed.
-        if baseHeld == fee { baseBalances.remove(at: baseEntry) } else { baseBalances.values[baseEntry] = baseHeld - fee }
-        if dataHeld == dataTokens {
-            dataBalances.remove(at: dataEntry)
-        } else {
-            dataBalances.values[dataEntry] = dataHeld - dataTokens
-        }
-        computeFees = fees
-        datasetList[index].rewards.accRewardPerShare = acc
-        datasetList[index].rewards.ownerPool = ownerPool
-        datasetList[index].rewards.totalPaidIn = paidIn
-        let taskID = UInt64(taskCount + 1)
-        if taskCount % Self.taskChunkSize == 0 {
-            taskChunks.append([])
-            taskChunks[taskChunks.count - 1].reserveCapacity(Self.taskChunkSize)
-            // From the second chunk on, the store is clearly growing: back the chunk with memory at once.
-            if taskChunks.count > 1 { Self.prefault(&taskChunks[taskChunks.count - 1]) }
-        }
-        taskCount += 1
-        taskChunks[taskChunks.count - 1].append(TaskRecord(
-            consumer: consumer, purpose: order.purpose, rows: order.complexity.rows, submittedAt: time,
-            dataTokens: Amount128(dataTokens), datasetSlot: UInt32(index),
-            operationsPerRow: UInt32(order.complexity.operationsPerRow), assetCount: UInt32(rewards.assetCount),
-            status: .paid))
-        return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
-                               node: computeOperator)]
-    }
-
-    /// Asks the kernel to back a new chunk's reserved pages in one call (`MADV_POPULATE_WRITE`, Linux 5.14+)
-    /// rather than one page fault per page as records arrive. Contents are unchanged; where the call is
-    /// unsupported it fails and nothing happens.
-    private static func prefault(_ chunk: inout [TaskRecord]) {
-        #if os(Linux)
-        let bytes = chunk.capacity * MemoryLayout<TaskRecord>.stride
-        chunk.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            guard page > 0 else { return }
-            let start = (Int(bitPattern: base) + page - 1) / page * page
-            let end = (Int(bitPattern: base) + bytes) / page * page
-            guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-            _ = madvise(pointer, end - start, 23 /* MADV_POPULATE_WRITE */)
-        }
-        #endif
     }
 
     private mutating func claim(_ id: DatasetID, owner: AccountID) throws(MarketError) -> [MarketEvent] {
@@ -731,30 +568,9 @@ public struct Market: Sendable, Equatable {
         return [.claimed(dataset: id, owner: owner, amount: amount)]
     }
 
-    private mutating func recordAccess(_ taskID: UInt64, node: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
-        guard node == computeOperator else { throw .notComputeOperator(node) }
-        guard let task = task(taskID) else { throw .unknownTask(taskID) }
-        guard task.status == .paid else { throw .taskAlreadyExecuted(taskID) }
-        let assets = storedAssets[task.dataset] ?? []
-        // Commit.
-        let position = Int(taskID - 1)
-        taskChunks[position / Self.taskChunkSize][position % Self.taskChunkSize].status = .executed
-        var events: [MarketEvent] = []
-        events.reserveCapacity(task.assetCount)
-        for asset in assets.prefix(task.assetCount) {
-            let record = AccessRecord(sequence: accessLog.count, task: taskID, consumer: task.consumer, owner: asset.owner,
-                                      dataset: task.dataset, asset: asset.index, purpose: task.purpose, time: time,
-                                      node: node)
-            accessLog.append(record)
-            accessByOwner[asset.owner, default: []].append(record.sequence)
-            events.append(.accessed(record))
-        }
-        return events
-    }
-
     /// Runs a pool computation, mapping its error.
     @inline(__always)
-    private static func pool<T>(_ body: () throws(AMMError) -> T) throws(MarketError) -> T {
+    static func pool<T>(_ body: () throws(AMMError) -> T) throws(MarketError) -> T {
         do { return try body() } catch { throw .pool(error) }
     }
 }

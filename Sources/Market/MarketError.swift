@@ -84,12 +84,48 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case notComputeOperator(AccountID)
     /// The compute node's key is not the key the market seals URLs to.
     case wrongComputeKey
-    /// A sealed URL did not open (tampered ciphertext or sealed to another key).
-    case sealedURLUnreadable(dataset: DatasetID, asset: Int, distribution: Int)
     /// The owner has no rewards to claim in this dataset.
     case nothingToClaim
     /// A computed amount does not fit 256 bits (or a pool's 112-bit reserve).
     case arithmeticOverflow
+    /// The dataset has no asset with this index.
+    case unknownAsset(dataset: DatasetID, asset: Int)
+    /// The asset is not pending (the compute node verifies each asset once).
+    case assetNotPending(dataset: DatasetID, asset: Int)
+    /// The asset is not waiting for validators' scores.
+    case assetNotInReview(dataset: DatasetID, asset: Int)
+    /// The asset was already rejected or withdrawn.
+    case assetClosed(dataset: DatasetID, asset: Int)
+    /// Only the asset's owner may do this.
+    case notAssetOwner(dataset: DatasetID, asset: Int, account: AccountID)
+    /// An attested record count is outside 1...``AssetMetadata/maxRecords``.
+    case invalidRecordCount(UInt64)
+    /// The compute node may not use this rejection reason (``AssetRejection/lowQuality`` is the validators').
+    case rejectionReasonReserved(AssetRejection)
+    /// The task was cancelled.
+    case taskCancelled(UInt64)
+    /// The task's deadline has passed: the node can no longer execute it.
+    case taskExpired(task: UInt64, deadline: UInt64, now: UInt64)
+    /// The task's deadline has not passed yet: it cannot be cancelled.
+    case taskNotExpired(task: UInt64, deadline: UInt64, now: UInt64)
+    /// Only the consumer who paid for the task may cancel it.
+    case notTaskConsumer(task: UInt64, account: AccountID)
+    /// The failed-asset list of an execution is not an ascending list of the dataset's verified assets.
+    case invalidFailedAssets(task: UInt64)
+    /// The dataset has no review terms: it has no validators.
+    case reviewsNotEnabled(DatasetID)
+    /// A score is above 10,000 basis points.
+    case scoreOutOfRange(UInt16)
+    /// The validator already scored this asset.
+    case alreadyReviewed(dataset: DatasetID, asset: Int, validator: AccountID)
+    /// An owner may not score its own asset.
+    case ownerCannotReview(dataset: DatasetID, asset: Int)
+    /// The validator's stake in the dataset is below the minimum to score.
+    case stakeBelowMinimum(dataset: DatasetID, needed: UInt256, staked: UInt256)
+    /// The validator asked to unstake more than it staked.
+    case insufficientStake(dataset: DatasetID, staked: UInt256, requested: UInt256)
+    /// The validator has unsettled reviews: its stake is locked until they settle.
+    case stakeLocked(dataset: DatasetID, openReviews: Int)
 
     /// A one-line explanation.
     public var description: String {
@@ -119,10 +155,27 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .taskAlreadyExecuted(let id): "task \(id) was already executed"
         case .notComputeOperator(let account): "\(account) is not the compute-node operator"
         case .wrongComputeKey: "the compute node's key is not the market's sealing key"
-        case .sealedURLUnreadable(let dataset, let asset, let distribution):
-            "sealed URL \(dataset)/\(asset)/\(distribution) does not open (tampered or another key)"
         case .nothingToClaim: "nothing to claim"
         case .arithmeticOverflow: "amount out of range"
+        case .unknownAsset(let dataset, let asset): "dataset \(dataset) has no asset \(asset)"
+        case .assetNotPending(let dataset, let asset): "asset \(dataset)/\(asset) is not pending verification"
+        case .assetNotInReview(let dataset, let asset): "asset \(dataset)/\(asset) is not in review"
+        case .assetClosed(let dataset, let asset): "asset \(dataset)/\(asset) was rejected or withdrawn"
+        case .notAssetOwner(let dataset, let asset, let account): "\(account) does not own asset \(dataset)/\(asset)"
+        case .invalidRecordCount(let records): "attested record count \(records) outside 1...\(AssetMetadata.maxRecords)"
+        case .rejectionReasonReserved(let reason): "the compute node cannot reject for \(reason.rawValue)"
+        case .taskCancelled(let id): "task \(id) was cancelled"
+        case .taskExpired(let id, let deadline, let now): "task \(id) expired at \(deadline) (now \(now))"
+        case .taskNotExpired(let id, let deadline, let now): "task \(id) runs until \(deadline) (now \(now))"
+        case .notTaskConsumer(let id, let account): "\(account) did not pay for task \(id)"
+        case .invalidFailedAssets(let id): "failed assets of task \(id) must be ascending verified assets"
+        case .reviewsNotEnabled(let dataset): "dataset \(dataset) has no review terms"
+        case .scoreOutOfRange(let score): "score \(score) above 10000 basis points"
+        case .alreadyReviewed(let dataset, let asset, let validator): "\(validator) already scored \(dataset)/\(asset)"
+        case .ownerCannotReview(let dataset, let asset): "the owner of \(dataset)/\(asset) cannot score it"
+        case .stakeBelowMinimum(let dataset, let needed, let staked): "stake \(staked) in \(dataset) below the minimum \(needed)"
+        case .insufficientStake(let dataset, let staked, let requested): "stake \(staked) in \(dataset) is less than \(requested)"
+        case .stakeLocked(let dataset, let open): "stake in \(dataset) is locked by \(open) unsettled review(s)"
         }
     }
 }

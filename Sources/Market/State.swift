@@ -68,8 +68,28 @@ public struct RewardAccounting: Hashable, Sendable {
     public internal(set) var totalShares: UInt64 = 0
     /// Accumulated reward per share, scaled by 2^128.
     public internal(set) var accRewardPerShare: UInt256 = .zero
-    /// Number of assets joined.
+    /// Number of assets joined (in any status).
     public internal(set) var assetCount: Int = 0
+    /// Join rewards set aside for pending assets (data tokens): paid on verification, returned to the reserve
+    /// on rejection or withdrawal.
+    public internal(set) var heldJoinRewards: UInt256 = .zero
+    /// Records of the verified, not withdrawn assets (attested counts): the rows a task may read.
+    public internal(set) var verifiedRecords: UInt64 = 0
+    /// Number of verified, not withdrawn assets.
+    public internal(set) var verifiedAssets: Int = 0
+    /// Data tokens paid by tasks not yet executed or cancelled (held until then).
+    public internal(set) var escrowedDataTokens: UInt256 = .zero
+    /// Compute fees (base token) paid by tasks not yet executed or cancelled (held until then).
+    public internal(set) var escrowedFees: UInt256 = .zero
+}
+
+/// A dataset's validator accounting (base token, raw units).
+public struct ValidationAccounting: Hashable, Sendable {
+    /// Base token staked by the dataset's validators.
+    public internal(set) var totalStaked: UInt256 = .zero
+    /// Base token that pays reviewers near the consensus: funded by ``Transaction/fundReviewPool(dataset:amount:)``
+    /// and by slashed stakes.
+    public internal(set) var reviewPool: UInt256 = .zero
 }
 
 /// A dataset: its terms, its pool and its owner-reward accounting.
@@ -80,6 +100,10 @@ public struct Dataset: Hashable, Sendable {
     public let maker: AccountID
     /// Title, requirements and usage scenarios as created.
     public let title: String, requirements: String, usageScenarios: [String]
+    /// Public description, search keywords and licence as created (empty when the terms gave none).
+    public let description: String, keywords: [String], license: String
+    /// How validators review contributions; `nil` when the compute node's verification alone decides.
+    public let review: ReviewTerms?
     /// Data tokens paid per join.
     public let rewardPerJoin: UInt256
     /// The pricing rule for tasks.
@@ -92,6 +116,8 @@ public struct Dataset: Hashable, Sendable {
     public internal(set) var pool: Pair
     /// Reward reserve, owners' pool, shares and reward per share.
     public internal(set) var rewards: RewardAccounting
+    /// Validators' stakes and the review pool.
+    public internal(set) var validation = ValidationAccounting()
 
     /// Data tokens left for join rewards.
     public var rewardReserve: UInt256 { rewards.rewardReserve }
@@ -105,8 +131,10 @@ public struct Dataset: Hashable, Sendable {
     public var totalShares: UInt64 { rewards.totalShares }
     /// Accumulated reward per share, scaled by 2^128.
     public var accRewardPerShare: UInt256 { rewards.accRewardPerShare }
-    /// Number of assets joined.
+    /// Number of assets joined (in any status).
     public var assetCount: Int { rewards.assetCount }
+    /// Records of the verified, not withdrawn assets.
+    public var verifiedRecords: UInt64 { rewards.verifiedRecords }
 
     /// The pool's reserves as (data token, base token).
     public var reserves: (data: UInt256, base: UInt256) {
@@ -116,7 +144,7 @@ public struct Dataset: Hashable, Sendable {
 
 /// One owner's stake in a dataset (MasterChef-style reward accounting).
 public struct OwnerPosition: Hashable, Sendable {
-    /// Records contributed (the owner's shares).
+    /// The owner's shares: the quality-weighted records of its verified, not withdrawn assets.
     public internal(set) var shares: UInt64 = 0
     /// `ceil(shares · accRewardPerShare / 2^128)` at the last settlement.
     public internal(set) var rewardDebt: UInt256 = .zero
@@ -124,11 +152,11 @@ public struct OwnerPosition: Hashable, Sendable {
     public internal(set) var owed: UInt256 = .zero
     /// Everything claimed so far.
     public internal(set) var claimed: UInt256 = .zero
-    /// Assets joined.
+    /// Verified, not withdrawn assets.
     public internal(set) var assets: Int = 0
 }
 
-/// An asset as stored: its owner and sealed metadata.
+/// An asset as stored: its owner, sealed metadata, verification status and reviews.
 public struct StoredAsset: Hashable, Sendable {
     /// Index within its dataset.
     public let index: Int
@@ -136,16 +164,36 @@ public struct StoredAsset: Hashable, Sendable {
     public let owner: AccountID
     /// When it joined (seconds).
     public let joinedAt: UInt64
-    /// Public metadata and sealed URLs.
+    /// Public metadata and sealed URLs (the record count in it is the owner's declaration).
     public let asset: SealedAsset
+    /// Where the asset is in its life: pending, in review, verified, rejected or withdrawn.
+    public internal(set) var status: AssetStatus = .pending
+    /// The join reward set aside for it while pending or in review (data tokens); zero afterwards.
+    public internal(set) var heldReward: UInt256 = .zero
+    /// Validators' scores so far (while in review; kept after the review settles).
+    public internal(set) var reviews: [Review] = []
+
+    /// The asset's shares in its dataset's owner rewards: `records × quality / 10,000` (floored) while
+    /// verified, otherwise 0.
+    public var shares: UInt64 {
+        guard case .verified(let records, let quality) = status else { return 0 }
+        return Self.shares(records: records, quality: quality)
+    }
+
+    /// `records × quality / 10,000` floored: records (≤ 10^12) weighted by quality in basis points (≤ 10,000).
+    static func shares(records: UInt64, quality: UInt16) -> UInt64 {
+        UInt64(UInt128(records) * UInt128(quality) / 10_000)
+    }
 }
 
 /// Whether a paid task's data has been opened.
 public enum TaskStatus: String, Codable, Hashable, Sendable {
-    /// Paid, not yet executed.
+    /// Paid, not yet executed: its fee and data tokens are held in escrow.
     case paid
-    /// Its data was opened (once).
+    /// Its data was opened (once) and the escrow settled.
     case executed
+    /// Not executed before its deadline; the consumer took a full refund.
+    case cancelled
 }
 
 /// A paid compute task.
@@ -160,46 +208,16 @@ public struct ComputeTask: Hashable, Sendable {
     public let complexity: TaskComplexity
     /// Declared purpose.
     public let purpose: String
-    /// Base token paid to the compute operator.
+    /// Base token paid for the compute node (held until execution).
     public let fee: UInt256
-    /// Data tokens paid to the owners' reward pool.
+    /// Data tokens paid for the owners (held until execution; the share of assets that fail is refunded).
     public let dataTokens: UInt256
-    /// Assets covered: the first `assetCount` assets of the dataset (those present at submission).
-    public let assetCount: Int
     /// Submission time.
     public let submittedAt: UInt64
-    /// Paid or executed.
+    /// Latest time (seconds) the node may execute it; afterwards the consumer may cancel it for a refund.
+    public let deadline: UInt64
+    /// Paid, executed or cancelled.
     public internal(set) var status: TaskStatus
-}
-
-/// A paid task as stored: 80 bytes where ``ComputeTask`` takes 160, as the task store grows by one record
-/// per task. The id is the position, the dataset its slot, the fee follows from the dataset's fixed pricing;
-/// data tokens (paid from a balance below 2^112) fit 128 bits, operations per row (at most 10^6) and asset
-/// counts (at most 10^6) fit 32 bits.
-struct TaskRecord: Hashable, Sendable {
-    let consumer: AccountID
-    let purpose: String
-    let rows: UInt64
-    let submittedAt: UInt64
-    let dataTokens: Amount128
-    let datasetSlot: UInt32
-    let operationsPerRow: UInt32
-    let assetCount: UInt32
-    var status: TaskStatus
-}
-
-/// An amount below 2^128 as two 64-bit limbs (8-byte aligned, unlike `UInt128`).
-struct Amount128: Hashable, Sendable {
-    let low: UInt64, high: UInt64
-
-    /// `value` must be below 2^128.
-    init(_ value: UInt256) {
-        let limbs = value.littleEndianLimbs
-        precondition(limbs.2 == 0 && limbs.3 == 0, "amount above 2^128")
-        (low, high) = (limbs.0, limbs.1)
-    }
-
-    var value: UInt256 { UInt256(littleEndianLimbs: (low, high, 0, 0)) }
 }
 
 /// A token as the book keys it: the base token, or a data token by its dataset's slot in the market's
@@ -236,6 +254,14 @@ public struct SupplyAudit: Hashable, Sendable {
     public let ownerPools: UInt256
     /// Compute fees not yet withdrawn by the operator (base token only).
     public let computeFees: UInt256
-    /// True when accounts + pools + reserves + owner pools + compute fees == total supply (without overflow).
+    /// Held for later: join rewards of pending assets (data tokens) and the fees and data tokens of tasks not
+    /// yet executed or cancelled.
+    public let escrow: UInt256
+    /// Validators' stakes (base token only).
+    public let stakes: UInt256
+    /// Review pools (base token only).
+    public let reviewPools: UInt256
+    /// True when accounts + pools + reserves + owner pools + compute fees + escrow + stakes + review pools
+    /// == total supply (without overflow).
     public let balanced: Bool
 }

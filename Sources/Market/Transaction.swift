@@ -22,11 +22,21 @@ public struct DatasetTerms: Codable, Hashable, Sendable {
     public var rewardPerJoin: UInt256
     /// How compute tasks on this dataset are priced in the base token.
     public var pricing: PricingRule
+    /// A public description for search (0...5000 bytes; line breaks allowed). Optional in JSON.
+    public var description: String?
+    /// Search keywords (at most 32 of 1...64 bytes). Optional in JSON.
+    public var keywords: [String]?
+    /// The licence the data is offered under, e.g. `CC-BY-4.0` (1...500 bytes). Optional in JSON.
+    public var license: String?
+    /// How validators review contributions; `nil`: the compute node's verification alone decides.
+    public var review: ReviewTerms?
 
     /// Creates the terms.
     public init(id: DatasetID, title: String, requirements: String, usageScenarios: [String],
                 dataTokenSupply: UInt256, poolDataTokens: UInt256, poolBaseTokens: UInt256,
-                rewardReserve: UInt256, rewardPerJoin: UInt256, pricing: PricingRule) {
+                rewardReserve: UInt256, rewardPerJoin: UInt256, pricing: PricingRule,
+                description: String? = nil, keywords: [String]? = nil, license: String? = nil,
+                review: ReviewTerms? = nil) {
         self.id = id
         self.title = title
         self.requirements = requirements
@@ -37,6 +47,10 @@ public struct DatasetTerms: Codable, Hashable, Sendable {
         self.rewardReserve = rewardReserve
         self.rewardPerJoin = rewardPerJoin
         self.pricing = pricing
+        self.description = description
+        self.keywords = keywords
+        self.license = license
+        self.review = review
     }
 }
 
@@ -93,7 +107,8 @@ public enum Transaction: Codable, Hashable, Sendable {
     indirect case createDataset(DatasetTerms)
     /// Add the signer's data tokens to a dataset's join-reward reserve.
     case fundRewards(dataset: DatasetID, amount: UInt256)
-    /// Join a dataset with one asset; the signer is the owner and receives the join reward.
+    /// Join a dataset with one asset; the signer is the owner. The asset is pending and the join reward is
+    /// set aside until the compute node verifies it (``verifyAsset(dataset:asset:verdict:)``).
     case join(dataset: DatasetID, asset: SealedAsset)
     /// Trade the base token against a dataset's data token through its pool.
     case swap(dataset: DatasetID, side: SwapSide, amount: SwapAmount, deadline: UInt64)
@@ -103,13 +118,37 @@ public enum Transaction: Codable, Hashable, Sendable {
     /// Burn the signer's liquidity tokens for their share of both reserves (fees included).
     case removeLiquidity(dataset: DatasetID, liquidity: UInt256, dataMinimum: UInt256, baseMinimum: UInt256,
                          deadline: UInt64)
-    /// Pay for a compute task: the fee in base token accrues to the compute operator (withdrawn with
-    /// ``withdrawComputeFees``), the equivalent data tokens go to the dataset's owners' reward pool.
+    /// Pay for a compute task: the fee in base token and the equivalent data tokens are held in escrow until
+    /// the node executes the task (``recordAccess(task:failed:)``) or the consumer cancels it after its
+    /// deadline (``cancelTask(task:)``).
     case submitTask(TaskOrder)
     /// Collect the signer's pending owner rewards in a dataset.
     case claim(dataset: DatasetID)
-    /// Compute operator only: record that a paid task's data was opened (one access-log entry per asset).
-    case recordAccess(task: UInt64)
+    /// Compute operator only, by the task's deadline: record that a paid task ran over the dataset's verified
+    /// assets. One access-log entry per asset opened; `failed` lists (ascending) the verified assets that
+    /// could not be opened or read, which are excluded: their share of the data tokens returns to the
+    /// consumer, the other owners are paid, and the fee accrues to the operator.
+    case recordAccess(task: UInt64, failed: [Int])
     /// Compute operator only: move the accrued compute fees (``Market/computeFees``) to its account.
     case withdrawComputeFees
+    /// Compute operator only: the verdict on pending asset `asset` of `dataset` after opening and counting it.
+    /// Accepted assets become verified (or go to review when the dataset has ``ReviewTerms``); rejected ones
+    /// return their join reward to the reserve. Each opening (all but an ``AssetRejection/unreadable`` one)
+    /// is recorded in the access log as task 0.
+    case verifyAsset(dataset: DatasetID, asset: Int, verdict: AssetVerdict)
+    /// The asset's owner takes it back: it stops earning and is never opened again; rewards it already
+    /// earned stay claimable.
+    case withdrawAsset(dataset: DatasetID, asset: Int)
+    /// The consumer cancels a paid task that was not executed by its deadline, for a full refund of the fee
+    /// and the data tokens.
+    case cancelTask(task: UInt64)
+    /// Stake base token in a dataset with review terms, to score its contributions.
+    case stake(dataset: DatasetID, amount: UInt256)
+    /// Take back staked base token (only while no scored review is unsettled).
+    case unstake(dataset: DatasetID, amount: UInt256)
+    /// Add base token to a dataset's review pool, which pays agreeing reviewers.
+    case fundReviewPool(dataset: DatasetID, amount: UInt256)
+    /// Validator: score asset `asset` of `dataset` (in review) with a quality of `score` basis points
+    /// (0...10,000). The score that completes the review settles it.
+    case reviewAsset(dataset: DatasetID, asset: Int, score: UInt16)
 }

@@ -133,7 +133,7 @@ struct MarketDemo {
             return "\(maker) created \(ds): supply \(a(supply)) \(ds), pool seeded with \(a(poolData)) \(ds) + \(a(poolBase)) \(Self.base), \(a(liquidity)) LP tokens"
         case .rewardsFunded(let ds, let from, let amount): return "\(from) added \(a(amount)) \(ds) to the reward reserve"
         case .joined(let ds, let owner, let asset, let records, let reward):
-            return "\(owner) joined \(ds) with asset #\(asset) (\(records) records) and received \(a(reward)) \(ds)"
+            return "\(owner) joined \(ds) with asset #\(asset) (\(records) records declared); \(a(reward)) \(ds) reward held until verification"
         case .swapped(let ds, let trader, let side, let amountIn, let amountOut, _, _):
             return side == .buyDataToken
                 ? "\(trader) bought \(a(amountOut)) \(ds) for \(a(amountIn)) \(Self.base)"
@@ -148,6 +148,7 @@ struct MarketDemo {
         case .computeFeesWithdrawn(let node, let amount): return "\(node) withdrew \(a(amount)) \(Self.base) of compute fees"
         case .accessed(let r):
             return "access #\(r.sequence): \(r.node) opened \(r.owner)'s asset \(r.dataset)#\(r.asset) for task \(r.task) (\(r.consumer), \"\(r.purpose)\")"
+        default: return describeTrust(event)
         }
     }
 
@@ -218,6 +219,7 @@ struct MarketDemo {
         try join()
         try buy()
         try compute()
+        try trust()
         try exit()
         audit()
     }
@@ -289,6 +291,7 @@ struct MarketDemo {
             say("  \(Self.owners[index])'s URL sealed to the compute node: \(size) bytes of ciphertext stored, no plaintext")
             try apply(.join(dataset: Self.dataset, asset: sealed), by: Self.owners[index])
         }
+        try verifyJoined()
         snapshot()
     }
 
@@ -375,16 +378,17 @@ struct MarketDemo {
                     "token": a.token.rawValue, "totalSupply": a.totalSupply.description, "accounts": a.accounts.description,
                     "pools": a.pools.description, "rewardReserves": a.rewardReserves.description,
                     "ownerPools": a.ownerPools.description, "computeFees": a.computeFees.description,
+                    "escrow": a.escrow.description, "stakes": a.stakes.description, "reviewPools": a.reviewPools.description,
                     "balanced": String(a.balanced),
                 ]))
             }
             return
         }
         print("")
-        print("== Supply check: holders + pools + reward reserves + owners' pool + unwithdrawn fees == supply ==")
+        print("== Supply check: holders + pools + reward reserves + owners' pool + unwithdrawn fees + escrow, stakes and review pools == supply ==")
         for a in audits {
             print("  \(a.token): \(Self.amount(a.accounts)) + \(Self.amount(a.pools)) + \(Self.amount(a.rewardReserves)) + "
-                  + "\(Self.amount(a.ownerPools)) + \(Self.amount(a.computeFees)) = \(Self.amount(a.totalSupply))  "
+                  + "\(Self.amount(a.ownerPools)) + \(Self.amount(a.computeFees)) + \(Self.amount(a.escrow + a.stakes + a.reviewPools)) = \(Self.amount(a.totalSupply))  "
                   + (a.balanced ? "ok" : "MISMATCH"))
         }
         print("  LP tokens: \(market.liquidityBalanced ? "ok" : "MISMATCH")")

@@ -32,7 +32,7 @@ import Testing
             }
         }
         #expect(kinds.isSuperset(of: ["step", "event", "snapshot", "foundation", "audit", "note"]))
-        #expect(audits == 2)
+        #expect(audits == 4)   // ALITA, ENERGY, HEALTH, MOBILITY
         let again = try CLIRunner.run(["demo", "--seed", "7", "--json"], stdin: "")
         #expect(again.stdout == result.stdout)
     }

@@ -87,7 +87,7 @@ import Testing
             for (i, p) in picks.enumerated() { bytes[i] = p % 3 == 0 ? edges[Int(p) % edges.count] : 0x20 + p % 0x5F }
             if let r = raw.first, !bytes.isEmpty { bytes[Int(r) % bytes.count] = raw.last ?? r }
             let expected = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
-            #expect(bytes.withUnsafeBufferPointer { Market.printableASCII($0) } == expected, "\(bytes)")
+            #expect(bytes.withUnsafeBufferPointer { PrintableText.isPrintableASCII($0) } == expected, "\(bytes)")
         }
     }
 

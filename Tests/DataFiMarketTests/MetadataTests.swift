@@ -95,13 +95,46 @@ import Testing
             .swap(dataset: "HEALTH", side: .sellDataToken, amount: .exactOut(amountOut: .max, maximumIn: .one), deadline: 9),
             .submitTask(Fixture.order()),
             .claim(dataset: "HEALTH"),
-            .recordAccess(task: 7),
+            .recordAccess(task: 7, failed: [1, 4]),
             .withdrawComputeFees,
+            .verifyAsset(dataset: "HEALTH", asset: 3, verdict: .accept(records: 12)),
+            .verifyAsset(dataset: "HEALTH", asset: 0, verdict: .reject(reason: .unreadable)),
+            .withdrawAsset(dataset: "HEALTH", asset: 2),
+            .cancelTask(task: 9),
+            .stake(dataset: "HEALTH", amount: tokens(5)),
+            .unstake(dataset: "HEALTH", amount: .one),
+            .fundReviewPool(dataset: "HEALTH", amount: tokens(1)),
+            .reviewAsset(dataset: "HEALTH", asset: 1, score: 9_000),
         ]
         for tx in txs {
             let data = try JSONEncoder().encode(tx)
             #expect(try JSONDecoder().decode(Transaction.self, from: data) == tx)
         }
+        // The new cases' JSON shape is part of what a signed ledger carries: pinned here.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let pinned: [(Transaction, String)] = [
+            (.verifyAsset(dataset: "HEALTH", asset: 3, verdict: .accept(records: 12)),
+             #"{"verifyAsset":{"asset":3,"dataset":"HEALTH","verdict":{"accept":{"records":12}}}}"#),
+            (.verifyAsset(dataset: "HEALTH", asset: 0, verdict: .reject(reason: .unreadable)),
+             #"{"verifyAsset":{"asset":0,"dataset":"HEALTH","verdict":{"reject":{"reason":"unreadable"}}}}"#),
+            (.recordAccess(task: 7, failed: [1, 4]), #"{"recordAccess":{"failed":[1,4],"task":7}}"#),
+            (.withdrawAsset(dataset: "HEALTH", asset: 2), #"{"withdrawAsset":{"asset":2,"dataset":"HEALTH"}}"#),
+            (.cancelTask(task: 9), #"{"cancelTask":{"task":9}}"#),
+            (.stake(dataset: "HEALTH", amount: UInt256(5 as UInt64)), #"{"stake":{"amount":"5","dataset":"HEALTH"}}"#),
+            (.unstake(dataset: "HEALTH", amount: .one), #"{"unstake":{"amount":"1","dataset":"HEALTH"}}"#),
+            (.fundReviewPool(dataset: "HEALTH", amount: .one), #"{"fundReviewPool":{"amount":"1","dataset":"HEALTH"}}"#),
+            (.reviewAsset(dataset: "HEALTH", asset: 1, score: 9_000), #"{"reviewAsset":{"asset":1,"dataset":"HEALTH","score":9000}}"#),
+        ]
+        for (tx, json) in pinned {
+            #expect(String(decoding: try encoder.encode(tx), as: UTF8.self) == json)
+            #expect(try JSONDecoder().decode(Transaction.self, from: Data(json.utf8)) == tx)
+        }
+        // Terms written before descriptions, keywords, licences and reviews existed still decode.
+        var old = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(Fixture.terms())) as? [String: Any])
+        old["description"] = nil; old["keywords"] = nil; old["license"] = nil; old["review"] = nil
+        let decoded = try JSONDecoder().decode(DatasetTerms.self, from: try JSONSerialization.data(withJSONObject: old))
+        #expect(decoded == Fixture.terms())
     }
 
     @Test func hostileTransactionJSONIsRejected() throws {
@@ -112,6 +145,16 @@ import Testing
             #"{"unknown":{}}"#,
             #"{"join":{"dataset":"HEALTH","asset":{"name":"a","description":"b","creator":"c","license":"d","keywords":[],"records":1,"distribution":[{"encodingFormat":"x","sealedContentUrl":"zz"}]}}}"#,
             #"[]"#, "", "{",
+            #"{"recordAccess":{"task":1}}"#,
+            #"{"recordAccess":{"task":1,"failed":[1.5]}}"#,
+            #"{"reviewAsset":{"dataset":"HEALTH","asset":0,"score":70000}}"#,
+            #"{"reviewAsset":{"dataset":"HEALTH","asset":0,"score":-1}}"#,
+            #"{"verifyAsset":{"dataset":"HEALTH","asset":0,"verdict":{"reject":{"reason":"bogus"}}}}"#,
+            #"{"verifyAsset":{"dataset":"HEALTH","asset":0,"verdict":{"accept":{"records":-3}}}}"#,
+            #"{"verifyAsset":{"dataset":"HEALTH","asset":0,"verdict":{}}}"#,
+            #"{"cancelTask":{"task":"1"}}"#,
+            #"{"stake":{"dataset":"HEALTH","amount":"1e3"}}"#,
+            #"{"withdrawAsset":{"dataset":"HEALTH","asset":99999999999999999999}}"#,
         ]
         for text in bad {
             #expect(throws: (any Error).self) { try JSONDecoder().decode(Transaction.self, from: Data(text.utf8)) }

@@ -1,6 +1,7 @@
 // Generated from README.md by scripts/readme-examples.py: edit the example in README.md, then run
 // the script. The README's code runs as written, then the checks of its readme-test comment.
 
+import DataFiBigNum
 import DataFiMarket
 import DataFiSodium
 import Testing
@@ -27,6 +28,10 @@ import Testing
         records: 500).sealed(to: nodeKey.publicKey)
     _ = try market.apply(.join(dataset: "HEALTH", asset: asset), by: "olu", at: 2)
 
+    // The compute node opens the asset once, counts its records and verifies it; the join reward is paid now.
+    let node = ComputeNode(account: "node", key: nodeKey)
+    _ = try node.verify(asset: 0, of: "HEALTH", in: &market, at: 2) { opened in .accept(records: 500) }
+
     // A consumer buys data tokens, then pays for a task: 500 rows × 4 ops × 0.01 ALITA = 20 ALITA.
     _ = try market.apply(.swap(dataset: "HEALTH", side: .buyDataToken,
                                amount: .exactIn(amountIn: one * 100, minimumOut: .zero), deadline: 10), by: "chen", at: 3)
@@ -35,13 +40,48 @@ import Testing
         maximumFee: one * 20, maximumDataTokens: one * 1_000, deadline: 10)), by: "chen", at: 4)
 
     // The compute node opens the URL for the paid task; the owner sees the access and claims the payment.
-    let (opened, _) = try ComputeNode(account: "node", key: nodeKey).execute(task: 1, in: &market, at: 5)
+    let (opened, _) = try node.execute(task: 1, in: &market, at: 5)
     let uses = market.accessLog(forOwner: "olu")            // task, consumer, asset, purpose, time, node
     _ = try market.apply(.claim(dataset: "HEALTH"), by: "olu", at: 6)
     let balanced = market.supplyAudit().allSatisfy { $0.balanced }
 
-    // Checks (from the readme-test comment under the example).
+    // Checks (from the readme-test comment under this part of the example).
     #expect(opened[0].contentUrls == ["https://olu.example/a.csv"])
-    #expect(uses.map(\.purpose) == ["mean age"])
+    #expect(uses.map(\.purpose) == ["asset verification", "mean age"])
     #expect(balanced)
+
+    // Continuing the example above: three validators get ALITA, olu describes a second asset.
+
+    for validator in ["vera", "victor", "val"] as [AccountID] {
+        _ = try market.apply(.transfer(token: "ALITA", to: validator, amount: one * 1_000), by: "treasury", at: 7)
+    }
+    let trips = try AssetMetadata(
+        name: "Trips", description: "Commute trips", creator: "Olu", license: "ODbL-1.0", keywords: ["mobility"],
+        distribution: [.init(encodingFormat: "text/csv", contentUrl: "https://olu.example/trips.csv")],
+        records: 4_000).sealed(to: nodeKey.publicKey)
+
+    // A dataset whose contributions three staked validators review.
+    _ = try market.apply(.createDataset(DatasetTerms(
+        id: "MOBILITY", title: "City mobility traces", requirements: "GPS trips, CSV", usageScenarios: ["transit planning"],
+        dataTokenSupply: one * 1_000_000, poolDataTokens: one * 100_000, poolBaseTokens: one * 10_000,
+        rewardReserve: one * 10_000, rewardPerJoin: one * 100, pricing: .perUnit(price: one / 100),
+        description: "Anonymised commuter trips", keywords: ["mobility", "transit"], license: "ODbL-1.0",
+        review: ReviewTerms(threshold: 5_000, reviewsRequired: 3, tolerance: 1_000, slashBasisPoints: 2_000,
+                            reviewFee: one * 5, minimumStake: one * 100))), by: "maya", at: 7)
+    for (validator, stake) in [("vera", 300 as UInt64), ("victor", 200), ("val", 100)] {
+        _ = try market.apply(.stake(dataset: "MOBILITY", amount: one * UInt256(stake)), by: AccountID(validator), at: 7)
+    }
+    _ = try market.apply(.join(dataset: "MOBILITY", asset: trips), by: "olu", at: 8)
+    _ = try node.verify(asset: 0, of: "MOBILITY", in: &market, at: 8) { _ in .accept(records: 3_600) }   // in review
+    for (validator, score) in [("vera", 8_500 as UInt16), ("victor", 8_000), ("val", 2_000)] {
+        _ = try market.apply(.reviewAsset(dataset: "MOBILITY", asset: 0, score: score), by: AccountID(validator), at: 9)
+    }
+    // Quality 80% (the stake-weighted median): olu holds 2,880 shares; val lost 20 ALITA of stake to the review pool.
+    let hits = try market.searchDatasets("city transit", filters: SearchFilters(license: "ODbL-1.0"), limit: 5)
+
+    // Checks (from the readme-test comment under the example).
+    #expect(market.position(of: "olu", in: "MOBILITY")?.shares == 2_880)
+    #expect(market.stake(of: "val", in: "MOBILITY")?.amount == one * 80)
+    #expect(hits.map(\.dataset) == ["MOBILITY"])
+    #expect(market.supplyAudit().allSatisfy { $0.balanced })
 }

@@ -39,11 +39,14 @@ import Testing
         #expect(ds.pool.liquidityBalance(of: Address("maya")) > .zero)
         expectBalanced(market)
 
-        // 3. Owners join and are rewarded.
+        // 3. Owners join; the compute node verifies each asset and the join reward is paid then.
         let node = try Fixture.node()
-        for (owner, records) in [("olu", 1_000 as UInt64), ("oksana", 3_000)] {
+        for (index, (owner, records)) in [("olu", 1_000 as UInt64), ("oksana", 3_000)].enumerated() {
             let asset = try Fixture.asset("\(owner) survey", records: records, urls: ["https://\(owner).example/a.csv"])
             _ = try market.apply(.join(dataset: Fixture.dataset, asset: asset), by: AccountID(owner), at: 2)
+            #expect(market.balance(of: AccountID(owner), in: "HEALTH") == .zero)
+            #expect(market.asset(index, in: Fixture.dataset)?.status == .pending)
+            _ = try node.verify(asset: index, of: Fixture.dataset, in: &market, at: 2) { _ in .accept(records: records) }
             #expect(market.balance(of: AccountID(owner), in: "HEALTH") == tokens(1_000))
         }
         #expect(market.datasets[Fixture.dataset]?.rewardReserve == tokens(28_000))
@@ -67,10 +70,8 @@ import Testing
         let events = try market.apply(.submitTask(order), by: "chen", at: 4)
         #expect(events == [.taskSubmitted(task: 1, dataset: Fixture.dataset, consumer: "chen", fee: quote.fee,
                                           dataTokens: quote.dataTokens, node: "node")])
-        #expect(market.computeFees == tokens(400))
-        expectRefused(&market, .withdrawComputeFees, by: "chen", .notComputeOperator("chen"))
-        _ = try market.apply(.withdrawComputeFees, by: "node", at: 4)
-        #expect(market.balance(of: "node", in: "ALITA") == tokens(400) && market.computeFees == .zero)
+        // The payment is held until the task runs.
+        #expect(market.computeFees == .zero && market.dataset(Fixture.dataset)?.rewards.escrowedFees == tokens(400))
         expectRefused(&market, .withdrawComputeFees, by: "node", .nothingToClaim)
         #expect(market.balance(of: "chen", in: "HEALTH") == bought - quote.dataTokens)
         expectBalanced(market)
@@ -78,10 +79,17 @@ import Testing
         // 5. The compute node opens the URLs for the paid task; the access log lists each opening.
         let (opened, accessEvents) = try node.execute(task: 1, in: &market, at: 5)
         #expect(opened.map(\.contentUrls) == [["https://olu.example/a.csv"], ["https://oksana.example/a.csv"]])
-        #expect(accessEvents.count == 2)
-        #expect(market.accessLog(forOwner: "olu").map(\.task) == [1])
-        #expect(market.accessLog(forOwner: "olu").first?.purpose == "average age")
-        #expect(market.accessLog(forOwner: "olu").first?.consumer == "chen")
+        #expect(accessEvents.count == 3)
+        #expect(accessEvents.last == .taskSettled(task: 1, dataset: Fixture.dataset, consumer: "chen", fee: tokens(400),
+                                                  paid: quote.dataTokens, refunded: .zero, excluded: []))
+        #expect(market.computeFees == tokens(400))
+        expectRefused(&market, .withdrawComputeFees, by: "chen", .notComputeOperator("chen"))
+        _ = try market.apply(.withdrawComputeFees, by: "node", at: 5)
+        #expect(market.balance(of: "node", in: "ALITA") == tokens(400) && market.computeFees == .zero)
+        // Task 0 is the node's verification of the asset.
+        #expect(market.accessLog(forOwner: "olu").map(\.task) == [0, 1])
+        #expect(market.accessLog(forOwner: "olu").map(\.purpose) == [Market.verificationPurpose, "average age"])
+        #expect(market.accessLog(forOwner: "olu").last?.consumer == "chen")
         #expect(market.accessLog(forOwner: "maya").isEmpty)
 
         // Owners are paid pro rata (1:3) and claim lazily.
@@ -175,12 +183,12 @@ import Testing
         var t = Fixture.terms(rewardPerJoin: 20_000)
         t.rewardReserve = tokens(30_000)
         _ = try market.apply(.createDataset(t), by: "maya", at: 1)
-        _ = try market.apply(.join(dataset: Fixture.dataset, asset: try Fixture.asset()), by: "olu", at: 2)
+        try market.joinVerified(try Fixture.asset(), by: "olu")
         let asset = try Fixture.asset("second")
         expectRefused(&market, .join(dataset: Fixture.dataset, asset: asset), by: "omar",
                       .rewardReserveExhausted(dataset: Fixture.dataset, reserve: tokens(10_000), needed: tokens(20_000)))
         _ = try market.apply(.fundRewards(dataset: Fixture.dataset, amount: tokens(10_000)), by: "maya", at: 3)
-        _ = try market.apply(.join(dataset: Fixture.dataset, asset: asset), by: "omar", at: 4)
+        try market.joinVerified(asset, by: "omar", at: 4)
         #expect(market.balance(of: "omar", in: "HEALTH") == tokens(20_000))
         #expect(market.datasets[Fixture.dataset]?.rewardReserve == .zero)
         expectBalanced(market)
@@ -189,7 +197,10 @@ import Testing
     @Test func tasksAreRefusedBeforeAnythingMoves() throws {
         var market = try Fixture.marketWithDataset()
         expectRefused(&market, .submitTask(Fixture.order()), by: "chen", .noOwners(Fixture.dataset))
+        // A pending asset is nobody to pay yet.
         _ = try market.apply(.join(dataset: Fixture.dataset, asset: try Fixture.asset(records: 500)), by: "olu", at: 2)
+        expectRefused(&market, .submitTask(Fixture.order()), by: "chen", .noOwners(Fixture.dataset))
+        _ = try market.apply(.verifyAsset(dataset: Fixture.dataset, asset: 0, verdict: .accept(records: 500)), by: "node", at: 2)
         // No data tokens yet.
         let quote = try market.quoteTask(Fixture.order(rows: 500))
         expectRefused(&market, .submitTask(Fixture.order(rows: 500)), by: "chen",
@@ -199,7 +210,7 @@ import Testing
         expectRefused(&market, .submitTask(Fixture.order(rows: 500)), by: "olu",
                       .insufficientBalance(token: "ALITA", account: "olu", needed: quote.fee, available: .zero))
         expectRefused(&market, .submitTask(Fixture.order(rows: 501)), by: "chen",
-                      .invalidComplexity("rows must be in 1...500 (the dataset's records)"))
+                      .invalidComplexity("rows must be in 1...500 (the dataset's verified records)"))
         expectRefused(&market, .submitTask(Fixture.order(rows: 10, ops: 0)), by: "chen",
                       .invalidComplexity("operations per row must be in 1...1000000"))
         expectRefused(&market, .submitTask(Fixture.order(purpose: "")), by: "chen", .invalidPurpose)

@@ -71,3 +71,16 @@ func expectBalanced(_ market: Market, sourceLocation: SourceLocation = #_sourceL
     }
     #expect(market.liquidityBalanced, sourceLocation: sourceLocation)
 }
+
+extension Market {
+    /// Joins `asset` to `dataset` as `owner` and has the compute node ("node") accept it with its declared
+    /// record count. Returns the asset's index.
+    @discardableResult
+    mutating func joinVerified(_ asset: SealedAsset, by owner: AccountID, in dataset: DatasetID = Fixture.dataset,
+                               at time: UInt64 = 2) throws -> Int {
+        let events = try apply(.join(dataset: dataset, asset: asset), by: owner, at: time)
+        guard case .joined(_, _, let index, _, _)? = events.first else { throw MarketError.unknownAsset(dataset: dataset, asset: -1) }
+        _ = try apply(.verifyAsset(dataset: dataset, asset: index, verdict: .accept(records: asset.records)), by: "node", at: time)
+        return index
+    }
+}

@@ -6,7 +6,7 @@ import Testing
 @Suite struct TaskStoreTests {
     static func funded() throws -> Market {
         var market = try Fixture.marketWithDataset()
-        _ = try market.apply(.join(dataset: Fixture.dataset, asset: try Fixture.asset(records: 5_000)), by: "olu", at: 2)
+        try market.joinVerified(try Fixture.asset(records: 5_000), by: "olu")
         _ = try market.apply(.transfer(token: Fixture.dataset.token, to: "chen", amount: tokens(50_000)), by: "maya", at: 2)
         return market
     }
@@ -24,7 +24,7 @@ import Testing
         #expect(transfer == [.transferred(token: "ALITA", from: "chen", to: "omar", amount: tokens(1))])
         // A refused transaction returns nothing and leaves the earlier results alone.
         expectRefused(&market, .submitTask(Fixture.order(rows: 0)), by: "chen",
-                      .invalidComplexity("rows must be in 1...5000 (the dataset's records)"))
+                      .invalidComplexity("rows must be in 1...5000 (the dataset's verified records)"))
         #expect(first.count == 1 && second.count == 1)
     }
 
@@ -44,13 +44,13 @@ import Testing
     @Test func taskRecordKeepsFullAmounts() throws {
         let fee = (UInt256.one << 111) + UInt256(12_345 as UInt64)
         let data = (UInt256.one << 112) - .one
-        let record = TaskRecord(consumer: "chen", purpose: "p", rows: .max, submittedAt: 99,
+        let record = TaskRecord(consumer: "chen", purpose: "p", rows: .max, submittedAt: 99, deadline: .max,
                                 dataTokens: Amount128(data), datasetSlot: 3,
-                                operationsPerRow: UInt32(TaskComplexity.maxOperationsPerRow),
-                                assetCount: UInt32(Market.maxAssetsPerDataset), status: .paid)
+                                operationsPerRow: UInt32(TaskComplexity.maxOperationsPerRow), status: .paid)
         #expect(record.dataTokens.value == data && Amount128(fee).value == fee)
         #expect(Amount128(.zero).value == .zero && Amount128(UInt256(UInt128.max)).value == UInt256(UInt128.max))
-        #expect(MemoryLayout<TaskRecord>.stride == 80)
+        #expect(MemoryLayout<TaskRecord>.stride == 88)
+        #expect(record.deadline == .max && record.complexity.rows == .max)
     }
 
     @Test func storedTasksReadBackExactly() throws {
@@ -60,7 +60,7 @@ import Testing
         let task = try #require(market.task(1))
         #expect(task.id == 1 && task.dataset == Fixture.dataset && task.consumer == "chen")
         #expect(task.complexity == TaskComplexity(rows: 1, operationsPerRow: 200_000))
-        #expect(task.purpose == "Ünïcode purpose" && task.submittedAt == 7 && task.assetCount == 1 && task.status == .paid)
+        #expect(task.purpose == "Ünïcode purpose" && task.submittedAt == 7 && task.deadline == 1_000 && task.status == .paid)
         #expect(task.fee == tokens(2_000))
         #expect(market.tasks == [task])
     }
@@ -69,22 +69,22 @@ import Testing
     /// taken before keeps its own store.
     @Test func tasksAcrossChunksReadBackExactly() throws {
         var market = try Self.funded()
-        let count = 2 * Market.taskChunkSize + 3
+        let count = 2 * TaskStore.chunkSize + 3
         var before: Market?
         for i in 0..<count {
-            if i == Market.taskChunkSize + 1 { before = market }
+            if i == TaskStore.chunkSize + 1 { before = market }
             let order = Fixture.order(rows: UInt64(i % 7 + 1), ops: 1, purpose: "p\(i % 5)", deadline: .max)
             _ = try market.apply(.submitTask(order), by: "chen", at: UInt64(10 + i))
         }
         #expect(market.taskCount == count)
-        for id in [1, Market.taskChunkSize, Market.taskChunkSize + 1, Market.taskChunkSize + 2, count] {
+        for id in [1, TaskStore.chunkSize, TaskStore.chunkSize + 1, TaskStore.chunkSize + 2, count] {
             let task = try #require(market.task(UInt64(id)))
             let i = id - 1
             #expect(task.id == UInt64(id) && task.submittedAt == UInt64(10 + i) && task.purpose == "p\(i % 5)")
             #expect(task.complexity.rows == UInt64(i % 7 + 1) && task.fee == tokens(UInt64(i % 7 + 1)) / UInt256(100 as UInt64))
         }
         let copy = try #require(before)
-        #expect(copy.taskCount == Market.taskChunkSize + 1 && copy.task(UInt64(Market.taskChunkSize + 2)) == nil)
+        #expect(copy.taskCount == TaskStore.chunkSize + 1 && copy.task(UInt64(TaskStore.chunkSize + 2)) == nil)
         #expect(copy.task(1) == market.task(1))
     }
 }

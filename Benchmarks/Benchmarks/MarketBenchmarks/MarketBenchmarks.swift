@@ -39,12 +39,16 @@ private final class MarketWorld: @unchecked Sendable {
             distribution: [DatasetDistribution(encodingFormat: "text/csv", contentUrl: "https://o.example/d.csv")],
             records: 1_000).sealed(to: nodeKey.publicKey)
         for d in 0..<datasets {
-            // Maker a(d) creates dataset d; one owner joins so tasks have someone to pay.
+            // Maker a(d) creates dataset d; one owner joins and is verified so tasks have someone to pay.
             _ = try market.apply(.createDataset(terms(datasetID(d))), by: account(d), at: 1)
             _ = try market.apply(.join(dataset: datasetID(d), asset: asset), by: account(d), at: 1)
+            _ = try market.apply(.verifyAsset(dataset: datasetID(d), asset: 0, verdict: .accept(records: 1_000)),
+                                 by: "node", at: 1)
         }
         for o in 1..<max(1, ownersInFirst) {
             _ = try market.apply(.join(dataset: datasetID(0), asset: asset), by: account(o % accounts), at: 1)
+            _ = try market.apply(.verifyAsset(dataset: datasetID(0), asset: o, verdict: .accept(records: 1_000)),
+                                 by: "node", at: 1)
         }
         // Every account holds data tokens of its own dataset (account i ↔ dataset i mod datasets);
         // account 1 is the heavy consumer of the task benchmarks.
@@ -56,7 +60,7 @@ private final class MarketWorld: @unchecked Sendable {
         }
     }
 
-    /// One random operation: 60% swaps (both directions), 20% joins, 20% tasks.
+    /// One random operation: 60% swaps (both directions), 20% joins (left pending), 20% tasks (paid into escrow).
     func step() -> Bool {
         let r = random.next()
         let i = Int((r >> 8) % UInt64(accountCount))
