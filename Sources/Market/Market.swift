@@ -34,7 +34,7 @@ public struct Market: Sendable, Equatable {
     public let computeKey: Box.PublicKey
 
     /// Every token, by symbol.
-    public private(set) var tokens: [TokenID: TokenInfo] = [:]
+    public internal(set) var tokens: [TokenID: TokenInfo] = [:]
     /// Every dataset, by symbol. Builds a dictionary on each call; use ``dataset(_:)`` to read one.
     public var datasets: [DatasetID: Dataset] {
         Dictionary(uniqueKeysWithValues: datasetList.map { ($0.id, $0) })
@@ -45,16 +45,16 @@ public struct Market: Sendable, Equatable {
         (0..<taskCount).map { expand(UInt64($0 + 1), taskChunks[$0 / Self.taskChunkSize][$0 % Self.taskChunkSize]) }
     }
     /// Number of paid tasks.
-    public private(set) var taskCount = 0
+    public internal(set) var taskCount = 0
     /// Compute fees (base token, raw units) paid by tasks and not yet withdrawn by the compute operator
     /// (``Transaction/withdrawComputeFees``). Accruing here keeps a task's cost independent of the
     /// operator's account.
-    public private(set) var computeFees: UInt256 = .zero
+    public internal(set) var computeFees: UInt256 = .zero
     /// Task records in chunks of ``taskChunkSize``, so recording a task never moves earlier ones.
     var taskChunks: [[TaskRecord]] = []
     static let taskChunkSize = 4096
     /// Every opening of an asset, in order.
-    public private(set) var accessLog: [AccessRecord] = []
+    public internal(set) var accessLog: [AccessRecord] = []
 
     // Balances in two tables of plain amounts (no zero entries), so reading one copies no references:
     // the base token by account, data tokens by dataset slot and account.
