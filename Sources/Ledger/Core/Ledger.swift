@@ -192,7 +192,7 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
     public func root(size: UInt64? = nil) throws(LedgerError) -> LogHash {
         let n = size ?? self.size
         guard n <= self.size else { throw .invalidRange(from: n, to: self.size) }
-        return n == self.size ? frontier.root : try store.root(size: n)
+        return n == self.size ? frontier.root : try store.withNodeReader { (r) throws(LedgerError) in try r.root(size: n) }
     }
 
     /// The inclusion proof of entry `index` in the tree of `size` entries (default: all).
@@ -200,14 +200,14 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
     public func inclusionProof(index: UInt64, size: UInt64? = nil) throws(LedgerError) -> [LogHash] {
         let n = size ?? self.size
         guard n <= self.size else { throw .invalidRange(from: n, to: self.size) }
-        return try store.inclusionProof(index: index, size: n)
+        return try store.withNodeReader { (r) throws(LedgerError) in try r.inclusionProof(index: index, size: n) }
     }
 
     /// The consistency proof between the trees of `size1` and `size2` entries.
     /// - Throws: ``LedgerError/invalidRange(from:to:)`` unless `size1 ≤ size2 ≤ size`.
     public func consistencyProof(size1: UInt64, size2: UInt64) throws(LedgerError) -> [LogHash] {
         guard size1 <= size2, size2 <= size else { throw .invalidRange(from: size1, to: size2) }
-        return try store.consistencyProof(size1: size1, size2: size2)
+        return try store.withNodeReader { (r) throws(LedgerError) in try r.consistencyProof(size1: size1, size2: size2) }
     }
 
     /// The current checkpoint (unsigned).
@@ -256,7 +256,14 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         }
         while start < size {
             let count = min(size - start, 4096)
-            let datas = try store.leaves(from: start, count: count)
+            let datas: [[UInt8]]
+            do { datas = try store.leaves(from: start, count: count) } catch {
+                // Find the first unreadable entry of the chunk.
+                for i in start..<start + count {
+                    do { _ = try store.leaf(i) } catch { throw .corrupt(entry: i, reason: "unreadable: \(error)") }
+                }
+                throw .corrupt(entry: start, reason: "unreadable: \(error)")
+            }
             let checked = Self.parallelMap(Array(datas.enumerated()), threads: threads) {
                 pair -> Result<LogEntry<Transaction>, LedgerError> in
                 let (offset, data) = pair

@@ -97,6 +97,16 @@ public protocol LedgerStore: AnyObject, MerkleNodeReader {
     func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot?
     /// Sizes of all stored snapshots, ascending.
     func snapshotSizes() throws(LedgerError) -> [UInt64]
+    /// Runs `body` with a node reader that may be faster for many reads (one read transaction); the
+    /// default passes the store itself.
+    func withNodeReader<R>(_ body: (any MerkleNodeReader) throws(LedgerError) -> R) throws(LedgerError) -> R
+}
+
+extension LedgerStore {
+    /// Passes the store itself.
+    public func withNodeReader<R>(_ body: (any MerkleNodeReader) throws(LedgerError) -> R) throws(LedgerError) -> R {
+        try body(self)
+    }
 }
 
 /// An in-memory store for tests and short-lived ledgers. Not durable.
