@@ -13,6 +13,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     /// The database file.
     public let path: String
     private let queue: DatabaseQueue
+    private let cache = UpperNodeCache()
 
     /// Opens (`create == false`) or creates (`create == true`) the store at `path`.
     /// - Throws: ``LedgerError/alreadyExists(_:)`` when creating over an existing file;
@@ -144,20 +145,25 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     /// Reads nodes inside one read transaction with a cached statement.
     public func withNodeReader<R>(_ body: (any MerkleNodeReader) throws(LedgerError) -> R) throws(LedgerError) -> R {
         try read { db in
-            let reader = Reader(statement: try db.cachedStatement(sql: "SELECT hash FROM nodes WHERE level = ? AND idx = ?"))
+            let reader = Reader(statement: try db.cachedStatement(sql: "SELECT hash FROM nodes WHERE level = ? AND idx = ?"),
+                                cache: cache)
             do { return try body(reader) } catch { throw error }
         }
     }
 
     private struct Reader: MerkleNodeReader {
         let statement: Statement
+        let cache: UpperNodeCache
         func node(level: Int, index: UInt64) throws(LedgerError) -> LogHash {
+            if let hash = cache.hash(level: level, index: index) { return hash }
             let data: Data?
             do { data = try Data.fetchOne(statement, arguments: [level, Int64(bitPattern: index)]) } catch {
                 throw .storage("\(error)")
             }
             guard let data, data.count == MerkleTree.hashLength else { throw .missing("node \(level)/\(index)") }
-            return Array(data)
+            let hash = Array(data)
+            cache.insert(hash, level: level, index: index)
+            return hash
         }
     }
 
@@ -197,5 +203,34 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         try write { db in
             try db.execute(sql: "UPDATE leaves SET data = ? WHERE idx = ?", arguments: [Data(data), Int64(index)])
         }
+    }
+}
+
+/// Hashes of complete subtrees of level ≥ ``minimumLevel`` read so far. A complete node never changes
+/// once written, so serving it from memory is exact; the cache keeps at most ``capacity`` nodes (about
+/// 2 MiB), enough for every node of level ≥ 6 of a 4·10^6-entry log, and stops growing when full.
+final class UpperNodeCache: @unchecked Sendable {
+    static let minimumLevel = 6
+    static let capacity = 1 << 16
+    private var nodes: [UInt64: LogHash] = [:]
+    private let lock = NSLock()
+
+    private static func key(_ level: Int, _ index: UInt64) -> UInt64? {
+        guard level >= minimumLevel, level < 64, index < (UInt64(1) << 56) else { return nil }
+        return UInt64(level) << 56 | index
+    }
+
+    func hash(level: Int, index: UInt64) -> LogHash? {
+        guard let key = Self.key(level, index) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        return nodes[key]
+    }
+
+    func insert(_ hash: LogHash, level: Int, index: UInt64) {
+        guard let key = Self.key(level, index) else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        if nodes.count < Self.capacity { nodes[key] = hash }
     }
 }
