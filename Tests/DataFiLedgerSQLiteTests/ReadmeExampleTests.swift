@@ -1,0 +1,34 @@
+import DataFiLedger
+import DataFiLedgerMarket
+import DataFiLedgerSQLite
+import DataFiMarket
+import DataFiSodium
+import Testing
+
+@Test func readmeExample() throws {
+    let path = temporaryPath("readme.sqlite")
+    let alice = Signing.PrivateKey(), bob = Signing.PrivateKey(), operatorKey = Signing.PrivateKey()
+    let market = try Market(genesis: Genesis(
+        totalSupply: Market.unit * 1_000_000, allocations: [.init(account: AccountID(publicKey: alice.publicKey),
+                                                                    amount: Market.unit * 100)],
+        treasury: "treasury", computeOperator: "node", computeKey: Box.PrivateKey().publicKey))
+    var ledger = try MarketLedger.create(in: try SQLiteLedgerStore(path: path, create: true), origin: "example.com/market",
+                                         operatorKey: operatorKey.publicKey, genesis: MarketMachine(market: market))
+    let pay = try Envelope.sign(Transaction.transfer(token: "ALITA", to: AccountID(publicKey: bob.publicKey),
+                                                     amount: Market.unit * 5),
+                                origin: "example.com/market", nonce: 0, deadline: 2_000_000_000, with: alice)
+    let overdraft = try Envelope.sign(Transaction.transfer(token: "ALITA", to: "treasury", amount: Market.unit * 1_000),
+                                      origin: "example.com/market", nonce: 1, deadline: 2_000_000_000, with: alice)
+    let results = try ledger.submit([pay, overdraft], at: 1_700_000_000)   // applied; refused "insufficientBalance"
+    let note = try ledger.signedCheckpoint(with: operatorKey)              // C2SP signed note
+    let reopened = try MarketLedger(opening: try SQLiteLedgerStore(path: path, create: false))
+    let entries = try reopened.verify()                                    // 2
+
+    guard case .logged(1, _, .refused(code: "insufficientBalance")) = results[1] else {
+        Issue.record("\(results)")
+        return
+    }
+    #expect(entries == 2)
+    #expect(try Checkpoint.verify(note: note, publicKey: operatorKey.publicKey).size == 2)
+    #expect(reopened.state.market.balance(of: AccountID(publicKey: bob.publicKey), in: "ALITA") == Market.unit * 5)
+}
