@@ -218,3 +218,35 @@ func sign(_ tx: Bank.Transaction, _ key: Signing.PrivateKey, nonce: UInt64, orig
         #expect(throws: LedgerError.self) { try Checkpoint(text: "a\n-1\nAA==\n") }
     }
 }
+
+@Suite struct PipelineTests {
+    /// Large batches take the pipelined path (parallel checks overlapping the apply); results and state must
+    /// equal the one-thread path, including rejected envelopes in the middle of chunks.
+    @Test func pipelinedSubmitEqualsSequential() throws {
+        let keys = (0..<5).map { _ in Signing.PrivateKey() }
+        var envelopes: [Envelope<Bank.Transaction>] = []
+        var nonces = [UInt64](repeating: 0, count: 5)
+        for k in 0..<300 {
+            let s = k % 5
+            var envelope = try sign(k % 7 == 0 ? .pay(to: "x", amount: 3) : .mint(amount: UInt64(k)), keys[s], nonce: nonces[s],
+                                    deadline: k % 41 == 0 ? 1 : 2_000_000_000)
+            if k % 53 == 0 {
+                let json = String(decoding: envelope.json(), as: UTF8.self)
+                let tampered = json.contains("\"mint\"") ? json.replacingOccurrences(of: "\"amount\":\(k)", with: "\"amount\":\(k + 1)")
+                                                         : json.replacingOccurrences(of: "\"x\"", with: "\"y\"")
+                envelope = try Envelope(json: Array(tampered.utf8))
+            }
+            if k % 53 != 0 && k % 41 != 0 { nonces[s] += 1 }
+            envelopes.append(envelope)
+        }
+        var (one, _) = try newBankLedger(interval: 50)
+        var (many, _) = try newBankLedger(interval: 50)
+        let a = try one.submit(envelopes, at: 100, threads: 1)
+        let b = try many.submit(envelopes, at: 100, threads: 3)
+        #expect(a == b)
+        #expect(one.state == many.state && one.frontier == many.frontier)
+        #expect(a.contains { if case .rejected(.badSignature) = $0 { true } else { false } })
+        #expect(a.contains { if case .rejected(.expired) = $0 { true } else { false } })
+        #expect(try many.verify(threads: 2) == many.size)
+    }
+}

@@ -1,5 +1,6 @@
 import DataFiSodium
 import Dispatch
+import Foundation
 
 /// What the ledger did with one submitted envelope.
 public enum SubmitResult: Equatable, Sendable {
@@ -109,7 +110,7 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
     public mutating func submit(_ envelopes: [Envelope<Transaction>], at time: UInt64,
                                 threads: Int = 1) throws(LedgerError) -> [SubmitResult] {
         let origin = metadata.origin
-        let validity = Self.parallelMap(envelopes, threads: threads) { envelope -> LedgerError? in
+        let check: @Sendable (Envelope<Transaction>) -> LedgerError? = { envelope in
             guard envelope.origin == origin else { return .wrongOrigin(expected: origin, actual: envelope.origin) }
             guard envelope.deadline >= time else { return .expired(deadline: envelope.deadline, now: time) }
             guard envelope.isSignatureValid else { return .badSignature }
@@ -121,16 +122,17 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         batch.leafHashes.reserveCapacity(envelopes.count)
         var results: [SubmitResult] = []
         results.reserveCapacity(envelopes.count)
-        for (envelope, problem) in zip(envelopes, validity) {
+        let interval = metadata.snapshotInterval
+        try Self.pipelined(envelopes, threads: threads, check: check) { (envelope, problem) throws(LedgerError) in
             if let problem {
                 results.append(.rejected(problem))
-                continue
+                return
             }
             let key = envelope.signer.rawRepresentation
             let expected = workingNonces[key] ?? 0
             guard envelope.nonce == expected else {
                 results.append(.rejected(.wrongNonce(expected: expected, actual: envelope.nonce)))
-                continue
+                return
             }
             let outcome = workingState.apply(envelope.transaction, signer: envelope.signer, time: time)
             workingNonces[key] = expected + 1
@@ -141,7 +143,7 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
             batch.leaves.append(data)
             batch.leafHashes.append(hash)
             results.append(.logged(index: index, leafHash: hash, outcome: outcome))
-            if workingFrontier.size % metadata.snapshotInterval == 0 {
+            if workingFrontier.size % interval == 0 {
                 batch.snapshots.append(LedgerSnapshot(size: workingFrontier.size, state: try workingState.snapshot(),
                                                       nonces: workingNonces))
             }
@@ -151,6 +153,44 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         nonces = workingNonces
         frontier = workingFrontier
         return results
+    }
+
+    /// Runs `check` on every envelope on `threads` worker threads, chunk by chunk in order, while the calling
+    /// thread hands each envelope and its check result to `consume` in order as soon as its chunk is done: the
+    /// sequential apply overlaps the parallel signature checks.
+    static func pipelined(_ envelopes: [Envelope<Transaction>], threads: Int,
+                          check: @escaping @Sendable (Envelope<Transaction>) -> LedgerError?,
+                          consume: (Envelope<Transaction>, LedgerError?) throws(LedgerError) -> Void) throws(LedgerError) {
+        let n = envelopes.count
+        guard threads > 1, n >= 64 else {
+            for envelope in envelopes { try consume(envelope, check(envelope)) }
+            return
+        }
+        let chunk = 64, chunks = (n + chunk - 1) / chunk
+        let checked = UnsafeMutableBufferPointer<LedgerError?>.allocate(capacity: n)
+        checked.initialize(repeating: nil)
+        let shared = UncheckedBox(checked)
+        let ready = (0..<chunks).map { _ in DispatchSemaphore(value: 0) }
+        let counter = ChunkCounter()
+        let group = DispatchGroup()
+        for _ in 0..<threads {
+            DispatchQueue.global().async(group: group) {
+                while let c = counter.take(below: chunks) {
+                    for i in c * chunk..<min(n, (c + 1) * chunk) { shared.value[i] = check(envelopes[i]) }
+                    ready[c].signal()
+                }
+            }
+        }
+        defer {
+            counter.stop()
+            group.wait()
+            checked.deinitialize()
+            checked.deallocate()
+        }
+        for c in 0..<chunks {
+            ready[c].wait()
+            for i in c * chunk..<min(n, (c + 1) * chunk) { try consume(envelopes[i], checked[i]) }
+        }
     }
 
     /// Maps `items` on up to `threads` threads (contiguous chunks), preserving order.
@@ -338,4 +378,25 @@ struct SendableConstPointer<T>: @unchecked Sendable {
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// Hands out chunk numbers 0, 1, 2, … to worker threads.
+final class ChunkCounter: @unchecked Sendable {
+    private var next = 0
+    private var stopped = false
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped, next < limit else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
 }
