@@ -41,44 +41,59 @@ public struct MarketSnapshot: Codable, Hashable, Sendable {
 
     /// A token.
     public struct Token: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var id: TokenID, totalSupply: UInt256, dataset: DatasetID?
     }
     /// A paid task as stored.
     public struct Task: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var consumer: AccountID, purpose: String, rows: UInt64, submittedAt: UInt64, dataTokens: UInt256
+        /// Fields as the market stores them (see the matching public types).
         public var datasetSlot: UInt32, operationsPerRow: UInt32, assetCount: UInt32, status: TaskStatus
     }
     /// A base-token balance.
     public struct Balance: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var account: AccountID, amount: UInt256
     }
     /// A data-token balance.
     public struct DataBalance: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var slot: Int, account: AccountID, amount: UInt256
     }
     /// A dataset with its pool and reward accounting.
     public struct DatasetState: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var id: DatasetID, maker: AccountID, title: String, requirements: String, usageScenarios: [String]
+        /// Fields as the market stores them (see the matching public types).
         public var rewardPerJoin: UInt256, pricing: PricingRule, createdAt: UInt64, dataIsToken0: Bool
+        /// Fields as the market stores them (see the matching public types).
         public var pool: Pair.State
+        /// Fields as the market stores them (see the matching public types).
         public var rewardReserve: UInt256, ownerPool: UInt256, totalPaidIn: UInt256, totalClaimed: UInt256
+        /// Fields as the market stores them (see the matching public types).
         public var totalShares: UInt64, accRewardPerShare: UInt256, assetCount: Int
     }
     /// An owner position.
     public struct Position: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var dataset: DatasetID, account: AccountID, shares: UInt64, rewardDebt: UInt256, owed: UInt256
+        /// Fields as the market stores them (see the matching public types).
         public var claimed: UInt256, assets: Int
     }
     /// A stored asset.
     public struct Asset: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var index: Int, owner: AccountID, joinedAt: UInt64, asset: SealedAsset
     }
     /// The assets of one dataset.
     public struct DatasetAssets: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var dataset: DatasetID, assets: [Asset]
     }
     /// The access-log positions of one owner.
     public struct OwnerAccess: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
         public var owner: AccountID, entries: [Int]
     }
 }

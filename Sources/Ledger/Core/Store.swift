@@ -119,26 +119,32 @@ public final class MemoryLedgerStore: LedgerStore, @unchecked Sendable {
     /// An empty store.
     public init() {}
 
+    /// The metadata, `nil` before ``create(metadata:genesis:)``.
     public func metadata() throws(LedgerError) -> LedgerMetadata? { meta }
 
+    /// Creates the ledger. - Throws: ``LedgerError/alreadyExists(_:)``.
     public func create(metadata: LedgerMetadata, genesis: LedgerSnapshot) throws(LedgerError) {
         guard meta == nil else { throw .alreadyExists("ledger") }
         meta = metadata
         snapshots[0] = genesis
     }
 
+    /// Number of entries.
     public func size() throws(LedgerError) -> UInt64 { UInt64(leaves.count) }
 
+    /// Leaf data of entry `index`. - Throws: ``LedgerError/missing(_:)``.
     public func leaf(_ index: UInt64) throws(LedgerError) -> [UInt8] {
         guard index < UInt64(leaves.count) else { throw .missing("leaf \(index)") }
         return leaves[Int(index)]
     }
 
+    /// A complete node's hash. - Throws: ``LedgerError/missing(_:)``.
     public func node(level: Int, index: UInt64) throws(LedgerError) -> LogHash {
         guard let hash = nodes[level]?[index] else { throw .missing("node \(level)/\(index)") }
         return hash
     }
 
+    /// Appends a batch. - Throws: ``LedgerError/invalidRange(from:to:)`` when it does not start at the end.
     public func append(_ batch: LedgerBatch) throws(LedgerError) {
         guard batch.start == UInt64(leaves.count) else { throw .invalidRange(from: batch.start, to: UInt64(leaves.count)) }
         leaves += batch.leaves
@@ -147,10 +153,12 @@ public final class MemoryLedgerStore: LedgerStore, @unchecked Sendable {
         for snapshot in batch.snapshots { snapshots[snapshot.size] = snapshot }
     }
 
+    /// The latest snapshot at a size ≤ `size`.
     public func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot? {
         snapshots.keys.filter { $0 <= size }.max().flatMap { snapshots[$0] }
     }
 
+    /// Sizes of the stored snapshots, ascending.
     public func snapshotSizes() throws(LedgerError) -> [UInt64] { snapshots.keys.sorted() }
 
     /// Test hook: replaces the stored data of entry `index` (to simulate corruption).

@@ -74,6 +74,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// The ledger's metadata, `nil` before ``create(metadata:genesis:)``.
+    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` for unreadable metadata; ``LedgerError/storage(_:)``.
     public func metadata() throws(LedgerError) -> LedgerMetadata? {
         let rows: [String: Data] = try read { db in
             Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'ledger.%'")
@@ -90,6 +92,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return LedgerMetadata(origin: originText, operatorKey: key, snapshotInterval: interval)
     }
 
+    /// Writes the metadata and the genesis snapshot in one transaction.
+    /// - Throws: ``LedgerError/alreadyExists(_:)``; ``LedgerError/storage(_:)``.
     public func create(metadata: LedgerMetadata, genesis: LedgerSnapshot) throws(LedgerError) {
         try write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM meta WHERE key = 'ledger.origin'") == 0 else {
@@ -110,10 +114,12 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                        arguments: [Int64(snapshot.size), Data(snapshot.state), Data(snapshot.encodedNonces())])
     }
 
+    /// Number of durable entries. - Throws: ``LedgerError/storage(_:)``.
     public func size() throws(LedgerError) -> UInt64 {
         UInt64(try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM leaves") ?? 0 })
     }
 
+    /// Leaf data of entry `index`. - Throws: ``LedgerError/missing(_:)``, ``LedgerError/storage(_:)``.
     public func leaf(_ index: UInt64) throws(LedgerError) -> [UInt8] {
         guard let data = try read({ db in
             try Data.fetchOne(db, sql: "SELECT data FROM leaves WHERE idx = ?", arguments: [Int64(bitPattern: index)])
@@ -121,6 +127,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return Array(data)
     }
 
+    /// Leaf data of a range of entries in one query. - Throws: ``LedgerError/missing(_:)``, ``LedgerError/storage(_:)``.
     public func leaves(from start: UInt64, count: UInt64) throws(LedgerError) -> [[UInt8]] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT idx, data FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx",
@@ -138,6 +145,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return out
     }
 
+    /// A complete node's hash. - Throws: ``LedgerError/missing(_:)``, ``LedgerError/storage(_:)``.
     public func node(level: Int, index: UInt64) throws(LedgerError) -> LogHash {
         try withNodeReader { (reader) throws(LedgerError) in try reader.node(level: level, index: index) }
     }
@@ -167,6 +175,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// Appends a batch in one SQL transaction, durable when this returns.
+    /// - Throws: ``LedgerError/invalidRange(from:to:)`` when it does not start at the end; ``LedgerError/storage(_:)``.
     public func append(_ batch: LedgerBatch) throws(LedgerError) {
         try write { db in
             let size = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM leaves") ?? 0
@@ -185,6 +195,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// The latest snapshot at a size ≤ `size`. - Throws: ``LedgerError/storage(_:)``, ``LedgerError/malformedEncoding(_:)``.
     public func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot? {
         guard let row = try read({ db in
             try Row.fetchOne(db, sql: "SELECT size, state, nonces FROM snapshots WHERE size <= ? ORDER BY size DESC LIMIT 1",
@@ -194,6 +205,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return LedgerSnapshot(size: UInt64(row["size"] as Int64), state: Array(row["state"] as Data), nonces: nonces)
     }
 
+    /// Sizes of the stored snapshots, ascending. - Throws: ``LedgerError/storage(_:)``.
     public func snapshotSizes() throws(LedgerError) -> [UInt64] {
         try read { db in try Int64.fetchAll(db, sql: "SELECT size FROM snapshots ORDER BY size") }.map { UInt64($0) }
     }
