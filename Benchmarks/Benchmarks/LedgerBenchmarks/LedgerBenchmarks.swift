@@ -95,7 +95,26 @@ private final class BigWorld: @unchecked Sendable {
     }
 }
 
+/// Bare verification of `list` on all threads; the number of valid signatures.
+private func bareVerify(_ messages: [(Signing.PublicKey, [UInt8], [UInt8])]) -> Int {
+    let valid = UnsafeMutablePointer<Int>.allocate(capacity: threads)
+    defer { valid.deallocate() }
+    nonisolated(unsafe) let counts = valid
+    let n = messages.count
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+        var ok = 0
+        for k in stride(from: t, to: n, by: threads) {
+            let (key, message, signature) = messages[k]
+            if key.isValidSignature(signature, for: message) { ok += 1 }
+        }
+        counts[t] = ok
+    }
+    return (0..<threads).reduce(0) { $0 + valid[$1] }
+}
+
 nonisolated(unsafe) private var ingestWorld: IngestWorld?
+nonisolated(unsafe) private var pairedWorld: IngestWorld?
+nonisolated(unsafe) private var memoryWorld: (ledger: MarketLedger<MemoryLedgerStore>, pool: [Envelope<Transaction>], next: Int)?
 nonisolated(unsafe) private var bigWorld: BigWorld?
 
 let benchmarks: @Sendable () -> Void = {
@@ -135,6 +154,55 @@ let benchmarks: @Sendable () -> Void = {
             world.next += batch
             guard let results = try? world.ledger.submit(slice, at: 1000, threads: threads),
                   case .logged = results[batch - 1] else { preconditionFailure("ingest failed") }
+            blackHole(results)
+        }
+    }
+
+    // The goal's ratio measured pairwise: each iteration verifies one batch bare, then ingests the same batch,
+    // so both halves see the same machine load; the custom metric is bare time / ingest time in percent.
+    Benchmark("Ledger ingest vs bare verify, same 1024 envelopes back to back (ratio %)",
+              configuration: .init(metrics: [.wallClock, .custom("ingest throughput / bare verify (%)",
+                                                                 polarity: .prefersLarger, useScalingFactor: false)],
+                                   maxDuration: smoke ? .milliseconds(1) : .seconds(10),
+                                   maxIterations: smoke ? 1 : 60)) { benchmark in
+        if pairedWorld == nil { pairedWorld = try? IngestWorld(poolSize: smoke ? batch : 60 * batch) }
+        guard let world = pairedWorld else { preconditionFailure("benchmark setup failed") }
+        for _ in benchmark.scaledIterations {
+            guard world.next + batch <= world.pool.count else { break }
+            let slice = Array(world.pool[world.next..<world.next + batch])
+            world.next += batch
+            let messages = slice.map { ($0.signer, $0.signingBytes, $0.signature) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            blackHole(bareVerify(messages))
+            let middle = clock.now
+            guard let results = try? world.ledger.submit(slice, at: 1000, threads: threads),
+                  case .logged = results[batch - 1] else { preconditionFailure("ingest failed") }
+            let end = clock.now
+            let bare = Double((middle - start).components.attoseconds) / 1e18 + Double((middle - start).components.seconds)
+            let ingest = Double((end - middle).components.attoseconds) / 1e18 + Double((end - middle).components.seconds)
+            benchmark.measurement(.custom("ingest throughput / bare verify (%)", polarity: .prefersLarger,
+                                          useScalingFactor: false), Int((100 * bare / ingest).rounded()))
+        }
+    }
+
+    // The same ingest into the in-memory store: what the SQLite commit costs on top.
+    Benchmark("Ledger ingest into the memory store (not durable), 1024 signed transfers per batch, all threads") { benchmark in
+        if memoryWorld == nil {
+            let pool = envelopes(count: smoke ? batch : 60 * batch, firstRound: 0)
+            guard let ledger = try? MarketLedger.create(in: MemoryLedgerStore(), origin: origin, operatorKey: signers[0].publicKey,
+                                                        genesis: genesis(), snapshotInterval: 10_000)
+            else { preconditionFailure("benchmark setup failed") }
+            memoryWorld = (ledger, pool, 0)
+        }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            guard var world = memoryWorld, world.next + batch <= world.pool.count else { break }
+            let slice = Array(world.pool[world.next..<world.next + batch])
+            world.next += batch
+            guard let results = try? world.ledger.submit(slice, at: 1000, threads: threads),
+                  case .logged = results[batch - 1] else { preconditionFailure("ingest failed") }
+            memoryWorld = world
             blackHole(results)
         }
     }

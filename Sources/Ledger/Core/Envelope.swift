@@ -74,6 +74,8 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
     public let transactionBytes: [UInt8]
     /// The Ed25519 signature of ``signingBytes``.
     public let signature: [UInt8]
+    /// The bytes the signature covers (see the type's documentation), computed once.
+    public let signingBytes: [UInt8]
 
     /// Whether `origin` is a valid ledger origin: 1...255 bytes of printable ASCII without space or `+`
     /// (C2SP tlog-checkpoint's rule for origin lines).
@@ -105,6 +107,8 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
         self.transaction = transaction
         self.transactionBytes = transactionBytes
         self.signature = signature
+        signingBytes = Self.signingBytes(origin: origin, signer: signer, nonce: nonce, deadline: deadline,
+                                         transaction: transactionBytes)
     }
 
     static func signingBytes(origin: String, signer: Signing.PublicKey, nonce: UInt64, deadline: UInt64,
@@ -120,11 +124,6 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
         w.u32(UInt32(transaction.count))
         w.raw(transaction)
         return w.bytes
-    }
-
-    /// The bytes the signature covers (see the type's documentation).
-    public var signingBytes: [UInt8] {
-        Self.signingBytes(origin: origin, signer: signer, nonce: nonce, deadline: deadline, transaction: transactionBytes)
     }
 
     /// Whether the signature verifies (`crypto_sign_verify_detached`; public data, variable time).
