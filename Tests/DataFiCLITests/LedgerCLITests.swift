@@ -110,6 +110,12 @@ func jsonObject(_ line: some StringProtocol) -> [String: Any] {
         #expect(entries.stdout.split(separator: "\n").count == 2)
         let export = try CLIRunner.run(["ledger", "export", "--store", l.store, "--subject", to])
         #expect(export.status == 0 && (jsonObject(export.stdout)["entries"] as? [Any])?.count == 2)
+        let audit = try CLIRunner.run(["ledger", "audit", "--store", l.store, "--owner", to])
+        let auditObject = jsonObject(audit.stdout)
+        #expect(audit.status == 0 && (auditObject["accesses"] as? [Any])?.isEmpty == true)
+        #expect((auditObject["checkpoint"] as? String)?.hasPrefix(CLILedger.origin + "\n3\n") == true)
+        #expect(try CLIRunner.run(["ledger", "audit", "--store", l.store, "--owner", "bad id"]).status == 2)
+        #expect(try CLIRunner.run(["ledger", "verify", "--store", l.dir.appendingPathComponent("none").path]).status == 3)
         let again = try CLIRunner.run(["ledger", "init", "--store", l.store, "--origin", CLILedger.origin,
                                        "--operator-key", l.operatorKeyPath])
         #expect(again.status == 2)
