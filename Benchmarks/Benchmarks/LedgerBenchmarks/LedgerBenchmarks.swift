@@ -58,8 +58,10 @@ private final class IngestWorld: @unchecked Sendable {
     var next = 0
     let path: String
 
-    init(poolSize: Int) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("datafi-ingest-\(UUID().uuidString).sqlite").path
+    init(poolSize: Int, name: String) throws {
+        // One file per world, replaced on every run, so runs do not pile files up.
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("datafi-ingest-bench-\(name).sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         ledger = try MarketLedger.create(in: try SQLiteLedgerStore(path: path, create: true), origin: origin,
                                          operatorKey: signers[0].publicKey, genesis: genesis(), snapshotInterval: 10_000)
         pool = envelopes(count: poolSize, firstRound: 0)
@@ -145,7 +147,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Durable ingest: one submit of 1024 fresh envelopes = one fsynced SQL transaction.
     Benchmark("Ledger durable ingest into SQLite, 1024 signed transfers per batch, all threads") { benchmark in
-        if ingestWorld == nil { ingestWorld = try? IngestWorld(poolSize: smoke ? batch : 100 * batch) }
+        if ingestWorld == nil { ingestWorld = try? IngestWorld(poolSize: smoke ? batch : 100 * batch, name: "ingest") }
         guard let world = ingestWorld else { preconditionFailure("benchmark setup failed") }
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -165,7 +167,7 @@ let benchmarks: @Sendable () -> Void = {
                                                                  polarity: .prefersLarger, useScalingFactor: false)],
                                    maxDuration: smoke ? .milliseconds(1) : .seconds(10),
                                    maxIterations: smoke ? 1 : 60)) { benchmark in
-        if pairedWorld == nil { pairedWorld = try? IngestWorld(poolSize: smoke ? batch : 60 * batch) }
+        if pairedWorld == nil { pairedWorld = try? IngestWorld(poolSize: smoke ? batch : 60 * batch, name: "paired") }
         guard let world = pairedWorld else { preconditionFailure("benchmark setup failed") }
         for _ in benchmark.scaledIterations {
             guard world.next + batch <= world.pool.count else { break }
