@@ -61,6 +61,13 @@ let modules: [Module] = [
                               "DataFiDPSGD", "DataFiScorePlus", "DataFiSupport"],
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiPSI"]),
+    Module("DataFiLedger", path: "Sources/Ledger/Core", dependencies: ["DataFiSodium"],
+           testDependencies: ["DataFiSodium", "DataFiSupport"], testResources: [.copy("Fixtures")]),
+    Module("DataFiLedgerSQLite", path: "Sources/Ledger/SQLite",
+           dependencies: ["DataFiLedger", .product(name: "GRDB", package: "GRDB.swift")],
+           testDependencies: ["DataFiLedgerMarket", "DataFiMarket", "DataFiSodium"]),
+    Module("DataFiLedgerMarket", path: "Sources/Ledger/Market", dependencies: ["DataFiLedger", "DataFiMarket"],
+           testDependencies: ["DataFiMarket", "DataFiSodium", "DataFiBigNum", "DataFiSupport"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
@@ -96,6 +103,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -11,6 +11,8 @@ let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("ZKBenchmarks", [datafi("DataFiZK"), datafi("DataFiPSI"), datafi("DataFiRistretto"), datafi("DataFiSupport")]),
     ("PrivacyBenchmarks", [datafi("DataFiPrivacy")]),
     ("CreditBenchmarks", [datafi("DataFiCredit"), datafi("DataFiZhangRank"), datafi("DataFiPerson2Vec")]),
+    ("LedgerBenchmarks", [datafi("DataFiLedger"), datafi("DataFiLedgerSQLite"), datafi("DataFiLedgerMarket"),
+                          datafi("DataFiMarket"), datafi("DataFiSodium"), datafi("DataFiBigNum")]),
 ]
 
 func datafi(_ product: String) -> Target.Dependency { .product(name: product, package: "DataFi") }

@@ -31,25 +31,25 @@ public struct Pair: Sendable, Hashable {
     public let token1: Address
 
     /// Reserve of token0 as of the last update (at most 2^112 − 1).
-    public private(set) var reserve0: UInt256 = .zero
+    public internal(set) var reserve0: UInt256 = .zero
     /// Reserve of token1 as of the last update (at most 2^112 − 1).
-    public private(set) var reserve1: UInt256 = .zero
+    public internal(set) var reserve1: UInt256 = .zero
     /// Block time of the last update, modulo 2^32 (seconds).
-    public private(set) var blockTimestampLast: UInt32 = 0
+    public internal(set) var blockTimestampLast: UInt32 = 0
     /// Sum over time of the price of token0 in token1 (UQ112x112 · seconds), wrapping modulo 2^256.
-    public private(set) var price0CumulativeLast: UInt256 = .zero
+    public internal(set) var price0CumulativeLast: UInt256 = .zero
     /// Sum over time of the price of token1 in token0 (UQ112x112 · seconds), wrapping modulo 2^256.
-    public private(set) var price1CumulativeLast: UInt256 = .zero
+    public internal(set) var price1CumulativeLast: UInt256 = .zero
     /// `reserve0 · reserve1` right after the last liquidity event while the protocol fee is on; zero otherwise.
-    public private(set) var kLast: UInt256 = .zero
+    public internal(set) var kLast: UInt256 = .zero
     /// Token0 held by the pair (reserve plus anything transferred in since the last update).
-    public private(set) var balance0: UInt256 = .zero
+    public internal(set) var balance0: UInt256 = .zero
     /// Token1 held by the pair.
-    public private(set) var balance1: UInt256 = .zero
+    public internal(set) var balance1: UInt256 = .zero
     /// Total supply of liquidity tokens.
-    public private(set) var totalSupply: UInt256 = .zero
+    public internal(set) var totalSupply: UInt256 = .zero
     /// Every nonzero liquidity-token balance, by holder.
-    public private(set) var liquidityBalances: [Address: UInt256] = [:]
+    public internal(set) var liquidityBalances: [Address: UInt256] = [:]
 
     /// Recipient of the protocol fee (1/6 of the growth of √k); `nil` or ``Address/zero`` turns it off.
     /// A ``Factory`` sets this from its own `feeTo` before each operation.

@@ -19,3 +19,6 @@
 @_exported import DataFiSupport
 @_exported import DataFiZK
 @_exported import DataFiZhangRank
+@_exported import DataFiLedger
+@_exported import DataFiLedgerMarket
+@_exported import DataFiLedgerSQLite

@@ -40,7 +40,7 @@ public struct Market: Sendable, Equatable {
     public let computeKey: Box.PublicKey
 
     /// Every token, by symbol.
-    public private(set) var tokens: [TokenID: TokenInfo] = [:]
+    public internal(set) var tokens: [TokenID: TokenInfo] = [:]
     /// Every dataset, by symbol. Builds a dictionary on each call; use ``dataset(_:)`` to read one.
     public var datasets: [DatasetID: Dataset] {
         Dictionary(uniqueKeysWithValues: datasetList.map { ($0.id, $0) })

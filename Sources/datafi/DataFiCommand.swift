@@ -15,5 +15,6 @@ struct DataFiCommand: AsyncParsableCommand {
             ScoreCommand.self, RankCommand.self, EmbedCommand.self,
             DPCommand.self,
             MarketCommand.self,
+            LedgerCommand.self,
         ])
 }

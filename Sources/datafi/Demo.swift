@@ -22,8 +22,12 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Print machine-readable JSON lines (events, snapshots, audit) instead of tables.")
     var json = false
 
+    @Option(help: "Keep the demo's ledger (SQLite) at this path; by default it is a temporary file.")
+    var ledger: String?
+
     func run() throws {
-        var demo = try MarketDemo(seed: seed, json: json)
+        var demo = try MarketDemo(seed: seed, json: json, ledgerPath: ledger)
+        defer { demo.recorder?.cleanUp() }
         do {
             try demo.play()
         } catch let error as MarketError {
@@ -61,8 +65,9 @@ struct MarketDemo {
     let nodeKey: Box.PrivateKey
     var step = 0
     var time: UInt64 = 1_700_000_000
+    var recorder: DemoLedgerRecorder?
 
-    init(seed: UInt64, json: Bool) throws {
+    init(seed: UInt64, json: Bool, ledgerPath: String? = nil) throws {
         self.seed = seed
         self.json = json
         random = SplitMix64(seed: seed)
@@ -91,6 +96,10 @@ struct MarketDemo {
         } catch {
             throw CLIError("genesis failed: \(error)")
         }
+        recorder = try DemoLedgerRecorder(
+            path: ledgerPath, seed: seed, actors: Self.actors, operatorAccount: Self.operatorAccount,
+            allocations: allocations, treasury: "Treasury", totalSupply: one * UInt256(1_000_000_000 as UInt64),
+            computeKey: nodeKey.publicKey)
     }
 
     // MARK: Formatting
@@ -154,6 +163,7 @@ struct MarketDemo {
 
     mutating func apply(_ tx: Transaction, by account: AccountID) throws(MarketError) {
         time += 60
+        ledgerRecord(tx, by: account)
         let events = try market.apply(tx, by: account, at: time)
         report(events)
     }
@@ -222,6 +232,7 @@ struct MarketDemo {
         try trust()
         try exit()
         audit()
+        try ledgerSummary()
     }
 
     mutating func foundation() throws {
@@ -326,6 +337,7 @@ struct MarketDemo {
         say("  Chen's task: \(records) rows x 5 ops x 0.01 ALITA = \(Self.amount(quote.fee)) ALITA; at the pool price that is \(Self.amount(quote.dataTokens)) HEALTH")
         try apply(.submitTask(order), by: "Chen")
         time += 60
+        ledgerRecord(.recordAccess(task: 1), by: Self.operatorAccount)
         let (opened, events) = try node.execute(task: 1, in: &market, at: time)
         say("  the compute node opened \(opened.count) sealed URLs for paid task 1:")
         for asset in opened { say("    \(asset.owner): \(asset.contentUrls.joined(separator: ", "))") }

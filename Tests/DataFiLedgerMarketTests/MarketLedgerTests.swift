@@ -1,0 +1,107 @@
+import DataFiBigNum
+import DataFiLedger
+import DataFiLedgerMarket
+import DataFiMarket
+import DataFiSodium
+import Foundation
+import Testing
+
+func whole(_ n: UInt64) -> UInt256 { UInt256(n) * Market.unit }
+
+/// Keys of a small market whose accounts are Ed25519 keys.
+struct Actors {
+    let maker = Signing.PrivateKey(), owner = Signing.PrivateKey(), consumer = Signing.PrivateKey()
+    let node = Signing.PrivateKey(), operatorKey = Signing.PrivateKey()
+    let nodeBox = Box.PrivateKey()
+    var nonces: [[UInt8]: UInt64] = [:]
+
+    func account(_ key: Signing.PrivateKey) -> AccountID { AccountID(publicKey: key.publicKey) }
+
+    func genesis() -> Genesis {
+        Genesis(totalSupply: whole(1_000_000_000),
+                allocations: [.init(account: account(maker), amount: whole(100_000)),
+                              .init(account: account(consumer), amount: whole(100_000))],
+                treasury: "treasury", computeOperator: account(node), computeKey: nodeBox.publicKey)
+    }
+
+    mutating func sign(_ tx: Transaction, _ key: Signing.PrivateKey, origin: String = "example.com/market")
+        throws -> Envelope<Transaction>
+    {
+        let nonce = nonces[key.publicKey.rawRepresentation] ?? 0
+        nonces[key.publicKey.rawRepresentation] = nonce + 1
+        return try Envelope.sign(tx, origin: origin, nonce: nonce, deadline: 4_000_000_000, with: key)
+    }
+
+    func terms() -> DatasetTerms {
+        DatasetTerms(id: "HEALTH", title: "Health survey", requirements: "CSV rows", usageScenarios: ["statistics"],
+                     dataTokenSupply: whole(1_000_000), poolDataTokens: whole(100_000), poolBaseTokens: whole(10_000),
+                     rewardReserve: whole(30_000), rewardPerJoin: whole(1_000),
+                     pricing: .perUnit(price: Market.unit / UInt256(100 as UInt64)))
+    }
+
+    func asset() throws -> SealedAsset {
+        try AssetMetadata(name: "Survey", description: "Rows", creator: "Olu", license: "CC-BY-4.0",
+                          keywords: ["health"],
+                          distribution: [DatasetDistribution(encodingFormat: "text/csv", contentUrl: "https://o.example/d.csv")],
+                          records: 500).sealed(to: nodeBox.publicKey)
+    }
+
+    /// A history that creates a dataset, joins, pays a task, opens the data, and tries an overdraft.
+    mutating func history() throws -> [Envelope<Transaction>] {
+        [try sign(.createDataset(terms()), maker),
+         try sign(.join(dataset: "HEALTH", asset: try asset()), owner),
+         try sign(.swap(dataset: "HEALTH", side: .buyDataToken, amount: .exactIn(amountIn: whole(100), minimumOut: .zero),
+                        deadline: 4_000_000_000), consumer),
+         try sign(.submitTask(TaskOrder(dataset: "HEALTH", complexity: TaskComplexity(rows: 500, operationsPerRow: 10),
+                                        purpose: "average age", maximumFee: .max, maximumDataTokens: .max,
+                                        deadline: 4_000_000_000)), consumer),
+         try sign(.recordAccess(task: 1), node),
+         try sign(.transfer(token: "ALITA", to: "treasury", amount: whole(1_000_000)), owner),
+         try sign(.transfer(token: "ALITA", to: account(owner), amount: whole(5)), consumer)]
+    }
+}
+
+@Suite struct MarketLedgerTests {
+    @Test func marketHistoryIsLoggedReplayedAndAudited() throws {
+        var actors = Actors()
+        let genesis = try Market(genesis: actors.genesis())
+        var ledger = try MarketLedger.create(in: MemoryLedgerStore(), origin: "example.com/market",
+                                             operatorKey: actors.operatorKey.publicKey,
+                                             genesis: MarketMachine(market: genesis), snapshotInterval: 3)
+        let results = try ledger.submit(try actors.history(), at: 1_000, threads: 2)
+        #expect(results.count == 7)
+        guard case .logged(5, _, .refused(let code)) = results[5] else { Issue.record("\(results[5])"); return }
+        #expect(code == "insufficientBalance")
+        for r in results.prefix(5) { if case .logged(_, _, .applied) = r {} else { Issue.record("\(r)") } }
+        // The same history applied directly gives the same market.
+        var direct = genesis
+        for i in 0..<7 {
+            let e = try ledger.entry(UInt64(i))
+            _ = try? direct.apply(e.envelope.transaction, by: AccountID(publicKey: e.envelope.signer), at: 1_000)
+        }
+        #expect(direct == ledger.state.market)
+        #expect(ledger.state.market.balance(of: actors.account(actors.owner), in: "ALITA") == whole(5))
+        // Reopen from the store: snapshot + replay.
+        let reopened = try MarketLedger(opening: ledger.store)
+        #expect(reopened.state == ledger.state)
+        #expect(try reopened.verify(threads: 2) == 7)
+        // Audit: the owner's one access, proven against a signed checkpoint.
+        let audit = try ledger.accessAudit(owner: actors.account(actors.owner))
+        #expect(audit.items.count == 1 && audit.items[0].entryIndex == 4)
+        #expect(audit.items[0].record.purpose == "average age")
+        #expect(audit.verify())
+        let note = try ledger.signedCheckpoint(with: actors.operatorKey)
+        let checkpoint = try Checkpoint.verify(note: note, publicKey: actors.operatorKey.publicKey)
+        #expect(checkpoint == audit.checkpoint)
+        #expect(checkpoint.stateHash == SHA256.hash(direct.canonicalSnapshot()))
+        #expect(try ledger.accessAudit(owner: actors.account(actors.maker)).items.isEmpty)
+        let history = try ledger.history(of: actors.account(actors.owner))
+        #expect(history.map(\.index) == [1, 4, 5, 6])
+    }
+
+    @Test func errorCodesAreCaseNames() {
+        #expect(MarketMachine.code(of: .zeroAmount) == "zeroAmount")
+        #expect(MarketMachine.code(of: .unknownTask(3)) == "unknownTask")
+        #expect(MarketMachine.code(of: .expired(deadline: 1, now: 2)) == "expired")
+    }
+}
