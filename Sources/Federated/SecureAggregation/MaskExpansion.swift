@@ -1,0 +1,69 @@
+import DataFiSodium
+
+/// Expands 32-byte seeds into mask vectors over Z_{2^k} with the ChaCha20 keystream and adds or
+/// subtracts them into an accumulator.
+///
+/// Element i of the mask of seed s is the little-endian 64-bit word i of the stream
+/// PRG(s) = ChaCha20(s, nonce 0) ‖ ChaCha20(s, nonce 1) ‖ …, each nonce covering
+/// `chunkWords` words, reduced mod 2^k by keeping its low k bits (uniform, since 2^k divides
+/// 2^64). Accumulation wraps mod 2^64 and is reduced once at the end: 2^k divides 2^64, so the
+/// result mod 2^k is the same.
+public struct MaskExpander: ~Copyable {
+    /// Words expanded per ChaCha20 call (32 KiB, so the buffer stays in cache).
+    public static let chunkWords = 4096
+    private let scratch: UnsafeMutableBufferPointer<UInt64>
+
+    /// A new expander with its own scratch buffer.
+    public init() {
+        scratch = .allocate(capacity: Self.chunkWords)
+        scratch.initialize(repeating: 0)
+    }
+
+    deinit {
+        // The scratch held keystream: clear it before freeing.
+        scratch.update(repeating: 0)
+        scratch.deallocate()
+    }
+
+    /// Adds (`negate == false`) or subtracts the mask of `seed` into `accumulator`, mod 2^64.
+    /// - Precondition: `seed` holds 32 bytes.
+    public func apply(seed: SecureBytes, to accumulator: inout [UInt64], negate: Bool) {
+        precondition(seed.count == ChaCha20Stream.keyLength)
+        let count = accumulator.count
+        accumulator.withUnsafeMutableBufferPointer { acc in
+            var start = 0
+            var nonce: UInt64 = 0
+            while start < count {
+                let n = Swift.min(Self.chunkWords, count - start)
+                ChaCha20Stream.fillUnchecked(UnsafeMutableRawBufferPointer(start: scratch.baseAddress, count: n * 8),
+                                             key: seed.pointer, nonce: nonce)
+                let dst = acc.baseAddress! + start
+                let src = scratch.baseAddress!
+                if negate {
+                    for i in 0..<n { dst[i] &-= UInt64(littleEndian: src[i]) }
+                } else {
+                    for i in 0..<n { dst[i] &+= UInt64(littleEndian: src[i]) }
+                }
+                start += n
+                nonce += 1
+            }
+        }
+    }
+
+    /// The mask of `seed` itself, `count` elements reduced mod 2^bits.
+    public func mask(seed: SecureBytes, count: Int, bits: Int) -> [UInt64] {
+        var out = [UInt64](repeating: 0, count: count)
+        apply(seed: seed, to: &out, negate: false)
+        MaskExpander.reduce(&out, bits: bits)
+        return out
+    }
+
+    /// Reduces every element mod 2^bits (1 ≤ bits ≤ 64).
+    public static func reduce(_ vector: inout [UInt64], bits: Int) {
+        guard bits < 64 else { return }
+        let m = (UInt64(1) << UInt64(bits)) - 1
+        vector.withUnsafeMutableBufferPointer { v in
+            for i in v.indices { v[i] &= m }
+        }
+    }
+}
