@@ -47,6 +47,17 @@ public enum SecAggError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongDimension(expected: Int, actual: Int)
     /// An input value is not below 2^bits.
     case valueOutOfRange(index: Int)
+    /// The clipping bound or scale of a quantizer is not positive and finite.
+    case invalidQuantization(clip: Double, scale: Double)
+    /// A real input value is NaN or infinite.
+    case nonFiniteValue(index: Int)
+    /// n clients × the largest quantized magnitude (plus the noise margin) does not fit in
+    /// 2^(bits−1): the sum could wrap around.
+    case overflowRisk(clients: Int, magnitude: Double, bits: Int)
+    /// A differential-privacy parameter is out of range (named).
+    case invalidPrivacyParameter(String)
+    /// A simulated dropout fraction is outside [0, 1].
+    case invalidDropout(Double)
 
     // Wire format
     /// The message ends before its declared content.
@@ -111,6 +122,11 @@ public enum SecAggError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidClientID(let id): "client id \(id) must be in 1...\(SecAggConfig.maxClients)"
         case .wrongDimension(let e, let a): "vector has \(a) values, expected \(e)"
         case .valueOutOfRange(let i): "value \(i) is not below 2^bits"
+        case .invalidQuantization(let c, let s): "clip \(c) and scale \(s) must be positive and finite"
+        case .nonFiniteValue(let i): "value \(i) is not a finite number"
+        case .overflowRisk(let n, let m, let b): "\(n) clients × magnitude \(m) does not fit in 2^\(b - 1): the sum could wrap"
+        case .invalidPrivacyParameter(let what): "privacy parameter out of range: \(what)"
+        case .invalidDropout(let f): "dropout fraction \(f) must be in [0, 1]"
         case .truncated(let e, let a): "message truncated: need \(e) bytes, got \(a)"
         case .trailingBytes(let n): "message has \(n) unexpected trailing bytes"
         case .unsupportedVersion(let v): "unsupported secure-aggregation message version \(v)"
