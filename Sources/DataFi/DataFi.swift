@@ -8,6 +8,7 @@
 @_exported import DataFiPerson2Vec
 @_exported import DataFiPrivacy
 @_exported import DataFiRistretto
+@_exported import DataFiSecAgg
 @_exported import DataFiSodium
 @_exported import DataFiSupport
 @_exported import DataFiZK
