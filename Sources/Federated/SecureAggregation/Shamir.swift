@@ -82,20 +82,32 @@ public enum Shamir {
         }
     }
 
-    /// Lagrange coefficients at x = 0 for the points `xs` (public values; variable time).
+    /// Lagrange coefficients at x = 0 for the points `xs` (public values; variable time), with a
+    /// single modular inversion for all denominators (Montgomery's batch trick).
     static func lagrangeAtZero(_ xs: [ClientID]) -> [BigInt] {
         let p = prime
-        let exponent = p - BigInt(2)
-        return xs.map { xi in
+        var numerators: [BigInt] = [], denominators: [BigInt] = []
+        for xi in xs {
             var numerator = BigInt.one, denominator = BigInt.one
             for xj in xs where xj != xi {
                 numerator = (numerator * BigInt(xj)) % p
                 let diff = (try? (BigInt(xj) - BigInt(xi)).modulo(p)) ?? BigInt.one
                 denominator = (denominator * diff) % p
             }
-            let inverse = (try? denominator.power(exponent, modulus: p)) ?? BigInt.one
-            return (numerator * inverse) % p
+            numerators.append(numerator)
+            denominators.append(denominator)
         }
+        // prefix[i] = d_0 ⋯ d_{i−1}; one inversion of the full product, then walk back.
+        var prefix = [BigInt.one]
+        for d in denominators { prefix.append((prefix[prefix.count - 1] * d) % p) }
+        var inverse = (try? prefix[prefix.count - 1].power(p - BigInt(2), modulus: p)) ?? BigInt.one
+        var result = [BigInt](repeating: BigInt.zero, count: xs.count)
+        for i in stride(from: xs.count - 1, through: 0, by: -1) {
+            let inverseOfDi = (inverse * prefix[i]) % p
+            inverse = (inverse * denominators[i]) % p
+            result[i] = (numerators[i] * inverseOfDi) % p
+        }
+        return result
     }
 
     /// Reconstructs the 32-byte secret from exactly `threshold` shares with distinct points
