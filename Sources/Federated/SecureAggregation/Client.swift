@@ -51,8 +51,8 @@ public struct SecAggClient: Sendable {
     }
 
     private func expect(_ p: SecAggPhase, session: UInt64) throws(SecAggError) {
-        guard phase == p else { throw .wrongPhase(expected: p, actual: phase) }
         guard session == config.session else { throw .wrongSession(expected: config.session, actual: session) }
+        guard phase == p else { throw .wrongPhase(expected: p, actual: phase) }
     }
 
     /// Phase 0: the client's two public keys.

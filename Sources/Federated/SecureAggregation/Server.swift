@@ -37,8 +37,8 @@ public struct SecAggServer: Sendable {
     public var participants: (advertised: Int, shared: Int, masked: Int) { (advertised.count, shared.count, masked.count) }
 
     private func expect(_ p: SecAggPhase, session: UInt64) throws(SecAggError) {
-        guard phase == p else { throw .wrongPhase(expected: p, actual: phase) }
         guard session == config.session else { throw .wrongSession(expected: config.session, actual: session) }
+        guard phase == p else { throw .wrongPhase(expected: p, actual: phase) }
     }
 
     /// Records a client's keys.
