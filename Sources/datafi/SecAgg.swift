@@ -47,6 +47,9 @@ struct SecAggSimulateCommand: ParsableCommand {
         guard dimension >= 1, dimension <= SecAggConfig.maxDimension else {
             throw CLIError("dimension must be in 1...\(SecAggConfig.maxDimension), got \(dimension)")
         }
+        guard threshold >= 2, threshold <= clients else {
+            throw CLIError("threshold must be in 2...\(clients), got \(threshold)")
+        }
         guard clients * dimension <= Self.maxCells else {
             throw CLIError("clients × dimension must be at most \(Self.maxCells)")
         }

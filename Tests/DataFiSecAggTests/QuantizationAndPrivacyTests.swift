@@ -176,6 +176,14 @@ import Testing
         #expect(dropped.epsilon! <= 1 && dropped.epsilon! > r.epsilon!)
     }
 
+    @Test func distributedDPMeanIsUsefulWithManyRecords() throws {
+        let owners = (0..<6).map { o in (0..<500).map { Double(($0 * 7 + o) % 20) } }
+        let truth = owners.flatMap { $0 }.reduce(0, +) / 3000
+        let r = try FederatedAnalytics.run(shards: owners, query: .mean(lower: 0, upper: 20), privacy: (epsilon: 1, delta: 1e-6))
+        #expect(abs(r.value! - truth) < 0.5, "mean \(r.value!) vs \(truth)")
+        #expect(r.epsilon! <= 1)
+    }
+
     @Test func hostileQueriesAreRefused() throws {
         #expect(throws: SecAggError.nonFiniteValue(index: 1)) { try FederatedAnalytics.localVector([1, .nan], query: .count) }
         #expect(throws: SecAggError.invalidDimension(0)) {

@@ -44,7 +44,8 @@ public struct AnalyticsResult: Sendable {
 /// `scaleBits`-bit fixed point (2^scaleBits / max(|lower|, |upper|)), so one record moves a sum by at
 /// most 2^scaleBits integer units; counts and histogram bins move by 1 per record. Under the
 /// add/remove-one-record relation the L2 sensitivity is 1 (count, histogram, quantile),
-/// 2^scaleBits (sum) and √(2^(2·scaleBits) + 1) (mean). Vectors live in Z_{2^62}; a job is refused
+/// 2^scaleBits (sum) and √2·2^scaleBits (mean, whose count coordinate is also in 2^scaleBits
+/// units so both coordinates get the same relative noise). Vectors live in Z_{2^62}; a job is refused
 /// (`SecAggError.overflowRisk`) unless records × 2^scaleBits + owners × noise margin < 2^61, the
 /// noise margin bounding each owner's noise except with probability 2^-40 per coordinate.
 public enum FederatedAnalytics {
@@ -69,7 +70,8 @@ public enum FederatedAnalytics {
         case .sum(let lower, let upper):
             return [records.reduce(Int64(0)) { $0 + fixedPoint($1, lower, upper) }]
         case .mean(let lower, let upper):
-            return [records.reduce(Int64(0)) { $0 + fixedPoint($1, lower, upper) }, Int64(records.count)]
+            // The count is in the same 2^scaleBits units, so the noise is shared evenly.
+            return [records.reduce(Int64(0)) { $0 + fixedPoint($1, lower, upper) }, Int64(records.count) << Int64(scaleBits)]
         case .histogram(let lower, let upper, let bins), .quantile(_, let lower, let upper, let bins):
             var counts = [Int64](repeating: 0, count: bins)
             for x in records {
@@ -111,7 +113,7 @@ public enum FederatedAnalytics {
         switch query {
         case .count, .histogram, .quantile: 1
         case .sum: Double(1 << scaleBits)
-        case .mean: (Double(1 << scaleBits) * Double(1 << scaleBits) + 1).squareRoot()
+        case .mean: 2.0.squareRoot() * Double(1 << scaleBits)
         }
     }
 
@@ -179,7 +181,7 @@ public enum FederatedAnalytics {
         case .sum(let l, let u):
             value = Double(aggregate[0]) / scale(l, u)
         case .mean(let l, let u):
-            let count = Swift.max(1, Double(aggregate[1]))
+            let count = Swift.max(1, Double(aggregate[1]) / Double(1 << scaleBits))
             value = Swift.min(Swift.max(Double(aggregate[0]) / scale(l, u) / count, l), u)
         case .histogram:
             value = nil
