@@ -55,7 +55,8 @@ struct AnalyticsSimulateCommand: ParsableCommand {
             throw CLIError("owners must be in 2...\(SecAggConfig.maxClients), got \(owners)")
         }
         guard (epsilon == nil) == (delta == nil) else { throw CLIError("--epsilon and --delta go together") }
-        let values = try readAnalyticsColumn(path: data, column: query == "count" ? column : column ?? "")
+        if query != "count" && column == nil { throw CLIError("--column is required for \(query)") }
+        let values = try readAnalyticsColumn(path: data, column: column, numeric: query != "count")
         var lower = 0.0, upper = 1.0
         if query != "count" {
             if let bounds {
@@ -108,10 +109,13 @@ struct AnalyticsSimulateCommand: ParsableCommand {
     }
 }
 
-/// The one place the analytics command reads CSV: the values of `column` (every row's value, or,
-/// for an empty column name, a zero per row so a count needs no column).
-func readAnalyticsColumn(path: String, column: String?) throws -> [Double] {
+/// The one place the analytics command reads CSV: one value per row — the numbers of `column`
+/// when `numeric`, otherwise zeros (a count needs only the rows; a named column must exist).
+func readAnalyticsColumn(path: String, column: String?, numeric: Bool) throws -> [Double] {
     let table = try DPCSVTable(parsing: CLIIO.readText(path))
-    guard let column, !column.isEmpty else { return [Double](repeating: 0, count: table.rows.count) }
+    guard numeric, let column else {
+        if let column { _ = try table.columnIndex(column) }
+        return [Double](repeating: 0, count: table.rows.count)
+    }
     return try table.numericColumn(column)
 }

@@ -67,6 +67,8 @@ private func secAggJSON(_ text: String) throws -> [String: Any] {
     // DP without bounds, unknown columns and queries, and a malformed CSV are usage errors.
     for args in [["--query", "sum", "--column", "income", "--epsilon", "1", "--delta", "1e-6"],
                  ["--query", "sum", "--column", "nope"],
+                 ["--query", "sum", "--bounds", "0,1"],
+                 ["--query", "count", "--column", "nope"],
                  ["--query", "median", "--column", "income"],
                  ["--query", "count", "--epsilon", "1"]] {
         let r = try CLIRunner.run(["analytics", "simulate", "--owners", "5", "--data", csv.path] + args)
