@@ -36,6 +36,7 @@ struct RoundFixture {
             try server.receive(m)
         }
         let directory = try server.keyDirectory()
+        self.directory = directory
         clientAtShare = clients[0]
         for i in clients.indices {
             let m = try clients[i].shareKeys(directory: directory)

@@ -137,12 +137,16 @@ public struct SecAggServer: Sendable {
     /// Records a survivor's revealed shares.
     /// - Throws: `SecAggError.wrongPhase`, `.wrongSession`; `.unknownSender` for a client that is
     ///   not a survivor; `.duplicateMessage`; `.inconsistentUnmaskList` when a share belongs to a
-    ///   client of the wrong set or outside the sender's neighbourhood.
+    ///   client of the wrong set or outside the sender's neighbourhood, or is not the sender's own
+    ///   (its evaluation point is not the sender's id).
     public mutating func receive(_ message: UnmaskResponse) throws(SecAggError) {
         try expect(.unmask, session: message.session)
         guard masked.contains(message.from), let graph else { throw .unknownSender(message.from) }
         guard !responders.contains(message.from) else { throw .duplicateMessage(from: message.from) }
         let dropped = Set(request?.dropped ?? [])
+        for entry in message.selfMaskShares + message.keyShares where entry.share.x != message.from {
+            throw .inconsistentUnmaskList(entry.owner)
+        }
         for entry in message.selfMaskShares {
             guard masked.contains(entry.owner),
                   entry.owner == message.from || graph.areNeighbours(entry.owner, message.from) else {
