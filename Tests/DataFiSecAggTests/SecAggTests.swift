@@ -109,6 +109,24 @@ struct Round {
         }
     }
 
+    @Test func chunkMajorExpansionMatchesOneSeedAtATime() throws {
+        // 5,000 words: two full chunks and a partial one.
+        let seeds = (0..<4).map { i in (seed: SecureBytes(count: 32), negate: i % 2 == 1) }
+        var rng = SplitMix64(seed: 12)
+        let start = (0..<5000).map { _ in rng.next() }
+        var oneByOne = start, together = start
+        let expander = MaskExpander()
+        for (seed, negate) in seeds { expander.apply(seed: seed, to: &oneByOne, negate: negate) }
+        expander.apply(seeds: seeds, to: &together)
+        #expect(oneByOne == together)
+        #expect(oneByOne != start)
+        // Element i of a mask is word i of the stream, nonce i / chunkWords.
+        let mask = expander.mask(seed: seeds[0].seed, count: 5000, bits: 64)
+        let block2 = try ChaCha20Stream.keystream(count: 16, key: seeds[0].seed, nonce: 2)
+        let word = block2.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+        #expect(mask[2 * MaskExpander.chunkWords] == word)
+    }
+
     @Test func maskedVectorLooksUniform() throws {
         // Client 1's masked vector over many rounds with a fixed all-zero input, k = 4 bits:
         // chi-square against uniform over 16 cells (15 degrees of freedom).

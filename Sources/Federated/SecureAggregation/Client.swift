@@ -32,6 +32,7 @@ public struct SecAggClient: Sendable {
     private let maskingKey = KeyAgreement.PrivateKey()
     private let selfMaskSeed = SecureBytes(count: 32)
     private var directory: [ClientID: KeyDirectory.Entry] = [:]
+    private var channelKeys: [ClientID: SecretBox.Key] = [:]
     private var neighbours: [ClientID] = []
     private var held: [ClientID: HeldShares] = [:]
     private var revealed: [ClientID: ShareKind] = [:]
@@ -96,6 +97,7 @@ public struct SecAggClient: Sendable {
         let keyShares = Shamir.split(maskingKey.rawRepresentation, threshold: config.threshold, at: xs)
         var out: [EncryptedShare] = []
         var own: HeldShares?
+        var keysByPeer: [ClientID: SecretBox.Key] = [:]
         for (i, x) in xs.enumerated() {
             if x == id {
                 own = HeldShares(selfMask: selfShares[i], key: keyShares[i])
@@ -103,6 +105,7 @@ public struct SecAggClient: Sendable {
             }
             guard let peer = entries[x] else { continue }
             let key = try SecAggKeys.channel(own: channelKey, peer: peer.channelKey, session: config.session, peerID: x)
+            keysByPeer[x] = key
             var plaintext: [UInt8] = []
             plaintext.reserveCapacity(8 + 2 * Shamir.elementLength)
             withUnsafeBytes(of: id.littleEndian) { plaintext.append(contentsOf: $0) }
@@ -114,6 +117,7 @@ public struct SecAggClient: Sendable {
             for j in plaintext.indices { plaintext[j] = 0 }
         }
         directory = entries
+        channelKeys = keysByPeer
         neighbours = peers
         if let own { held = [id: own] }
         phase = .maskedInput
@@ -131,8 +135,8 @@ public struct SecAggClient: Sendable {
         guard bundle.to == id else { throw .wrongRecipient(expected: id, actual: bundle.to) }
         var newHeld = held
         for share in bundle.shares {
-            guard neighbours.contains(share.peer), let peer = directory[share.peer] else { throw .unknownSender(share.peer) }
-            let key = try SecAggKeys.channel(own: channelKey, peer: peer.channelKey, session: config.session, peerID: share.peer)
+            // The channel key of every neighbour was derived when sharing keys.
+            guard let key = channelKeys[share.peer] else { throw .unknownSender(share.peer) }
             let plaintext: [UInt8]
             do {
                 plaintext = try SecretBox.open(share.ciphertext, using: key,
@@ -156,9 +160,7 @@ public struct SecAggClient: Sendable {
             seeds.append((seed, id > share.peer))
         }
         var y = input
-        let expander = MaskExpander()
-        expander.apply(seed: selfMaskSeed, to: &y, negate: false)
-        for (seed, negate) in seeds { expander.apply(seed: seed, to: &y, negate: negate) }
+        MaskExpander().apply(seeds: [(selfMaskSeed, false)] + seeds, to: &y)
         MaskExpander.reduce(&y, bits: config.bits)
         held = newHeld
         phase = .unmask

@@ -9,8 +9,9 @@ import DataFiSodium
 /// 2^64). Accumulation wraps mod 2^64 and is reduced once at the end: 2^k divides 2^64, so the
 /// result mod 2^k is the same.
 public struct MaskExpander: ~Copyable {
-    /// Words expanded per ChaCha20 call (32 KiB, so the buffer stays in cache).
-    public static let chunkWords = 4096
+    /// Words expanded per ChaCha20 call (16 KiB, so the buffer and the slice of the accumulator
+    /// it is added to stay in the first-level cache).
+    public static let chunkWords = 2048
     private let scratch: UnsafeMutableBufferPointer<UInt64>
 
     /// A new expander with its own scratch buffer.
@@ -46,6 +47,36 @@ public struct MaskExpander: ~Copyable {
                 }
                 start += n
                 nonce += 1
+            }
+        }
+    }
+
+    /// Adds or subtracts the masks of many seeds into `accumulator`, mod 2^64, chunk by chunk: each
+    /// `chunkWords` slice of the accumulator receives every seed's keystream while it is in cache, so the
+    /// accumulator is read and written once instead of once per seed.
+    /// - Precondition: every seed holds 32 bytes.
+    public func apply(seeds: [(seed: SecureBytes, negate: Bool)], to accumulator: inout [UInt64]) {
+        for s in seeds { precondition(s.seed.count == ChaCha20Stream.keyLength) }
+        let count = accumulator.count
+        let step = Self.chunkWords
+        accumulator.withUnsafeMutableBufferPointer { acc in
+            var start = 0
+            while start < count {
+                let n = Swift.min(step, count - start)
+                let dst = acc.baseAddress! + start
+                let src = scratch.baseAddress!
+                // Words start ..< start + n of every stream: the keystream of nonce start / chunkWords.
+                let nonce = UInt64(start / Self.chunkWords)
+                for (seed, negate) in seeds {
+                    ChaCha20Stream.fillUnchecked(UnsafeMutableRawBufferPointer(start: src, count: n * 8),
+                                                 key: seed.pointer, nonce: nonce)
+                    if negate {
+                        for i in 0..<n { dst[i] &-= UInt64(littleEndian: src[i]) }
+                    } else {
+                        for i in 0..<n { dst[i] &+= UInt64(littleEndian: src[i]) }
+                    }
+                }
+                start += n
             }
         }
     }

@@ -201,9 +201,7 @@ public struct SecAggServer: Sendable {
             }
         }
         var result = sum
-        let expander = MaskExpander()
-        for seed in selfSeeds { expander.apply(seed: seed, to: &result, negate: true) }
-        for (seed, negate) in pairwise { expander.apply(seed: seed, to: &result, negate: negate) }
+        MaskExpander().apply(seeds: selfSeeds.map { ($0, true) } + pairwise, to: &result)
         MaskExpander.reduce(&result, bits: config.bits)
         phase = .finished
         return result
