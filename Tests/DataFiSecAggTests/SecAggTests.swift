@@ -119,6 +119,7 @@ struct Round {
         for (seed, negate) in seeds { expander.apply(seed: seed, to: &oneByOne, negate: negate) }
         expander.apply(seeds: seeds, to: &together)
         #expect(oneByOne == together)
+        #expect(expander.masked(start, seeds: seeds) == together)
         #expect(oneByOne != start)
         // Element i of a mask is word i of the stream, nonce i / chunkWords.
         let mask = expander.mask(seed: seeds[0].seed, count: 5000, bits: 64)

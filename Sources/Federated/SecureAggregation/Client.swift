@@ -159,8 +159,7 @@ public struct SecAggClient: Sendable {
             let seed = try SecAggKeys.pairwiseSeed(own: maskingKey, peer: peer.maskingKey, session: config.session, peerID: share.peer)
             seeds.append((seed, id > share.peer))
         }
-        var y = input
-        MaskExpander().apply(seeds: [(selfMaskSeed, false)] + seeds, to: &y)
+        var y = MaskExpander().masked(input, seeds: [(selfMaskSeed, false)] + seeds)
         MaskExpander.reduce(&y, bits: config.bits)
         held = newHeld
         phase = .unmask

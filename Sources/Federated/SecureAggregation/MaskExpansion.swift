@@ -51,6 +51,40 @@ public struct MaskExpander: ~Copyable {
         }
     }
 
+    /// `input` plus (or minus) the masks of `seeds`, mod 2^64, in one pass over the output: the
+    /// first seed's keystream is combined with the input as the output is written, the others are
+    /// accumulated chunk by chunk as in `apply(seeds:to:)`.
+    /// - Precondition: `seeds` is not empty and every seed holds 32 bytes.
+    public func masked(_ input: [UInt64], seeds: [(seed: SecureBytes, negate: Bool)]) -> [UInt64] {
+        precondition(!seeds.isEmpty)
+        for s in seeds { precondition(s.seed.count == ChaCha20Stream.keyLength) }
+        let count = input.count
+        return [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
+            input.withUnsafeBufferPointer { x in
+                var start = 0
+                while start < count {
+                    let n = Swift.min(Self.chunkWords, count - start)
+                    let dst = out.baseAddress! + start
+                    let xs = x.baseAddress! + start
+                    let src = scratch.baseAddress!
+                    let nonce = UInt64(start / Self.chunkWords)
+                    for (k, (seed, negate)) in seeds.enumerated() {
+                        ChaCha20Stream.fillUnchecked(UnsafeMutableRawBufferPointer(start: src, count: n * 8),
+                                                     key: seed.pointer, nonce: nonce)
+                        switch (k == 0, negate) {
+                        case (true, false): for i in 0..<n { dst[i] = xs[i] &+ UInt64(littleEndian: src[i]) }
+                        case (true, true): for i in 0..<n { dst[i] = xs[i] &- UInt64(littleEndian: src[i]) }
+                        case (false, false): for i in 0..<n { dst[i] &+= UInt64(littleEndian: src[i]) }
+                        case (false, true): for i in 0..<n { dst[i] &-= UInt64(littleEndian: src[i]) }
+                        }
+                    }
+                    start += n
+                }
+            }
+            initialized = count
+        }
+    }
+
     /// Adds or subtracts the masks of many seeds into `accumulator`, mod 2^64, chunk by chunk: each
     /// `chunkWords` slice of the accumulator receives every seed's keystream while it is in cache, so the
     /// accumulator is read and written once instead of once per seed.
