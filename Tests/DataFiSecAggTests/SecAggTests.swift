@@ -109,6 +109,31 @@ struct Round {
         }
     }
 
+    @Test func anyThresholdSubsetOfSharesReconstructs() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 1...40), Gen.uint64(in: 0...UInt64.max)) { t, seed in
+            var rng = SplitMix64(seed: seed)
+            let n = t + Int(rng.next(upperBound: UInt64(10)))
+            let xs = Array(Set((0..<(4 * n)).map { _ in ClientID(1 + rng.next(upperBound: UInt64(SecAggConfig.maxClients))) })).sorted().prefix(n)
+            guard xs.count == n else { return }
+            let secret = SecureBytes(copying: (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+            let shares = Shamir.split(secret, threshold: t, at: Array(xs))
+            var subset = shares
+            subset.shuffle(using: &rng)
+            #expect(try Shamir.reconstruct(Array(subset.prefix(t)), threshold: t) == secret)
+            if t >= 2 {
+                // t − 1 shares are not enough; a changed share gives another value.
+                #expect(throws: SecAggError.notEnoughShares(client: 0, have: t - 1, need: t)) {
+                    try Shamir.reconstruct(Array(subset.prefix(t - 1)), threshold: t)
+                }
+                var bad = Array(subset.prefix(t))
+                var value = bad[0].value
+                value[32] ^= 1
+                bad[0] = try Shamir.Share(x: bad[0].x, value: value)
+                #expect((try? Shamir.reconstruct(bad, threshold: t)) != secret)
+            }
+        }
+    }
+
     @Test func chunkMajorExpansionMatchesOneSeedAtATime() throws {
         // 5,000 words: two full chunks and a partial one.
         let seeds = (0..<4).map { i in (seed: SecureBytes(count: 32), negate: i % 2 == 1) }

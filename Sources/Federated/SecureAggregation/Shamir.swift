@@ -57,28 +57,30 @@ public enum Shamir {
         (try? BigInt(bigEndianMagnitude: bytes)) ?? BigInt.zero
     }
 
-    /// A uniformly random field element from 48 random bytes reduced mod p (bias below 2^-120).
-    static func randomElement() -> BigInt {
-        let bytes = SecureRandom.bytes(count: 48)
-        return (try? element(bytes).modulo(prime)) ?? BigInt.zero
-    }
-
     /// Splits a 32-byte secret into shares at the points `xs` (distinct, non-zero) so that any
-    /// `threshold` of them reconstruct it. Coefficients come from libsodium's CSPRNG.
+    /// `threshold` of them reconstruct it. Coefficients come from libsodium's CSPRNG (48 random
+    /// bytes reduced mod p each: bias below 2^-120).
     /// - Precondition: `secret` has 32 bytes, `xs` are distinct and non-zero, 1 ≤ threshold ≤ xs.count.
     public static func split(_ secret: SecureBytes, threshold: Int, at xs: [ClientID]) -> [Share] {
         precondition(secret.count == 32 && threshold >= 1 && threshold <= xs.count)
         let constant = secret.withUnsafeBytes { element($0) }
-        let coefficients = [constant] + (1..<threshold).map { _ in randomElement() }
+        // All random coefficients from one libsodium call: 48 bytes each, reduced mod p.
+        let random = SecureRandom.bytes(count: 48 * (threshold - 1))
+        var coefficients = [constant]
+        for i in 0..<(threshold - 1) {
+            coefficients.append((try? element(random[(48 * i)..<(48 * i + 48)]).modulo(prime)) ?? BigInt.zero)
+        }
         return xs.map { x in
             precondition(x != 0)
             let bx = BigInt(x)
-            // Horner's rule, reducing after each step.
+            // Horner's rule. x < 2^14, so 16 steps grow the value by at most 224 bits: reduce only
+            // every 16 steps and at the end.
             var acc = BigInt.zero
-            for c in coefficients.reversed() {
-                acc = ((acc * bx) + c) % prime
+            for (step, c) in coefficients.reversed().enumerated() {
+                acc = acc * bx + c
+                if step % 16 == 15 { acc = acc % prime }
             }
-            return Share(trustedX: x, value: encode(acc))
+            return Share(trustedX: x, value: encode(acc % prime))
         }
     }
 
