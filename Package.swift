@@ -36,7 +36,7 @@ let modules: [Module] = [
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
     Module("DataFiSecAgg", path: "Sources/Federated/SecureAggregation",
-           dependencies: ["DataFiSodium", "DataFiBigNum", "DataFiPrivacy", "DataFiSupport"]),
+           dependencies: ["CSodium", "DataFiSodium", "DataFiBigNum", "DataFiPrivacy", "DataFiSupport"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")

@@ -153,13 +153,18 @@ public struct SecAggClient: Sendable {
         guard bundle.shares.count + 1 >= config.threshold else {
             throw .tooFewSurvivors(phase: .shareKeys, survivors: bundle.shares.count + 1, threshold: config.threshold)
         }
-        var seeds: [(seed: SecureBytes, negate: Bool)] = []
+        var peers: [(id: ClientID, key: KeyAgreement.PublicKey)] = []
         for share in bundle.shares {
             guard let peer = directory[share.peer] else { continue }
-            let seed = try SecAggKeys.pairwiseSeed(own: maskingKey, peer: peer.maskingKey, session: config.session, peerID: share.peer)
-            seeds.append((seed, id > share.peer))
+            peers.append((share.peer, peer.maskingKey))
         }
-        var y = MaskExpander().masked(input, seeds: [(selfMaskSeed, false)] + seeds)
+        // All pairwise seeds in one secure allocation, expanded together with the self mask.
+        let seeds = try SecAggKeys.pairwiseSeeds(own: maskingKey, peers: peers, session: config.session)
+        var y = withExtendedLifetime((seeds, selfMaskSeed)) {
+            var keys: [(key: UnsafePointer<UInt8>, negate: Bool)] = [(selfMaskSeed.pointer, false)]
+            for (i, peer) in peers.enumerated() { keys.append((seeds.pointer + 32 * i, id > peer.id)) }
+            return MaskExpander().masked(input, keys: keys)
+        }
         MaskExpander.reduce(&y, bits: config.bits)
         held = newHeld
         phase = .unmask

@@ -56,8 +56,13 @@ public struct MaskExpander: ~Copyable {
     /// accumulated chunk by chunk as in `apply(seeds:to:)`.
     /// - Precondition: `seeds` is not empty and every seed holds 32 bytes.
     public func masked(_ input: [UInt64], seeds: [(seed: SecureBytes, negate: Bool)]) -> [UInt64] {
-        precondition(!seeds.isEmpty)
         for s in seeds { precondition(s.seed.count == ChaCha20Stream.keyLength) }
+        return withExtendedLifetime(seeds) { masked(input, keys: seeds.map { ($0.seed.pointer, $0.negate) }) }
+    }
+
+    /// `masked(_:seeds:)` over raw 32-byte keys, which must stay valid during the call.
+    func masked(_ input: [UInt64], keys seeds: [(key: UnsafePointer<UInt8>, negate: Bool)]) -> [UInt64] {
+        precondition(!seeds.isEmpty)
         let count = input.count
         return [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
             input.withUnsafeBufferPointer { x in
@@ -70,7 +75,7 @@ public struct MaskExpander: ~Copyable {
                     let nonce = UInt64(start / Self.chunkWords)
                     for (k, (seed, negate)) in seeds.enumerated() {
                         ChaCha20Stream.fillUnchecked(UnsafeMutableRawBufferPointer(start: src, count: n * 8),
-                                                     key: seed.pointer, nonce: nonce)
+                                                     key: seed, nonce: nonce)
                         switch (k == 0, negate) {
                         case (true, false): for i in 0..<n { dst[i] = xs[i] &+ UInt64(littleEndian: src[i]) }
                         case (true, true): for i in 0..<n { dst[i] = xs[i] &- UInt64(littleEndian: src[i]) }
