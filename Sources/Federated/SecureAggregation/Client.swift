@@ -11,6 +11,13 @@ import DataFiSodium
 /// (when the server says it dropped). A request that lists a peer in both sets, or that would
 /// reveal the other kind for a peer after the first answer, is refused with
 /// `SecAggError.safetyViolation`; a repeated identical request gets the identical answer.
+///
+/// Threat model: an honest-but-curious server and clients, with the server able to lie about who
+/// dropped (the safety rule above). Advertised keys are not signed and there is no
+/// consistency-check round, so a server that actively substitutes keys (the malicious-server
+/// variant of Bonawitz et al., which needs a PKI) is out of scope. Shares of self-mask seeds
+/// cannot be checked: a client revealing a wrong one corrupts the sum silently; a wrong key share
+/// is caught (`SecAggError.reconstructionMismatch`).
 public struct SecAggClient: Sendable {
     /// Which of a peer's two shares was revealed.
     enum ShareKind: Sendable, Equatable { case selfMask, key }

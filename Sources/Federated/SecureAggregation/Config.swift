@@ -11,7 +11,9 @@ public struct SecAggConfig: Sendable, Hashable {
     /// An identifier of the round; every message carries it, so messages of another round are refused.
     public let session: UInt64
     /// The Shamir threshold t: a client's secrets are shared among its neighbours and itself so that
-    /// any t of them reconstruct them. At least t clients must survive every phase.
+    /// any t of them reconstruct them. At least t clients must survive every phase. For privacy
+    /// choose t above half of the sharing group (n/2 for SecAgg, (K + 1)/2 for SecAgg+): fewer
+    /// colluding holders than t learn nothing about a client's secrets.
     public let threshold: Int
     /// The number of values in each input vector.
     public let dimension: Int
