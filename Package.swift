@@ -68,6 +68,8 @@ let modules: [Module] = [
            testDependencies: ["DataFiLedgerMarket", "DataFiMarket", "DataFiSodium"]),
     Module("DataFiLedgerMarket", path: "Sources/Ledger/Market", dependencies: ["DataFiLedger", "DataFiMarket"],
            testDependencies: ["DataFiMarket", "DataFiSodium", "DataFiBigNum", "DataFiSupport"]),
+    Module("DataFiSecAgg", path: "Sources/Federated/SecureAggregation",
+           dependencies: ["CSodium", "DataFiSodium", "DataFiBigNum", "DataFiPrivacy", "DataFiSupport"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")

@@ -13,6 +13,7 @@ let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("CreditBenchmarks", [datafi("DataFiCredit"), datafi("DataFiZhangRank"), datafi("DataFiPerson2Vec")]),
     ("LedgerBenchmarks", [datafi("DataFiLedger"), datafi("DataFiLedgerSQLite"), datafi("DataFiLedgerMarket"),
                           datafi("DataFiMarket"), datafi("DataFiSodium"), datafi("DataFiBigNum")]),
+    ("SecAggBenchmarks", [datafi("DataFiSecAgg"), "BenchNative"]),
 ]
 
 func datafi(_ product: String) -> Target.Dependency { .product(name: product, package: "DataFi") }

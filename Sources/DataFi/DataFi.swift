@@ -15,6 +15,7 @@
 @_exported import DataFiRistretto
 @_exported import DataFiScorePlus
 @_exported import DataFiScorecard
+@_exported import DataFiSecAgg
 @_exported import DataFiSodium
 @_exported import DataFiSupport
 @_exported import DataFiZK

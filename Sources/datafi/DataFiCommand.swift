@@ -16,5 +16,6 @@ struct DataFiCommand: AsyncParsableCommand {
             DPCommand.self,
             MarketCommand.self,
             LedgerCommand.self,
+            SecAggCommand.self, AnalyticsCommand.self,
         ])
 }
