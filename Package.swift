@@ -35,6 +35,8 @@ let modules: [Module] = [
            dependencies: ["DataFiSupport", "DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
+    Module("DataFiWallet", path: "Sources/Wallet",
+           dependencies: ["DataFiSupport", "DataFiSodium", "DataFiRistretto", "DataFiZK", "DataFiPrivacy"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
