@@ -10,5 +10,6 @@
 @_exported import DataFiRistretto
 @_exported import DataFiSodium
 @_exported import DataFiSupport
+@_exported import DataFiWallet
 @_exported import DataFiZK
 @_exported import DataFiZhangRank
