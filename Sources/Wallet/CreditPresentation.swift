@@ -27,8 +27,8 @@ import DataFiZK
 ///    names as holder.
 ///
 /// The verifier checks that the credential is signed by the scorer it trusts, that `now < expires`,
-/// recomputes the statement commitments and the transcript, verifies the range proof and the
-/// holder's signature.
+/// recomputes the transcript and the statement commitments, and verifies the holder's signature
+/// and the range proof.
 ///
 /// ## Why it is sound
 ///
@@ -168,7 +168,7 @@ public struct CreditPresentation: Sendable, Equatable {
     ///   - now: the current time, Unix seconds.
     /// - Returns: what the verifier learns.
     /// - Throws: `CredentialError.invalidChallengeLength` (malformed), or a verdict:
-    ///   `.unexpectedScorer`, `.badScorerSignature`, `.expired`, `.rangeProofInvalid`, `.badHolderSignature`.
+    ///   `.unexpectedScorer`, `.badScorerSignature`, `.expired`, `.badHolderSignature`, `.rangeProofInvalid`.
     public func verify(scorer: Signing.PublicKey, challenge: [UInt8], now: Int64) throws(CredentialError) -> VerifiedClaim {
         guard Self.challengeLengths.contains(challenge.count) else { throw .invalidChallengeLength(challenge.count) }
         guard credential.scorer == scorer else { throw .unexpectedScorer }
@@ -176,12 +176,14 @@ public struct CreditPresentation: Sendable, Equatable {
         guard now < credential.expires else { throw .expired(expires: credential.expires, now: now) }
         var transcript = Self.baseTranscript(credential: credential, statement: statement, challenge: challenge)
         var rangeTranscript = transcript
+        // The signature is checked first: it is cheap, and it covers the challenge, the statement and
+        // the proof's bytes, so most tampering is rejected before the multiscalar multiplication.
+        guard credential.holder.isValidSignature(holderSignature, for: Self.bindingMessage(&transcript, proof: rangeProof)) else {
+            throw .badHolderSignature
+        }
         let commitments = Self.statementCommitments(credential, statement)
         guard rangeProof.verify(commitments: commitments, bits: CreditCredential.scoreBits, transcript: &rangeTranscript) else {
             throw .rangeProofInvalid
-        }
-        guard credential.holder.isValidSignature(holderSignature, for: Self.bindingMessage(&transcript, proof: rangeProof)) else {
-            throw .badHolderSignature
         }
         return VerifiedClaim(statement: statement, scorer: credential.scorer, modelID: credential.modelID,
                              expires: credential.expires, holder: credential.holder)

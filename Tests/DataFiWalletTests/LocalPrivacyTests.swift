@@ -30,7 +30,8 @@ import Testing
 
     @Test func invalidAnswersAreTypedAndFree() throws {
         var wallet = try PersonalWallet(epsilonBudget: 5, now: 0)
-        for epsilon in [0, -1, .nan, .infinity, 65] {
+        #expect(throws: WalletError.self) { try wallet.answerYesNo(question: "q", truth: true, epsilon: .nan, at: 0) }
+        for epsilon in [0, -1, .infinity, 65] {
             #expect(throws: WalletError.invalidEpsilon(epsilon)) {
                 try wallet.answerYesNo(question: "q", truth: true, epsilon: epsilon, at: 0)
             }

@@ -74,7 +74,7 @@ func expectSameContents(_ a: PersonalWallet, _ b: PersonalWallet) {
         for length in 0..<sealed.count {
             #expect(throws: WalletError.self) { try WalletFile.open(Array(sealed[0..<length]), passphrase: passphrase("pw")) }
         }
-        #expect(throws: WalletError.truncatedFile(minimum: 98, actual: 50)) {
+        #expect(throws: WalletError.truncatedFile(minimum: 114, actual: 50)) {
             try WalletFile.open(Array(sealed[0..<50]), passphrase: passphrase("pw"))
         }
         for index in sealed.indices {
