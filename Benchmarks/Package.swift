@@ -11,6 +11,7 @@ let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("ZKBenchmarks", [datafi("DataFiZK"), datafi("DataFiPSI"), datafi("DataFiRistretto")]),
     ("PrivacyBenchmarks", [datafi("DataFiPrivacy")]),
     ("CreditBenchmarks", [datafi("DataFiCredit"), datafi("DataFiZhangRank"), datafi("DataFiPerson2Vec")]),
+    ("WalletBenchmarks", [datafi("DataFiWallet"), datafi("DataFiZK"), datafi("DataFiSodium"), datafi("DataFiRistretto")]),
 ]
 
 func datafi(_ product: String) -> Target.Dependency { .product(name: product, package: "DataFi") }

@@ -73,6 +73,15 @@ enum WalletCLI {
         do { try store.save(wallet) } catch { throw Self.error(error) }
     }
 
+    /// Runs a read-modify-write of the wallet at `path` under its lock.
+    static func locked(_ path: String, _ body: () throws -> Void) throws {
+        do {
+            try WalletStore.withExclusiveAccess(to: path, body)
+        } catch let error as WalletError {
+            throw Self.error(error)
+        }
+    }
+
     /// The current time in Unix seconds.
     static var now: Int64 { Int64(Date().timeIntervalSince1970) }
 
@@ -147,6 +156,10 @@ struct WalletAddCommand: ParsableCommand {
     @Option(help: "Record time (default: now).") var time: String?
 
     func run() throws {
+        try WalletCLI.locked(wallet) { try update() }
+    }
+
+    private func update() throws {
         let document = [UInt8](try CLIIO.read(data))
         let at = try time.map { try WalletCLI.time($0, option: "--time") } ?? WalletCLI.now
         let (store, opened) = try WalletCLI.open(wallet)
@@ -233,6 +246,10 @@ struct WalletConsentGrantCommand: ParsableCommand {
     @Option(help: "End of validity (exclusive).") var expires: String
 
     func run() throws {
+        try WalletCLI.locked(wallet) { try update() }
+    }
+
+    private func update() throws {
         let subject = try subject.subject()
         let from = try issued.map { try WalletCLI.time($0, option: "--issued") } ?? WalletCLI.now
         let until = try WalletCLI.time(expires, option: "--expires")
@@ -255,6 +272,10 @@ struct WalletConsentRevokeCommand: ParsableCommand {
     @Option(help: "Effective from (default: now).") var at: String?
 
     func run() throws {
+        try WalletCLI.locked(wallet) { try update() }
+    }
+
+    private func update() throws {
         let when = try at.map { try WalletCLI.time($0, option: "--at") } ?? WalletCLI.now
         let (store, opened) = try WalletCLI.open(wallet)
         var person = opened
@@ -323,6 +344,10 @@ struct WalletAnswerCommand: ParsableCommand {
     @Option(help: "Local privacy ε spent on this answer.") var epsilon: Double
 
     func run() throws {
+        try WalletCLI.locked(wallet) { try update() }
+    }
+
+    private func update() throws {
         let (store, opened) = try WalletCLI.open(wallet)
         var person = opened
         let given: SurveyAnswer

@@ -182,6 +182,36 @@ private func writeJSON(_ value: [String: Any], to path: String) throws {
         #expect((exported["revocations"] as? [Any])?.count == 1)
     }
 
+    /// Writers started at once all land: each takes the wallet's lock for its read-modify-write.
+    @Test func concurrentWritersAllLand() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let (wallet, _) = try makeWallet(dir)
+        var processes = [Process]()
+        for writer in 0..<4 {
+            let process = Process()
+            process.executableURL = CLIRunner.executable
+            process.arguments = ["wallet", "add", "--wallet", wallet, "--type", "w\(writer)", "--data", "-"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["DATAFI_WALLET_PASSPHRASE"] = "correct horse battery"
+            process.environment = environment
+            let input = Pipe()
+            process.standardInput = input
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try input.fileHandleForWriting.write(contentsOf: Data("[\(writer)]".utf8))
+            try input.fileHandleForWriting.close()
+            processes.append(process)
+        }
+        for process in processes {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let export = try datafi(["wallet", "export", "--wallet", wallet])
+        let types = ((try object(export.stdout)["records"] as? [[String: Any]]) ?? []).compactMap { $0["type"] as? String }
+        #expect(Set(types) == ["w0", "w1", "w2", "w3"])
+    }
+
     /// Writers killed at random moments: the wallet always opens, with the old or the new contents.
     @Test func killedWritersNeverCorruptTheWallet() throws {
         let dir = try CLIRunner.temporaryDirectory()

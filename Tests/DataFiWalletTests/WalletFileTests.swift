@@ -208,3 +208,33 @@ func expectSameContents(_ a: PersonalWallet, _ b: PersonalWallet) {
         #expect(!text.contains(Hex.encode(wallet.credentials[0].opening.blinding.bytes)))
     }
 }
+
+@Suite struct WalletLockTests {
+    /// Eight writers, each opening, adding a record and saving under the lock: no change is lost.
+    @Test func lockedUpdatesNeverLoseAChange() async throws {
+        let dir = try temporaryDirectory()
+        let path = dir + "/shared.wallet"
+        _ = try WalletStore.create(try PersonalWallet(now: 0), at: path, passphrase: passphrase("pw"), parameters: cheapCost)
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    do {
+                        try WalletStore.withExclusiveAccess(to: path) {
+                            let (store, opened) = try WalletStore.open(at: path, passphrase: passphrase("pw"))
+                            var wallet = opened
+                            try wallet.addRecord(type: "w\(writer)", document: Array("[\(writer)]".utf8), time: Int64(writer))
+                            try store.save(wallet)
+                        }
+                    } catch {
+                        Issue.record("writer \(writer): \(error)")
+                    }
+                }
+            }
+        }
+        let (_, wallet) = try WalletStore.open(at: path, passphrase: passphrase("pw"))
+        #expect(Set(wallet.records.map(\.type)) == Set((0..<8).map { "w\($0)" }))
+        let lockMode = (try FileManager.default.attributesOfItem(atPath: path + ".lock")[.posixPermissions] as? NSNumber)?.intValue
+        #expect(lockMode == 0o600)
+        #expect(throws: WalletError.self) { try WalletStore.withExclusiveAccess(to: dir + "/missing/dir/w") { 1 } }
+    }
+}
