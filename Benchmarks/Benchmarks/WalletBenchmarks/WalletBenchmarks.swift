@@ -9,7 +9,7 @@ import DataFiZK
 // one or two aggregated), measured side by side: the difference is the credential's transcript, the
 // shifted commitments, the holder's Ed25519 signature and the scorer-signature check.
 let benchmarks: @Sendable () -> Void = {
-    BenchSupport.configure()
+    BenchSupport.configure(timeUnits: .microseconds)
 
     let scorer = Signing.PrivateKey()
     let holder = Signing.PrivateKey()
