@@ -129,6 +129,10 @@ import Testing
             }
         }
         #expect(throws: WalletError.trailingBytes(what: "consent grant")) { try ConsentGrant(bytes: grant.bytes + [0]) }
+        let huge = [UInt8](repeating: 0xff, count: 1 << 20)
+        #expect(throws: WalletError.self) { try ConsentGrant(bytes: huge) }
+        #expect(throws: WalletError.self) { try ConsentRevocation(bytes: huge) }
+        #expect(throws: WalletError.self) { try ConsentGrant(bytes: grant.bytes + huge) }
         await propertyCheck(count: 200, input: Gen.uint8().array(of: 0...400)) { noise in
             #expect(throws: WalletError.self) { try ConsentGrant(bytes: noise) }
             #expect(throws: WalletError.self) { try ConsentRevocation(bytes: noise) }

@@ -254,6 +254,10 @@ struct CreditFixture {
             #expect(throws: CredentialError.self) { try CreditPresentation(bytes: bytes[0..<length]) }
         }
         #expect(throws: CredentialError.trailingBytes(what: "presentation")) { try CreditPresentation(bytes: bytes + [0]) }
+        let huge = [UInt8](repeating: 0xff, count: 1 << 20)
+        #expect(throws: CredentialError.self) { try CreditPresentation(bytes: huge) }
+        #expect(throws: CredentialError.self) { try CreditCredential(bytes: huge) }
+        #expect(throws: CredentialError.self) { try CreditPresentation(bytes: bytes + huge) }
         let credentialBytes = credential.bytes
         for length in 0..<credentialBytes.count {
             #expect(throws: CredentialError.self) { try CreditCredential(bytes: credentialBytes[0..<length]) }

@@ -88,6 +88,10 @@ func expectSameContents(_ a: PersonalWallet, _ b: PersonalWallet) {
         var version = sealed
         version[8] = 9
         #expect(throws: WalletError.unsupportedFormat(version: 9, algorithm: 2)) { try WalletFile.open(version, passphrase: passphrase("pw")) }
+        let oversized = sealed + [UInt8](repeating: 0, count: WalletFile.maxFileBytes)
+        #expect(throws: WalletError.fileTooLarge(limit: WalletFile.maxFileBytes, actual: oversized.count)) {
+            try WalletFile.open(oversized, passphrase: passphrase("pw"))
+        }
         var appended = sealed
         appended.append(0)
         #expect(throws: WalletError.wrongPassphraseOrTampered) { try WalletFile.open(appended, passphrase: passphrase("pw")) }
