@@ -70,6 +70,8 @@ let modules: [Module] = [
            testDependencies: ["DataFiMarket", "DataFiSodium", "DataFiBigNum", "DataFiSupport"]),
     Module("DataFiSecAgg", path: "Sources/Federated/SecureAggregation",
            dependencies: ["CSodium", "DataFiSodium", "DataFiBigNum", "DataFiPrivacy", "DataFiSupport"]),
+    Module("DataFiWallet", path: "Sources/Wallet",
+           dependencies: ["DataFiSupport", "DataFiSodium", "DataFiRistretto", "DataFiZK", "DataFiPrivacy"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")

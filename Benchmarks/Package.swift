@@ -14,6 +14,7 @@ let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("LedgerBenchmarks", [datafi("DataFiLedger"), datafi("DataFiLedgerSQLite"), datafi("DataFiLedgerMarket"),
                           datafi("DataFiMarket"), datafi("DataFiSodium"), datafi("DataFiBigNum")]),
     ("SecAggBenchmarks", [datafi("DataFiSecAgg"), "BenchNative"]),
+    ("WalletBenchmarks", [datafi("DataFiWallet"), datafi("DataFiZK"), datafi("DataFiSodium"), datafi("DataFiRistretto")]),
 ]
 
 func datafi(_ product: String) -> Target.Dependency { .product(name: product, package: "DataFi") }

@@ -18,6 +18,7 @@
 @_exported import DataFiSecAgg
 @_exported import DataFiSodium
 @_exported import DataFiSupport
+@_exported import DataFiWallet
 @_exported import DataFiZK
 @_exported import DataFiZhangRank
 @_exported import DataFiLedger

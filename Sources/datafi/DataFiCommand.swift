@@ -17,5 +17,6 @@ struct DataFiCommand: AsyncParsableCommand {
             MarketCommand.self,
             LedgerCommand.self,
             SecAggCommand.self, AnalyticsCommand.self,
+            WalletCommand.self, CredentialCommand.self,
         ])
 }
