@@ -25,7 +25,8 @@ let modules: [Module] = [
     Module("DataFiSodium", path: "Sources/Crypto/Sodium", dependencies: ["CSodium"]),
     Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"]),
     Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["CSodium", "DataFiSodium", "DataFiRistretto"]),
-    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto"]),
+    Module("DataFiPaillier", path: "Sources/Crypto/Paillier", dependencies: ["CGMP", "DataFiBigNum", "DataFiSodium"]),
+    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiPaillier"]),
     Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"]),
     Module("DataFiMarket", path: "Sources/Market", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSodium"]),
     Module("DataFiPrivacy", path: "Sources/Privacy", dependencies: ["DataFiSodium"]),
@@ -34,7 +35,7 @@ let modules: [Module] = [
     Module("DataFiCredit", path: "Sources/Credit/Score",
            dependencies: ["DataFiSupport", "DataFiPrivacy", "DataFiZhangRank", "DataFiPerson2Vec"],
            testResources: [.copy("Fixtures")]),
-    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI"]),
+    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiSodium", "DataFiPSI", "DataFiPaillier"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")
@@ -49,9 +50,20 @@ var targets: [Target] = [
         name: "datafi",
         dependencies: modules.map { .target(name: $0.name) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DataFiPSIService",
         ],
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
+]
+// The PSI/PJC network services stay out of `modules`, so the umbrella library never builds a web server.
+targets += [
+    .target(name: "DataFiPSIService",
+            dependencies: ["DataFiPSI", "DataFiPaillier", "DataFiJointRisk",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Sources/Crypto/PSIService"),
+    .testTarget(name: "DataFiPSIServiceTests", dependencies: ["DataFiPSIService", propertyBased],
+                path: "Tests/DataFiPSIServiceTests"),
 ]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
@@ -65,10 +77,13 @@ let package = Package(
     name: "DataFi",
     platforms: [.macOS(.v15)],
     products: [.library(name: "DataFi", targets: ["DataFi"]), .executable(name: "datafi", targets: ["datafi"])]
-        + modules.map { .library(name: $0.name, targets: [$0.name]) },
+        + modules.map { .library(name: $0.name, targets: [$0.name]) }
+        + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
