@@ -5,6 +5,7 @@
 @_exported import DataFiJointRisk
 @_exported import DataFiMarket
 @_exported import DataFiPSI
+@_exported import DataFiPaillier
 @_exported import DataFiPerson2Vec
 @_exported import DataFiPrivacy
 @_exported import DataFiRistretto

@@ -14,5 +14,6 @@ struct DataFiCommand: AsyncParsableCommand {
             ZKCommand.self, PSICommand.self, RiskCommand.self,
             ScoreCommand.self, RankCommand.self, EmbedCommand.self,
             DPCommand.self,
+            PaillierCommand.self, PJCCommand.self,
         ])
 }

@@ -126,7 +126,7 @@ struct PSICommand: ParsableCommand {
         per line (empty lines ignored, compared byte for byte). Key files hold a hex key and are \
         created (mode 0600) when missing.
         """,
-        subcommands: [PSISetupCommand.self, PSIRequestCommand.self, PSIRespondCommand.self, PSIIntersectCommand.self])
+        subcommands: [PSISetupCommand.self, PSIRequestCommand.self, PSIRespondCommand.self, PSIIntersectCommand.self, PSIServeCommand.self, PSIQueryCommand.self])
 
     static func items(_ path: String) throws -> [String] {
         // Lines end with LF or CRLF ("\r\n" is one Character, a newline).
@@ -226,7 +226,7 @@ struct PSIIntersectCommand: ParsableCommand {
 struct RiskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk", abstract: "Joint risk control between lenders over PSI.",
-        subcommands: [RiskBlacklistCommand.self])
+        subcommands: [RiskBlacklistCommand.self, RiskScreenCommand.self])
 }
 
 struct RiskBlacklistCommand: ParsableCommand {

@@ -118,6 +118,12 @@ public struct PaillierPublicKey: Sendable, Hashable {
         guard c.modulus == n else { throw .keyMismatch }
     }
 
+    /// Encryption with a given `r` (for known-answer tests): `(1 + m·n)·rⁿ mod n²`.
+    func encrypt(_ plaintext: BigInt, randomness r: BigInt) -> PaillierCiphertext {
+        let rn = (try? r.power(n, modulus: nSquared)) ?? BigInt(1)
+        return PaillierCiphertext(value: mulmod(one(plusTimesN: plaintext), rn, nSquared), modulus: n)
+    }
+
     /// `1 + m·n` (below n² since m < n).
     func one(plusTimesN m: BigInt) -> BigInt { m * n + BigInt(1) }
 
