@@ -15,7 +15,7 @@ struct PaillierCommand: ParsableCommand {
         (a negative m is n + m; |m| ≤ n/3).
         """,
         subcommands: [PaillierKeygenCommand.self, PaillierEncryptCommand.self, PaillierDecryptCommand.self,
-                      PaillierAddCommand.self])
+                      PaillierAddCommand.self, PaillierBenchCommand.self])
 
     static func publicKey(_ path: String) throws -> PaillierPublicKey {
         let data = try CLIIO.read(path)
@@ -84,5 +84,42 @@ struct PaillierAddCommand: ParsableCommand {
         let pk = try PaillierCommand.publicKey(key)
         let ca = try PaillierCommand.ciphertext(a, key: pk, name: "--a"), cb = try PaillierCommand.ciphertext(b, key: pk, name: "--b")
         do { print(try pk.rerandomize(pk.add(ca, cb)).decimal) } catch { throw CLIError(error.description) }
+    }
+}
+
+struct PaillierBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Time encryption and decryption on one thread; print JSON (microseconds per operation).",
+        shouldDisplay: false)
+    @Option(help: "Modulus size in bits.") var bits = 2048
+    @Option(help: "Operations per measurement.") var count = 200
+    @Option(help: "Private key JSON to use instead of a fresh one.") var key: String?
+
+    func run() throws {
+        guard (1...100_000).contains(count) else { throw CLIError("--count must be in 1...100000") }
+        let sk: PaillierPrivateKey
+        if let key { sk = try PaillierCommand.privateKey(key) } else {
+            do { sk = try PaillierPrivateKey.generate(bits: bits) } catch { throw CLIError(error.description) }
+        }
+        let pk = sk.publicKey
+        let values = (0..<count).map { Int64($0) * 7_919 - 1_000_000 }
+        func time(_ body: () throws -> Void) rethrows -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000 / Double(count)
+        }
+        var ciphertexts: [PaillierCiphertext] = []
+        let encrypt = time { ciphertexts = values.map { pk.encrypt($0) } }
+        var holder: [PaillierCiphertext] = []
+        let holderEncrypt = time { holder = values.map { sk.encrypt($0) } }
+        var plain: [BigInt] = []
+        let decrypt = try time { plain = try ciphertexts.map { try sk.decryptSigned($0) } }
+        guard plain == values.map({ BigInt($0) }), try holder.map({ try sk.decryptSigned($0) }) == plain else {
+            throw CLIError("round trip failed")
+        }
+        var acc = ciphertexts[0]
+        let add = try time { for c in ciphertexts { acc = try pk.add(acc, c) } }
+        try CLIIO.printJSON(["bits": pk.bits, "count": count, "encrypt_us": encrypt, "encrypt_key_holder_us": holderEncrypt,
+                             "decrypt_us": decrypt, "add_us": add])
     }
 }
