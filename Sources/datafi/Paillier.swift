@@ -50,7 +50,7 @@ struct PaillierKeygenCommand: ParsableCommand {
 struct PaillierEncryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "encrypt", abstract: "Encrypt a signed integer; print the ciphertext.")
     @Option(help: "Public (or private) key JSON file.") var key: String
-    @Option(help: "The integer to encrypt (decimal, optional leading minus).") var value: String
+    @Option(parsing: .unconditional, help: "The integer to encrypt (decimal, optional leading minus).") var value: String
 
     func run() throws {
         let pk = try PaillierCommand.publicKey(key)
@@ -65,7 +65,7 @@ struct PaillierEncryptCommand: ParsableCommand {
 struct PaillierDecryptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "decrypt", abstract: "Decrypt a ciphertext; print the signed integer.")
     @Option(help: "Private key JSON file.") var key: String
-    @Option(help: "The ciphertext (decimal).") var ciphertext: String
+    @Option(parsing: .unconditional, help: "The ciphertext (decimal).") var ciphertext: String
 
     func run() throws {
         let sk = try PaillierCommand.privateKey(key)
@@ -77,8 +77,8 @@ struct PaillierDecryptCommand: ParsableCommand {
 struct PaillierAddCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "add", abstract: "Add two ciphertexts homomorphically; print the sum's ciphertext.")
     @Option(help: "Public (or private) key JSON file.") var key: String
-    @Option(help: "First ciphertext (decimal).") var a: String
-    @Option(help: "Second ciphertext (decimal).") var b: String
+    @Option(parsing: .unconditional, help: "First ciphertext (decimal).") var a: String
+    @Option(parsing: .unconditional, help: "Second ciphertext (decimal).") var b: String
 
     func run() throws {
         let pk = try PaillierCommand.publicKey(key)

@@ -17,7 +17,7 @@ enum ServiceCLI {
     /// Prints the bound address once the server accepts connections (tests and scripts wait for it).
     static func announce(host: String, port: Int) {
         print("listening on http://\(host):\(port)")
-        fflush(stdout)
+        fflush(nil)
     }
 
     static func options(timeout: Double, retries: Int) throws -> PSIClientOptions {

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import DataFiBigNum
 import DataFiJointRisk
-import DataFiPSI
+@testable import DataFiPSI
 import DataFiPaillier
 import Foundation
 import NIOCore
@@ -60,11 +60,13 @@ let servicePaillier: PaillierPrivateKey = {
         let tooMany = PSIClient(key: .generate(), items: (0..<101).map { "x\($0)" }).request().serialized
         let cases: [([UInt8], Int, String)] = [
             ([], 400, "malformed_message"),
-            ([1, 2, 0, 0, 0, 0, 0], 400, "malformed_message"),
+            ([1, 2, 5, 0, 0, 0, 0], 400, "malformed_message"),
+            ([2, 2, 0, 0, 0, 0, 0], 400, "malformed_message"),
             (Array(good.dropLast()), 400, "malformed_message"),
             (good + [0], 400, "malformed_message"),
             (badElement, 400, "malformed_message"),
-            (tooMany, 413, "too_many_items"),
+            // More items than the limit: refused by the body bound before it is parsed.
+            (tooMany, 413, "body_too_large"),
             ([UInt8](repeating: 7, count: 16 + 32 * 100 + 1), 413, "body_too_large"),
         ]
         for (body, status, code) in cases {
