@@ -142,6 +142,22 @@ let pjcPaillier: PaillierPrivateKey = {
         #expect(throws: PJCError.invalidMaskedSum) { try PJCSumResponse(serialized: answer.serialized(width: width), key: pk) }
     }
 
+    @Test func randomBytesNeverCrashADecoder() async {
+        let pk = pjcPaillier.publicKey
+        await propertyCheck(count: 300, input: Gen.uint8().array(of: 0...400)) { bytes in
+            // Half the inputs get a valid header so the decoders look past it.
+            for prefix in [[], [1, 0x11], [1, 0x12], [1, 0x13], [1, 0x14], [1, 0x15]] as [[UInt8]] {
+                let input = prefix + bytes
+                _ = try? PJCSetup(serialized: input)
+                _ = try? PJCPoints(serialized: input, response: false)
+                _ = try? PJCPoints(serialized: input, response: true)
+                _ = try? PJCSumRequest(serialized: input, key: pk)
+                _ = try? PJCSumResponse(serialized: input, key: pk)
+                if input.first != 1 { #expect((try? PJCPoints(serialized: input, response: false)) == nil) }
+            }
+        }
+    }
+
     @Test func responseForAnotherRequestIsRefused() throws {
         let client = PJCClient(items: ["a", "b", "c"])
         let other = PJCClient(items: ["a"])
