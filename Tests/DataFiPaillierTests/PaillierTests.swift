@@ -194,6 +194,16 @@ func big(_ text: String) -> BigInt { BigInt(text) ?? BigInt() }
         }
     }
 
+    @Test func multipliedModuloAgreesWithProductThenModulo() async {
+        await propertyCheck(count: 50, input: Gen.uint8().array(of: 0...80), Gen.uint8().array(of: 0...80), Gen.uint8().array(of: 1...40)) { a, b, m throws in
+            let x = try BigInt(bigEndianMagnitude: a), y = try BigInt(bigEndianMagnitude: b), modulus = try BigInt(bigEndianMagnitude: m)
+            guard !modulus.isZero else { return }
+            #expect(try x.multiplied(by: y, modulo: modulus) == (x * y).modulo(modulus))
+        }
+        #expect(throws: BigNumError.divisionByZero) { try BigInt(3).multiplied(by: 4, modulo: 0) }
+        #expect(throws: BigNumError.negative) { try BigInt(3).multiplied(by: 4, modulo: -5) }
+    }
+
     @Test func secureRefusesWhatPowmSecCannotTake() {
         #expect(throws: BigNumError.negative) { try BigInt(3).powerSecure(BigInt(5), modulus: BigInt(10)) }
         #expect(throws: BigNumError.negative) { try BigInt(3).powerSecure(BigInt(0), modulus: BigInt(11)) }

@@ -22,6 +22,20 @@ extension BigInt {
         } } }
     }
 
+    /// `(self · other) mod modulus`, in `0..<modulus`, computed in one result buffer (no intermediate
+    /// value). Variable time.
+    /// - Throws: `BigNumError.divisionByZero` for a zero modulus, `.negative` for a negative one.
+    public func multiplied(by other: BigInt, modulo modulus: BigInt) throws(BigNumError) -> BigInt {
+        if modulus.isZero { throw .divisionByZero }
+        if modulus.isNegative { throw .negative }
+        return read { a in other.read { b in modulus.read { m in
+            BigInt.computing(bits: bitCount + other.bitCount) { r in
+                __gmpz_mul(r, a, b)
+                __gmpz_mod(r, r, m)
+            }
+        } } }
+    }
+
     /// The inverse of `self` modulo `modulus` (in `1..<|modulus|`), or nil when none exists
     /// (`gcd(self, modulus) ≠ 1`, or `|modulus| ≤ 1`). Variable time: for public values, or values
     /// computed once at key set-up.

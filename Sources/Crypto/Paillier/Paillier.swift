@@ -138,7 +138,7 @@ public struct PaillierPublicKey: Sendable, Hashable {
 /// `a·b mod m` for non-negative operands (m > 0).
 @inline(__always)
 func mulmod(_ a: BigInt, _ b: BigInt, _ m: BigInt) -> BigInt {
-    (try? (a * b).modulo(m)) ?? BigInt()
+    (try? a.multiplied(by: b, modulo: m)) ?? BigInt()
 }
 
 /// A Paillier ciphertext, bound to the modulus of the key it was made or checked under. Every
