@@ -175,6 +175,15 @@ func big(_ text: String) -> BigInt { BigInt(text) ?? BigInt() }
         }
     }
 
+    @Test func printingAKeyNeverShowsItsFactors() {
+        var dumped = ""
+        dump(key, to: &dumped)
+        let shown = [String(describing: key), String(reflecting: key), dumped]
+        for text in shown {
+            #expect(!text.contains(key.p.description) && !text.contains(key.q.description))
+        }
+    }
+
     @Test func generatedKeysHaveTheRequestedSize() throws {
         let key = try PaillierPrivateKey.generate(bits: 2048)
         #expect(key.publicKey.bits == 2048)

@@ -216,3 +216,10 @@ enum PaillierJSON {
         return out
     }
 }
+
+extension PaillierPrivateKey: CustomStringConvertible, CustomReflectable {
+    /// The public part only: printing or dumping a private key never shows its factors.
+    public var description: String { "PaillierPrivateKey(\(publicKey.bits) bits, secret factors hidden)" }
+    /// A mirror without the secret factors.
+    public var customMirror: Mirror { Mirror(self, children: ["publicKey": publicKey], displayStyle: .struct) }
+}
