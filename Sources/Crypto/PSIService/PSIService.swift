@@ -9,7 +9,8 @@ import NIOCore
 
 /// Limits a service applies to every message it receives, before parsing it.
 public struct PSIServiceLimits: Sendable {
-    /// Most items one query may carry (PSI and intersection-sum requests).
+    /// Most items one query may carry (PSI and intersection-sum requests; the message formats' own
+    /// limits, `PSIMessage.maxElements` and `PJCMessage.maxItems`, apply too).
     public var maxQueryItems: Int
     /// Most intersection-sum sessions waiting for their sum step.
     public var maxOpenSessions: Int
@@ -18,7 +19,7 @@ public struct PSIServiceLimits: Sendable {
 
     /// Limits: 2^20 items per query (32 MiB), 1,024 open sessions, 10 minutes.
     public init(maxQueryItems: Int = 1 << 20, maxOpenSessions: Int = 1024, sessionLifetime: Double = 600) {
-        self.maxQueryItems = Swift.min(maxQueryItems, PJCMessage.maxItems)
+        self.maxQueryItems = maxQueryItems
         self.maxOpenSessions = maxOpenSessions
         self.sessionLifetime = sessionLifetime
     }
