@@ -1,5 +1,8 @@
 import DataFi
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// A `datafi … serve` child process on a free loopback port, read from its "listening on URL" line.
@@ -50,12 +53,21 @@ final class ServerProcess {
         return url.path
     }
 
-    @Test func psiServeAndQueryAsTwoProcesses() throws {
+    /// A raw POST to a server: status and body.
+    func post(_ url: String, _ body: Data) async throws -> (Int, String) {
+        var request = URLRequest(url: try #require(URL(string: url)))
+        request.httpMethod = "POST"
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func psiServeAndQueryAsTwoProcesses() async throws {
         let dir = try CLIRunner.temporaryDirectory()
         let serverItems = try write((0..<200).map { "user\($0)@example.com" }.joined(separator: "\n") + "\n", "server.txt", in: dir)
         let clientItems = try write(["user5@example.com", "nobody@example.com", "user150@example.com"].joined(separator: "\n"), "client.txt", in: dir)
         let server = try ServerProcess(["psi", "serve", "--items", serverItems, "--key", dir.appendingPathComponent("server.key").path,
-                                        "--listen", "127.0.0.1:0"])
+                                        "--listen", "127.0.0.1:0", "--max-query-items", "1000"])
         defer { server.stop() }
         let clientKey = dir.appendingPathComponent("client.key").path
         let query = try CLIRunner.run(["psi", "query", "--server", server.url, "--items", clientItems, "--key", clientKey])
@@ -69,6 +81,11 @@ final class ServerProcess {
         let down = try CLIRunner.run(["psi", "query", "--server", "http://127.0.0.1:1", "--items", clientItems, "--key", clientKey,
                                       "--retries", "0", "--timeout", "3"])
         #expect(down.status == 3 && down.stderr.contains("unreachable"))
+        // Malformed and oversized messages get a 4xx JSON error from the server process.
+        let garbage = try await post(server.url + "/psi/v1/query", Data([1, 2, 0, 9, 9, 9, 9, 1, 2, 3]))
+        #expect(garbage.0 == 400 && garbage.1.contains("\"error\":\"malformed_message\""))
+        let oversized = try await post(server.url + "/psi/v1/query", Data(count: 40_000))
+        #expect(oversized.0 == 413 && oversized.1.contains("body_too_large"))
         // The server is still up after the failures of others.
         #expect(try CLIRunner.run(["psi", "query", "--server", server.url, "--items", clientItems, "--key", clientKey, "--cardinality"]).stdout == "2\n")
         #expect(server.stop() == 0)
