@@ -30,7 +30,9 @@ let modules: [Module] = [
            testDependencies: ["DataFiSupport"]),
     Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["DataFiRistretto", "DataFiSupport"],
            testDependencies: ["DataFiSodium"]),
-    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiSupport"]),
+    Module("DataFiPaillier", path: "Sources/Crypto/Paillier", dependencies: ["CGMP", "DataFiBigNum", "DataFiSodium"]),
+    Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiPaillier",
+                                                                   "DataFiSupport"]),
     Module("DataFiAMM", path: "Sources/AMM", dependencies: ["DataFiBigNum"], testDependencies: ["DataFiSupport"]),
     Module("DataFiAMMReplay", path: "Sources/AMMReplay", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSupport"]),
     Module("DataFiMarket", path: "Sources/Market", dependencies: ["DataFiAMM", "DataFiBigNum", "DataFiSodium"]),
@@ -60,7 +62,7 @@ let modules: [Module] = [
            testDependencies: ["DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics", "DataFiScorecard",
                               "DataFiDPSGD", "DataFiScorePlus", "DataFiSupport"],
            testResources: [.copy("Fixtures")]),
-    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiPSI"]),
+    Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiPSI", "DataFiPaillier"]),
     Module("DataFiLedger", path: "Sources/Ledger/Core", dependencies: ["DataFiSodium"],
            testDependencies: ["DataFiSodium", "DataFiSupport"], testResources: [.copy("Fixtures")]),
     Module("DataFiLedgerSQLite", path: "Sources/Ledger/SQLite",
@@ -86,9 +88,20 @@ var targets: [Target] = [
         name: "datafi",
         dependencies: modules.map { .target(name: $0.name) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "DataFiPSIService",
         ],
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
+]
+// The PSI/PJC network services stay out of `modules`, so the umbrella library never builds a web server.
+targets += [
+    .target(name: "DataFiPSIService",
+            dependencies: ["DataFiPSI", "DataFiPaillier", "DataFiJointRisk",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Sources/Crypto/PSIService"),
+    .testTarget(name: "DataFiPSIServiceTests", dependencies: ["DataFiPSIService", propertyBased],
+                path: "Tests/DataFiPSIServiceTests"),
 ]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
@@ -103,11 +116,14 @@ let package = Package(
     name: "DataFi",
     platforms: [.macOS(.v15)],
     products: [.library(name: "DataFi", targets: ["DataFi"]), .executable(name: "datafi", targets: ["datafi"])]
-        + modules.map { .library(name: $0.name, targets: [$0.name]) },
+        + modules.map { .library(name: $0.name, targets: [$0.name]) }
+        + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

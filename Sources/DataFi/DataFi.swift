@@ -10,6 +10,7 @@
 @_exported import DataFiLogisticRegression
 @_exported import DataFiMarket
 @_exported import DataFiPSI
+@_exported import DataFiPaillier
 @_exported import DataFiPerson2Vec
 @_exported import DataFiPrivacy
 @_exported import DataFiRistretto

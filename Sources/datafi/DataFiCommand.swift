@@ -18,5 +18,6 @@ struct DataFiCommand: AsyncParsableCommand {
             LedgerCommand.self,
             SecAggCommand.self, AnalyticsCommand.self,
             WalletCommand.self, CredentialCommand.self,
+            PaillierCommand.self, PJCCommand.self,
         ])
 }

@@ -17,7 +17,8 @@ struct PSICommand: ParsableCommand {
         intersect refuses an item file or key other than the request's. An output path that is one of \
         the command's inputs is refused.
         """,
-        subcommands: [PSISetupCommand.self, PSIRequestCommand.self, PSIRespondCommand.self, PSIIntersectCommand.self])
+        subcommands: [PSISetupCommand.self, PSIRequestCommand.self, PSIRespondCommand.self, PSIIntersectCommand.self,
+                      PSIServeCommand.self, PSIQueryCommand.self])
 
     static func items(_ path: String) throws -> [String] {
         // Lines end with LF or CRLF ("\r\n" is one Character, a newline).

@@ -8,7 +8,7 @@ import Foundation
 struct RiskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "risk", abstract: "Joint risk control between lenders over PSI.",
-        subcommands: [RiskBlacklistCommand.self])
+        subcommands: [RiskBlacklistCommand.self, RiskScreenCommand.self])
 }
 
 struct RiskBlacklistCommand: ParsableCommand {

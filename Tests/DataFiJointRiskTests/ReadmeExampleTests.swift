@@ -4,7 +4,7 @@
 import DataFiJointRisk
 import Testing
 
-@Test func readmeExample() throws {
+@Test func readmeExample() async throws {
     // Lender A screens applicants against two providers' blacklists; nobody reveals a list.
     let applicants = [
         Applicant(reference: "app-17", identifiers: [try Identifier(.phone, "138-0013-8000")]),
@@ -25,8 +25,22 @@ import Testing
     let count = try MultiLendingMonitor.countPlatforms(applicant: try Identifier(.phone, "13800138000"),
                                                        platforms: platforms)   // 1
 
-    // Checks (from the readme-test comment under the example).
+    // Checks (from the readme-test comment under this part of the example).
     #expect(report.flaggedApplicants == ["app-17"])
     #expect(report.fees == [BlacklistFee(provider: "lenderB", hits: 1, feePerHit: 100, amount: 100)])
     #expect(count == 1)
+
+    let lenders: [any BlacklistEndpoint] = providers            // or HTTPBlacklistEndpoint(name:url:)
+    let screening = try await MultiLenderScreening.screen(applicants: applicants, lenders: lenders, feePerHit: 100)
+    // screening.flaggedApplicants == ["app-17"]; screening.fees: one record per lender with hits
+
+    let merchant = try MarketingMerchant(name: "shop", conversions: [(try Identifier(.phone, "13800138000"), 350)])
+    let campaign = try JointMarketing.measure(targeted: [try Identifier(.phone, "138-0013-8000")], merchant: merchant)
+    // campaign.commonCustomers == 1, campaign.conversionSum == 350
+
+    // Checks (from the readme-test comment under the example).
+    #expect(screening.flaggedApplicants == ["app-17"])
+    #expect(screening.fees == [BlacklistFee(provider: "lenderB", hits: 1, feePerHit: 100, amount: 100)])
+    #expect(campaign.commonCustomers == 1)
+    #expect(campaign.conversionSum == 350)
 }

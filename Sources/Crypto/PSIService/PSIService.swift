@@ -1,0 +1,266 @@
+import DataFiJointRisk
+import DataFiPSI
+import DataFiPaillier
+import DataFiSodium
+import Dispatch
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Limits a service applies to every message it receives, before parsing it.
+public struct PSIServiceLimits: Sendable {
+    /// Most items one query may carry (PSI and intersection-sum requests; the message formats' own
+    /// limits, `PSIMessage.maxElements` and `PJCMessage.maxItems`, apply too).
+    public var maxQueryItems: Int
+    /// Most intersection-sum sessions waiting for their sum step.
+    public var maxOpenSessions: Int
+    /// How long a session waits for its sum step, in seconds.
+    public var sessionLifetime: Double
+
+    /// Limits: 2^20 items per query (32 MiB), 1,024 open sessions, 10 minutes.
+    public init(maxQueryItems: Int = 1 << 20, maxOpenSessions: Int = 1024, sessionLifetime: Double = 600) {
+        self.maxQueryItems = maxQueryItems
+        self.maxOpenSessions = maxOpenSessions
+        self.sessionLifetime = sessionLifetime
+    }
+
+    /// Largest request body: a header plus 32 bytes per item.
+    var maxQueryBytes: Int { 16 + 32 * maxQueryItems }
+}
+
+/// The reason a service refused a request, sent as `{"error": code, "message": text}` with a 4xx status.
+struct ServiceRefusal: Error {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+
+    var response: Response {
+        let object: [String: String] = ["error": code, "message": message]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The PSI service: a blacklist (or any item set) answering ECDH-PSI queries. The blinded set is
+/// computed once, when the service is made, and served to every client.
+///
+/// Routes: `GET /psi/v1/info` (JSON: items, domain), `GET /psi/v1/setup` (the setup message),
+/// `POST /psi/v1/query` (a request message in, a response message out), `GET /health`,
+/// `GET /openapi.json`.
+public struct PSIService: Sendable {
+    let server: PSIServer
+    let setupBytes: [UInt8]
+    let count: Int
+    /// The hash-to-group domain label of the items.
+    public let domain: String
+    let limits: PSIServiceLimits
+
+    /// A service for `items` under `key`. Computes the blinded set now.
+    public init(items: [String], key: PSIKey, domain: String = PSIServer.defaultDomain, limits: PSIServiceLimits = .init()) {
+        server = PSIServer(key: key, items: items, domain: domain)
+        let setup = server.setup()
+        setupBytes = setup.serialized
+        count = setup.count
+        self.domain = domain
+        self.limits = limits
+    }
+
+    /// Answers one query message (the transport-independent core of `POST /psi/v1/query`).
+    /// - Throws: `PSIError` for a malformed request; `ServiceRefusal` for too many items.
+    func answer(_ body: [UInt8]) throws -> [UInt8] {
+        let request = try PSIRequest(serialized: body)
+        guard request.count <= limits.maxQueryItems else {
+            throw ServiceRefusal(status: .contentTooLarge, code: "too_many_items",
+                                 message: "request has \(request.count) items (limit \(limits.maxQueryItems))")
+        }
+        return server.respond(to: request).serialized
+    }
+
+    /// Adds the routes to `router`.
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let service = self
+        router.get("/psi/v1/info") { _, _ -> Response in
+            ServiceHTTP.json(["items": service.count, "domain": service.domain, "max_query_items": service.limits.maxQueryItems])
+        }
+        router.get("/psi/v1/setup") { _, _ -> Response in ServiceHTTP.binary(service.setupBytes) }
+        router.post("/psi/v1/query") { request, _ -> Response in
+            await ServiceHTTP.handle(request, maxBytes: service.limits.maxQueryBytes) { (body: [UInt8]) async throws -> Response in
+                let answer: [UInt8] = try await ServiceHTTP.offload { try service.answer(body) }
+                return ServiceHTTP.binary(answer)
+            }
+        }
+    }
+}
+
+/// The intersection-sum (private join and compute) service: party B with (identifier, value) pairs.
+/// The setup is computed once when the service is made.
+///
+/// Routes: `GET /pjc/v1/setup`; `POST /pjc/v1/query` (request in, response out, with a session id
+/// in the `x-pjc-session` header); `POST /pjc/v1/sum` (the masked encrypted sum in, its decryption
+/// out; needs the session header; each session decrypts once).
+public struct PJCService: Sendable {
+    let server: PJCServer
+    let setupBytes: [UInt8]
+    let width: Int
+    let limits: PSIServiceLimits
+    let sessions: PJCSessions
+
+    /// A service for `items` with B's Paillier key (generated by the caller) and a fresh ECDH key.
+    public init(items: [(String, Int64)], paillier: PaillierPrivateKey, limits: PSIServiceLimits = .init()) {
+        server = PJCServer(items: items, paillier: paillier)
+        setupBytes = server.setup.serialized
+        width = (paillier.publicKey.bits + 7) / 8
+        self.limits = limits
+        sessions = PJCSessions(capacity: limits.maxOpenSessions, lifetime: limits.sessionLifetime)
+    }
+
+    /// Number of B's distinct items.
+    public var count: Int { server.setup.count }
+
+    /// What B learned: the intersection sizes reported by finished queries, with the query sizes.
+    public func reportedSizes() async -> [(queried: Int, intersection: Int)] { await sessions.finished }
+
+    /// Adds the routes to `router`.
+    public func addRoutes(to router: Router<BasicRequestContext>) {
+        let service = self
+        router.get("/pjc/v1/setup") { _, _ -> Response in ServiceHTTP.binary(service.setupBytes) }
+        router.post("/pjc/v1/query") { request, _ -> Response in
+            await ServiceHTTP.handle(request, maxBytes: service.limits.maxQueryBytes) { (body: [UInt8]) async throws -> Response in
+                let parsed = try PJCPoints(serialized: body, response: false)
+                guard parsed.count <= service.limits.maxQueryItems else {
+                    throw ServiceRefusal(status: .contentTooLarge, code: "too_many_items",
+                                         message: "request has \(parsed.count) items (limit \(service.limits.maxQueryItems))")
+                }
+                let session = try await service.sessions.open(queried: parsed.count)
+                let answer: [UInt8] = try await ServiceHTTP.offload { service.server.respond(to: parsed).serialized }
+                var response = ServiceHTTP.binary(answer)
+                response.headers[ServiceHTTP.sessionHeader] = session
+                return response
+            }
+        }
+        router.post("/pjc/v1/sum") { request, _ -> Response in
+            let session = request.headers[ServiceHTTP.sessionHeader] ?? ""
+            return await ServiceHTTP.handle(request, maxBytes: 64 + 2 * service.width) { (body: [UInt8]) async throws -> Response in
+                let parsed = try PJCSumRequest(serialized: body, key: service.server.setup.publicKey)
+                let queried = try await service.sessions.take(session)
+                let answer = try service.server.decrypt(parsed, queriedCount: queried)
+                await service.sessions.record(queried: queried, intersection: parsed.intersectionSize)
+                return ServiceHTTP.binary(answer.serialized(width: service.width))
+            }
+        }
+    }
+}
+
+/// Open intersection-sum sessions: each query opens one, each sum step closes one.
+actor PJCSessions {
+    let capacity: Int
+    let lifetime: Double
+    var open: [String: (queried: Int, expires: Double)] = [:]
+    var finished: [(queried: Int, intersection: Int)] = []
+
+    init(capacity: Int, lifetime: Double) {
+        self.capacity = capacity
+        self.lifetime = lifetime
+    }
+
+    func open(queried: Int) throws -> String {
+        let now = Date().timeIntervalSince1970
+        open = open.filter { $0.value.expires > now }
+        guard open.count < capacity else {
+            throw ServiceRefusal(status: .tooManyRequests, code: "too_many_sessions", message: "too many open sessions")
+        }
+        let id = Hex.encode(SecureRandom.bytes(count: 16))
+        open[id] = (queried, now + lifetime)
+        return id
+    }
+
+    func take(_ id: String) throws -> Int {
+        guard let entry = open.removeValue(forKey: id), entry.expires > Date().timeIntervalSince1970 else {
+            throw ServiceRefusal(status: .notFound, code: "unknown_session",
+                                 message: "no open session \(id.prefix(64)) (each query allows one sum step)")
+        }
+        return entry.queried
+    }
+
+    func record(queried: Int, intersection: Int) {
+        if finished.count < 10_000 { finished.append((queried, intersection)) }
+    }
+}
+
+/// Shared HTTP plumbing for the services.
+enum ServiceHTTP {
+    static let sessionHeader = HTTPFields.Element.Name("x-pjc-session")!
+
+    static func binary(_ bytes: [UInt8]) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func json(_ object: [String: Any]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Reads the body (at most `maxBytes`), runs `body`, and maps every failure to a 4xx JSON error:
+    /// a service never answers a client's mistake with a 5xx.
+    static func handle(_ request: Request, maxBytes: Int, _ body: @Sendable ([UInt8]) async throws -> Response) async -> Response {
+        let bytes: [UInt8]
+        do {
+            let buffer = try await request.body.collect(upTo: maxBytes)
+            bytes = Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            return ServiceRefusal(status: .contentTooLarge, code: "body_too_large",
+                                  message: "request body larger than \(maxBytes) bytes").response
+        } catch {
+            return ServiceRefusal(status: .badRequest, code: "unreadable_body", message: "could not read the request body").response
+        }
+        do {
+            return try await body(bytes)
+        } catch let refusal as ServiceRefusal {
+            return refusal.response
+        } catch let error as PSIError {
+            return ServiceRefusal(status: .badRequest, code: "malformed_message", message: error.description).response
+        } catch let error as PJCError {
+            return ServiceRefusal(status: .badRequest, code: "malformed_message", message: error.description).response
+        } catch {
+            return ServiceRefusal(status: .badRequest, code: "rejected", message: "\(error)").response
+        }
+    }
+
+    /// Runs CPU-heavy work on Dispatch's pool, off the server's event loops and cooperative threads.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
+
+/// Runs PSI and intersection-sum services on one Hummingbird server.
+public enum PSIServiceHost {
+    /// The router with the given services, `GET /health` and `GET /openapi.json`.
+    public static func router(psi: PSIService?, pjc: PJCService?) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/health") { _, _ -> Response in ServiceHTTP.json(["status": "ok"]) }
+        router.get("/openapi.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: PSIServiceOpenAPI.document)))
+        }
+        psi?.addRoutes(to: router)
+        pjc?.addRoutes(to: router)
+        return router
+    }
+
+    /// Serves until the task is cancelled or the process gets SIGINT/SIGTERM. `onReady` receives the
+    /// bound port (useful with port 0).
+    public static func run(psi: PSIService?, pjc: PJCService?, host: String, port: Int,
+                           onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = Application(
+            router: router(psi: psi, pjc: pjc),
+            configuration: .init(address: .hostname(host, port: port), serverName: "datafi-psi"),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) })
+        try await app.runService()
+    }
+}
