@@ -112,7 +112,7 @@ struct AnalyticsSimulateCommand: ParsableCommand {
 /// The one place the analytics command reads CSV: one value per row — the numbers of `column`
 /// when `numeric`, otherwise zeros (a count needs only the rows; a named column must exist).
 func readAnalyticsColumn(path: String, column: String?, numeric: Bool) throws -> [Double] {
-    let table = try DPCSVTable(parsing: CLIIO.readText(path))
+    let table = try DPCSVTable(data: CLIIO.read(path))
     guard numeric, let column else {
         if let column { _ = try table.columnIndex(column) }
         return [Double](repeating: 0, count: table.rows.count)

@@ -337,8 +337,7 @@ struct MarketDemo {
         say("  Chen's task: \(records) rows x 5 ops x 0.01 ALITA = \(Self.amount(quote.fee)) ALITA; at the pool price that is \(Self.amount(quote.dataTokens)) HEALTH")
         try apply(.submitTask(order), by: "Chen")
         time += 60
-        ledgerRecord(.recordAccess(task: 1), by: Self.operatorAccount)
-        let (opened, events) = try node.execute(task: 1, in: &market, at: time)
+        let (opened, events) = try nodeExecute(task: 1)
         say("  the compute node opened \(opened.count) sealed URLs for paid task 1:")
         for asset in opened { say("    \(asset.owner): \(asset.contentUrls.joined(separator: ", "))") }
         report(events)

@@ -55,7 +55,7 @@ extension MarketDemo {
     mutating func verifyJoined() throws {
         for stored in market.assets(in: Self.dataset) where stored.status == .pending {
             time += 60
-            let (_, events) = try node.verify(asset: stored.index, of: Self.dataset, in: &market, at: time) { opened in
+            let events = try nodeVerify(asset: stored.index, of: Self.dataset) { opened in
                 // The node counts the records it can read; here, what the owner declared.
                 .accept(records: stored.asset.records)
             }
@@ -89,7 +89,7 @@ extension MarketDemo {
         let index = market.assetCount(of: Self.dataset) - 1
         time += 60
         var inspected = false
-        let (_, events) = try node.verify(asset: index, of: Self.dataset, in: &market, at: time) { _ in
+        let events = try nodeVerify(asset: index, of: Self.dataset) { _ in
             inspected = true
             return .accept(records: 50_000)
         }
@@ -108,7 +108,7 @@ extension MarketDemo {
         let id = UInt64(market.taskCount)
         say("  task \(id) is paid into escrow; when it runs, Omar's file server does not answer")
         time += 60
-        let (opened, events) = try node.execute(task: id, in: &market, at: time) { asset in asset.owner != "Omar" }
+        let (opened, events) = try nodeExecute(task: id) { asset in asset.owner != "Omar" }
         say("  the node read \(opened.map(\.owner.rawValue).joined(separator: " and ")); Omar's asset is excluded")
         report(events)
         snapshot()
@@ -166,7 +166,7 @@ extension MarketDemo {
             records: 4_000).sealed(to: market.computeKey)
         try apply(.join(dataset: Self.mobility, asset: trips), by: "Oksana")
         time += 60
-        let (_, attested) = try node.verify(asset: 0, of: Self.mobility, in: &market, at: time) { _ in .accept(records: 3_600) }
+        let attested = try nodeVerify(asset: 0, of: Self.mobility) { _ in .accept(records: 3_600) }
         say("  Oksana declared 4,000 trips; the node counted 3,600, which sets her share")
         report(attested)
         let valBefore = market.stake(of: "Val", in: Self.mobility)?.amount ?? .zero

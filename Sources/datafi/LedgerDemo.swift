@@ -87,6 +87,26 @@ extension MarketDemo {
         do { _ = try recorder?.record(tx, by: account, at: time) } catch { demoLedgerFailure = "\(error)" }
     }
 
+    /// The compute node executes task `id`; the ledger logs the transaction the node applied.
+    mutating func nodeExecute(task id: UInt64, read: (ComputeNode.OpenedAsset) -> Bool = { _ in true })
+        throws(MarketError) -> (opened: [ComputeNode.OpenedAsset], events: [MarketEvent])
+    {
+        let result = try node.execute(task: id, in: &market, at: time, read: read)
+        var failed: [Int] = []
+        for case .taskSettled(_, _, _, _, _, _, let excluded) in result.events { failed = excluded }
+        ledgerRecord(.recordAccess(task: id, failed: failed), by: Self.operatorAccount)
+        return result
+    }
+
+    /// The compute node verifies pending asset `index` of `dataset`; the ledger logs the verdict it applied.
+    mutating func nodeVerify(asset index: Int, of dataset: DatasetID, inspect: (ComputeNode.OpenedAsset) -> AssetVerdict)
+        throws(MarketError) -> [MarketEvent]
+    {
+        let (verdict, events) = try node.verify(asset: index, of: dataset, in: &market, at: time, inspect: inspect)
+        ledgerRecord(.verifyAsset(dataset: dataset, asset: index, verdict: verdict), by: Self.operatorAccount)
+        return events
+    }
+
     /// Prints the ledger's signed checkpoint and verifies one owner's audit trail against it.
     mutating func ledgerSummary() throws {
         guard let recorder else { return }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DataFiPSI
 import DataFiPSIService
+import DataFiSupport
 import DataFiPaillier
 import Foundation
 
@@ -28,17 +29,15 @@ struct PJCServeCommand: AsyncParsableCommand {
     @Option(help: "Most identifiers one query may carry.") var maxQueryItems = 1 << 20
 
     static func pairs(_ path: String) throws -> [(String, Int64)] {
-        let rows = try RiskCSV.parse(CLIIO.readText(path))
-        guard let header = rows.first, let idColumn = header.firstIndex(of: "id"), let valueColumn = header.firstIndex(of: "value") else {
+        let table = try RiskCSV.read(path)
+        guard let idColumn = table.index(of: "id"), let valueColumn = table.index(of: "value") else {
             throw CLIError("\(path): needs a header row with columns \"id\" and \"value\"")
         }
         var out: [(String, Int64)] = []
-        for (index, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            guard idColumn < row.count, valueColumn < row.count, !row[idColumn].isEmpty else {
-                throw CLIError("\(path) line \(index + 2): missing id or value")
-            }
-            guard let value = Int64(row[valueColumn]) else {
-                throw CLIError("\(path) line \(index + 2): value \(row[valueColumn].prefix(40)) is not a 64-bit integer")
+        for (row, line) in zip(table.records, table.lines) where !(row.count == 1 && row[0].isEmpty) {
+            guard !row[idColumn].isEmpty else { throw CLIError("\(path) line \(line): missing id") }
+            guard let value = DecimalText.integer(row[valueColumn], as: Int64.self) else {
+                throw CLIError("\(path) line \(line): value \(Truncated.text(row[valueColumn], 40)) is not a 64-bit integer")
             }
             out.append((row[idColumn], value))
         }

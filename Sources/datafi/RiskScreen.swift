@@ -38,26 +38,29 @@ struct RiskScreenCommand: AsyncParsableCommand {
 
     /// A blacklist CSV as PSI items (`Identifier.item`).
     static func blacklistItems(_ path: String, countryCode: String) throws -> [String] {
-        let rows = try RiskCSV.parse(CLIIO.readText(path))
-        guard let header = rows.first else { throw CLIError("\(path): empty file") }
+        let table = try RiskCSV.read(path)
+        try RiskBlacklistCommand.checkHeader(table.header, file: path, allowed: RiskBlacklistCommand.columns.map(\.0))
         var items: [String] = []
-        for (line, row) in rows.dropFirst().enumerated() {
-            items += try identifiers(header: header, row: row, file: path, line: line + 2, countryCode: countryCode).map(\.item)
+        for (row, line) in zip(table.records, table.lines) {
+            items += try identifiers(header: table.header, row: row, file: path, line: line, countryCode: countryCode).map(\.item)
         }
         return items
     }
 
     func run() async throws {
         let options = try ServiceCLI.options(timeout: timeout, retries: retries)
-        let rows = try RiskCSV.parse(CLIIO.readText(applicants))
-        guard let header = rows.first, let refIndex = header.firstIndex(of: "reference") else {
+        let table = try RiskCSV.read(applicants)
+        guard let refIndex = table.index(of: "reference") else {
             throw CLIError("\(applicants): needs a header with a \"reference\" column")
         }
+        try RiskBlacklistCommand.checkHeader(table.header, file: applicants,
+                                             allowed: ["reference"] + RiskBlacklistCommand.columns.map(\.0))
         var parsed: [Applicant] = []
-        for (line, row) in rows.dropFirst().enumerated() where !(row.count == 1 && row[0].isEmpty) {
-            guard refIndex < row.count else { throw CLIError("\(applicants): row \(line + 2) has no reference") }
-            parsed.append(Applicant(reference: row[refIndex], identifiers: try Self.identifiers(
-                header: header, row: row, file: applicants, line: line + 2, countryCode: countryCode)))
+        for (row, line) in zip(table.records, table.lines) {
+            let reference = row[refIndex].trimmingCharacters(in: .whitespaces)
+            guard !reference.isEmpty else { throw CLIError("\(applicants) line \(line): empty reference") }
+            parsed.append(Applicant(reference: reference, identifiers: try Self.identifiers(
+                header: table.header, row: row, file: applicants, line: line, countryCode: countryCode)))
         }
         guard !lender.isEmpty else { throw CLIError("give at least one --lender NAME=URL") }
         var endpoints: [any BlacklistEndpoint] = []

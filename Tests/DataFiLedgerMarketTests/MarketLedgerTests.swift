@@ -46,16 +46,18 @@ struct Actors {
                           records: 500).sealed(to: nodeBox.publicKey)
     }
 
-    /// A history that creates a dataset, joins, pays a task, opens the data, and tries an overdraft.
+    /// A history that creates a dataset, joins, verifies the asset, pays a task, opens the data, and tries an
+    /// overdraft.
     mutating func history() throws -> [Envelope<Transaction>] {
         [try sign(.createDataset(terms()), maker),
          try sign(.join(dataset: "HEALTH", asset: try asset()), owner),
+         try sign(.verifyAsset(dataset: "HEALTH", asset: 0, verdict: .accept(records: 500)), node),
          try sign(.swap(dataset: "HEALTH", side: .buyDataToken, amount: .exactIn(amountIn: whole(100), minimumOut: .zero),
                         deadline: 4_000_000_000), consumer),
          try sign(.submitTask(TaskOrder(dataset: "HEALTH", complexity: TaskComplexity(rows: 500, operationsPerRow: 10),
                                         purpose: "average age", maximumFee: .max, maximumDataTokens: .max,
                                         deadline: 4_000_000_000)), consumer),
-         try sign(.recordAccess(task: 1), node),
+         try sign(.recordAccess(task: 1, failed: []), node),
          try sign(.transfer(token: "ALITA", to: "treasury", amount: whole(1_000_000)), owner),
          try sign(.transfer(token: "ALITA", to: account(owner), amount: whole(5)), consumer)]
     }
@@ -69,13 +71,13 @@ struct Actors {
                                              operatorKey: actors.operatorKey.publicKey,
                                              genesis: MarketMachine(market: genesis), snapshotInterval: 3)
         let results = try ledger.submit(try actors.history(), at: 1_000, threads: 2)
-        #expect(results.count == 7)
-        guard case .logged(5, _, .refused(let code)) = results[5] else { Issue.record("\(results[5])"); return }
+        #expect(results.count == 8)
+        guard case .logged(6, _, .refused(let code)) = results[6] else { Issue.record("\(results[6])"); return }
         #expect(code == "insufficientBalance")
-        for r in results.prefix(5) { if case .logged(_, _, .applied) = r {} else { Issue.record("\(r)") } }
+        for r in results.prefix(6) { if case .logged(_, _, .applied) = r {} else { Issue.record("\(r)") } }
         // The same history applied directly gives the same market.
         var direct = genesis
-        for i in 0..<7 {
+        for i in 0..<8 {
             let e = try ledger.entry(UInt64(i))
             _ = try? direct.apply(e.envelope.transaction, by: AccountID(publicKey: e.envelope.signer), at: 1_000)
         }
@@ -84,11 +86,12 @@ struct Actors {
         // Reopen from the store: snapshot + replay.
         let reopened = try MarketLedger(opening: ledger.store)
         #expect(reopened.state == ledger.state)
-        #expect(try reopened.verify(threads: 2) == 7)
-        // Audit: the owner's one access, proven against a signed checkpoint.
+        #expect(try reopened.verify(threads: 2) == 8)
+        // Audit: the owner's two accesses (the node's verification, then the task), proven against a signed
+        // checkpoint.
         let audit = try ledger.accessAudit(owner: actors.account(actors.owner))
-        #expect(audit.items.count == 1 && audit.items[0].entryIndex == 4)
-        #expect(audit.items[0].record.purpose == "average age")
+        #expect(audit.items.map(\.entryIndex) == [2, 5])
+        #expect(audit.items.map(\.record.purpose) == ["asset verification", "average age"])
         #expect(audit.verify())
         let note = try ledger.signedCheckpoint(with: actors.operatorKey)
         let checkpoint = try Checkpoint.verify(note: note, publicKey: actors.operatorKey.publicKey)
@@ -96,7 +99,7 @@ struct Actors {
         #expect(checkpoint.stateHash == SHA256.hash(direct.canonicalSnapshot()))
         #expect(try ledger.accessAudit(owner: actors.account(actors.maker)).items.isEmpty)
         let history = try ledger.history(of: actors.account(actors.owner))
-        #expect(history.map(\.index) == [1, 4, 5, 6])
+        #expect(history.map(\.index) == [1, 2, 5, 6, 7])
     }
 
     @Test func errorCodesAreCaseNames() {

@@ -9,12 +9,14 @@ import Testing
         await propertyCheck(count: 60, input: Gen.uint64().array(of: 1...60)) { script throws in
             var world = base
             for (step, r) in script.enumerated() {
-                let (tx, by, execute) = PropertyTests.operation(r, in: world)
                 let time = UInt64(10 + step)
-                if let id = execute {
-                    _ = try? world.node.execute(task: id, in: &world.market, at: time)
-                } else {
+                switch PropertyTests.operation(r, in: world) {
+                case .apply(let tx, let by):
                     _ = try? world.market.apply(tx, by: by, at: time)
+                case .execute(let id):
+                    _ = try? world.node.execute(task: id, in: &world.market, at: time)
+                case .verify(let dataset, let index, let verdict):
+                    _ = try? world.node.verify(asset: index, of: dataset, in: &world.market, at: time) { _ in verdict }
                 }
                 // Snapshot mid-history too: restore, then both copies must evolve identically.
                 if step % 17 == 5 {
