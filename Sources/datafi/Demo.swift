@@ -97,7 +97,7 @@ struct MarketDemo {
             throw CLIError("genesis failed: \(error)")
         }
         recorder = try DemoLedgerRecorder(
-            path: ledgerPath, seed: seed, actors: Self.actors, operatorAccount: Self.operatorAccount,
+            path: ledgerPath, seed: seed, actors: Self.ledgerActors, operatorAccount: Self.operatorAccount,
             allocations: allocations, treasury: "Treasury", totalSupply: one * UInt256(1_000_000_000 as UInt64),
             computeKey: nodeKey.publicKey)
     }

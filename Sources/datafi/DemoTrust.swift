@@ -50,6 +50,8 @@ extension MarketDemo {
     static let mobility: DatasetID = "MOBILITY"
     static let energy: DatasetID = "ENERGY"
     static let validators: [AccountID] = ["Vera", "Victor", "Val"]
+    /// Everyone who signs a transaction in the demo, the treasury included.
+    static let ledgerActors: [AccountID] = actors + ["Eve"] + validators + ["Treasury"]
 
     /// The compute node opens each pending HEALTH asset once, counts its records and verifies it.
     mutating func verifyJoined() throws {

@@ -43,8 +43,9 @@ struct DemoLedgerRecorder {
                                amount: allocation.amount)
         }
         let nodeAccount = keyTable[operatorAccount].map { AccountID(publicKey: $0.publicKey) } ?? operatorAccount
+        let treasuryAccount = keyTable[treasury].map { AccountID(publicKey: $0.publicKey) } ?? treasury
         do {
-            let market = try Market(genesis: Genesis(totalSupply: totalSupply, allocations: mapped, treasury: treasury,
+            let market = try Market(genesis: Genesis(totalSupply: totalSupply, allocations: mapped, treasury: treasuryAccount,
                                                      computeOperator: nodeAccount, computeKey: computeKey))
             ledger = try MarketLedger.create(in: try SQLiteLedgerStore(path: self.path, create: true), origin: Self.origin,
                                              operatorKey: operatorKey.publicKey, genesis: MarketMachine(market: market),
@@ -60,8 +61,11 @@ struct DemoLedgerRecorder {
     }
 
     /// Signs `tx` with `actor`'s key and logs it at `time`; returns whether the ledger's market applied it.
+    /// An account named in `tx` (a transfer's recipient) is replaced by its ledger account.
     mutating func record(_ tx: Transaction, by actor: AccountID, at time: UInt64) throws -> Bool {
         guard let key = keys[actor] else { throw CLIError("no ledger key for \(actor)") }
+        var tx = tx
+        if case .transfer(let token, let to, let amount) = tx { tx = .transfer(token: token, to: account(to), amount: amount) }
         let nonce = nonces[actor] ?? 0
         let envelope = try Envelope.sign(tx, origin: Self.origin, nonce: nonce, deadline: time + 3600, with: key)
         let results = try ledger.submit([envelope], at: time)
@@ -115,8 +119,8 @@ extension MarketDemo {
         let ledger = recorder.ledger
         let ledgerMarket = ledger.state.market
         var mismatches: [String] = []
-        for actor in Self.actors + ["Treasury"] {
-            for token in [Self.base, Self.dataset.token]
+        for actor in Self.ledgerActors {
+            for token in [Self.base, Self.dataset.token, Self.mobility.token, Self.energy.token]
             where market.balance(of: actor, in: token) != ledgerMarket.balance(of: recorder.account(actor), in: token) {
                 mismatches.append("\(actor) \(token)")
             }

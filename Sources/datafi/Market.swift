@@ -20,11 +20,12 @@ struct MarketSearchCommand: ParsableCommand {
         abstract: "Rank datasets by BM25 over their title, description, keywords and usage scenarios.",
         discussion: """
             Prints one JSON line per dataset, best first: rank, dataset, score, title, license and \
-            verifiedRecords (a decimal string). Ties are broken by dataset symbol. --demo-seed N searches \
-            the market `datafi demo --seed N` builds. --ledger is not available in this build (exit 2).
+            verifiedRecords (a decimal string). Ties are broken by dataset symbol. --ledger PATH searches \
+            the market a ledger store holds (replayed from its entries, as `datafi ledger` opens it); \
+            --demo-seed N searches the market `datafi demo --seed N` builds.
             """)
 
-    @Option(help: "A ledger file to replay and search (not available in this build).")
+    @Option(help: "A ledger store (`datafi ledger init`) whose market to search.")
     var ledger: String?
 
     @Option(name: .customLong("demo-seed"), help: "Search the market the demo builds for this seed.")
@@ -56,8 +57,8 @@ struct MarketSearchCommand: ParsableCommand {
         switch (ledger, demoSeed) {
         case (.some, .some), (nil, nil):
             throw CLIError("give exactly one of --ledger PATH and --demo-seed N")
-        case (.some, nil):
-            throw CLIError("--ledger is not available in this build: it has no ledger format to replay; use --demo-seed N")
+        case (.some(let path), nil):
+            market = try LedgerCLI.open(path).state.market
         case (nil, .some(let seed)):
             market = try Self.demoMarket(seed: seed)
         }

@@ -40,7 +40,6 @@ import Testing
 
     @Test func searchRefusesBadUsage() throws {
         let cases: [([String], String)] = [
-            (["--ledger", "ledger.db", "--query", "x"], "--ledger is not available in this build"),
             (["--query", "x"], "give exactly one of --ledger PATH and --demo-seed N"),
             (["--ledger", "l", "--demo-seed", "1", "--query", "x"], "give exactly one"),
             (["--demo-seed", "7", "--query", "?!"], "the query has no word"),
@@ -56,6 +55,27 @@ import Testing
         }
         let missing = try CLIRunner.run(["market", "search", "--demo-seed", "7"])
         #expect(missing.status != 0)
+    }
+
+    /// The ledger the demo keeps holds the same market as the demo: searching either gives the same answer.
+    @Test func searchReplaysALedger() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let path = dir.appendingPathComponent("demo.sqlite").path
+        let demo = try CLIRunner.run(["demo", "--seed", "7", "--ledger", path])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        for query in ["city mobility health", "household readings"] {
+            let fromLedger = try CLIRunner.run(["market", "search", "--ledger", path, "--query", query])
+            let fromDemo = try CLIRunner.run(["market", "search", "--demo-seed", "7", "--query", query])
+            #expect(fromLedger.status == 0, "\(fromLedger.stderr)")
+            #expect(!fromLedger.stdout.isEmpty && fromLedger.stdout == fromDemo.stdout)
+        }
+        let missing = try CLIRunner.run(["market", "search", "--ledger", dir.appendingPathComponent("none.sqlite").path,
+                                         "--query", "x"])
+        #expect(missing.status == 3 && missing.stderr.contains("cannot open ledger"), "\(missing.stderr)")
+        let notALedger = dir.appendingPathComponent("garbage.sqlite")
+        try Data("not a database".utf8).write(to: notALedger)
+        let garbage = try CLIRunner.run(["market", "search", "--ledger", notALedger.path, "--query", "x"])
+        #expect(garbage.status != 0 && garbage.stdout.isEmpty)
     }
 
     @Test func demoShowsTheTrustScenes() throws {
