@@ -17,7 +17,8 @@ struct ConsentCommand: ParsableCommand {
             recorded only when the envelope is signed by the grant's person, a revocation only for a recorded \
             grant of the same person. Refused transactions are logged with their code and change nothing.
             """,
-        subcommands: [ConsentInitCommand.self, ConsentCheckCommand.self, ConsentVerifyCommand.self])
+        subcommands: [ConsentInitCommand.self, ConsentSubmitCommand.self, ConsentCheckCommand.self,
+                      ConsentVerifyCommand.self])
 }
 
 enum ConsentCLI {
@@ -44,6 +45,31 @@ enum ConsentCLI {
         return keyPath.flatMap { try? FoundationIO.signingKey($0) }
     }
 
+    /// The receipt line of one submitted envelope.
+    static func receipt(_ result: SubmitResult, extra: [(String, JSONValue)] = []) -> JSONValue {
+        switch result {
+        case .logged(let index, let hash, let outcome):
+            var members: [(String, JSONValue)] = [("index", LedgerCLI.int(index)), ("leaf_hash", .string(LedgerCLI.b64(hash))),
+                                                  ("status", .string(outcome == .applied ? "applied" : "refused"))]
+            if let code = outcome.errorCode { members.append(("error", .string(code))) }
+            return .object(members + extra)
+        case .rejected(let error):
+            return .object([("rejected", .string(error.code)), ("message", .string(error.description))])
+        }
+    }
+
+    /// The grant `id` of the wallet, as a transaction recording it or, with `revocation`, its revocation.
+    static func transaction(_ person: PersonalWallet, id: String, revocation: Bool) throws -> (ConsentGrant, ConsentTransaction) {
+        guard let grant = person.consents.grants.first(where: { $0.idHex == id.lowercased() }) else {
+            throw CLIError("no consent grant \(id) in the wallet")
+        }
+        guard revocation else { return (grant, .record(grant)) }
+        guard let revoked = person.consents.revocation(of: grant) else {
+            throw CLIError("consent \(grant.idHex) is not revoked in the wallet (run `wallet consent revoke` first)")
+        }
+        return (grant, .record(revoked))
+    }
+
     static func subjectFields(_ subject: ConsentSubject) -> [(String, JSONValue)] {
         [("subject_kind", .string(subject.kindByte == 1 ? "dataset" : "requester")), ("subject", .string(subject.name))]
     }
@@ -58,7 +84,8 @@ struct ConsentInitCommand: ParsableCommand {
     @Option(help: "The ledger's origin, e.g. example.com/consent (also the checkpoint key name).") var origin: String
     @Option(name: .customLong("operator-key"), help: "Operator signing key file (created if missing).")
     var operatorKey: String
-    @Option(name: .customLong("snapshot-interval"), help: "Store a state snapshot every this many entries.")
+    @Option(name: .customLong("snapshot-interval"), help: "Store a state snapshot every this many entries.",
+            transform: StrictArgument.uint64)
     var snapshotInterval: UInt64 = 1000
 
     func run() throws {
@@ -86,6 +113,54 @@ struct ConsentInitCommand: ParsableCommand {
         try LedgerCLI.printLine(.object([("origin", .string(origin)),
                                          ("operatorKey", .string(Hex.encode(key.publicKey.rawRepresentation))),
                                          ("store", .string(store))]))
+    }
+}
+
+struct ConsentSubmitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit consent envelopes (JSON lines, e.g. from `wallet consent envelope`); print one receipt per line.",
+        discussion: """
+            All lines are checked, applied and committed as one batch. Receipts: \
+            {"index":N,"leaf_hash":B64,"status":"applied"|"refused","error":CODE} for a logged envelope \
+            ("error" only when refused), {"rejected":CODE,"message":TEXT} for one refused before logging.
+            """)
+
+    @Option(help: "The SQLite store.") var store: String
+    @Option(name: .customLong("in"), help: "Envelopes, one JSON per line (default: standard input).") var input: String?
+    @Option(help: "Ledger time in seconds since 1970 (default: the clock).", transform: StrictArgument.uint64)
+    var time: UInt64?
+
+    func run() throws {
+        let data = try CLIIO.read(input)
+        var ledger = try ConsentCLI.open(store)
+        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> [UInt8] in
+            var bytes = Array(line)
+            if bytes.last == 0x0D { bytes.removeLast() }
+            return bytes
+        }
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        let parsed = lines.map { line -> Result<Envelope<ConsentTransaction>, LedgerError> in
+            do throws(LedgerError) { return .success(try Envelope<ConsentTransaction>(json: line)) } catch { return .failure(error) }
+        }
+        let envelopes = parsed.compactMap { try? $0.get() }
+        let results: [SubmitResult]
+        do {
+            results = try ledger.submit(envelopes, at: time ?? LedgerCLI.now())
+        } catch {
+            throw LedgerCLI.cliError(error, context: "batch not logged")
+        }
+        var out: [UInt8] = []
+        var next = results.makeIterator()
+        for item in parsed {
+            let result: SubmitResult
+            switch item {
+            case .failure(let error): result = .rejected(error)
+            case .success: result = next.next() ?? .rejected(.missing("result"))
+            }
+            out += CanonicalJSON.serialize(ConsentCLI.receipt(result)) + [0x0A]
+        }
+        try CLIIO.writeStdout(out)
     }
 }
 
@@ -226,22 +301,12 @@ struct WalletConsentRecordCommand: ParsableCommand {
     @Option(help: "The consent ledger's SQLite store (`datafi consent init`).") var store: String
     @Option(help: "Id of the grant (32 hex digits).") var id: String
     @Flag(help: "Record the wallet's revocation of the grant instead of the grant.") var revocation = false
-    @Option(help: "Ledger time in seconds since 1970 (default: the clock).") var time: UInt64?
+    @Option(help: "Ledger time in seconds since 1970 (default: the clock).", transform: StrictArgument.uint64)
+    var time: UInt64?
 
     func run() throws {
         let (_, person) = try WalletCLI.open(wallet)
-        guard let grant = person.consents.grants.first(where: { $0.idHex == id.lowercased() }) else {
-            throw CLIError("no consent grant \(id) in the wallet")
-        }
-        let transaction: ConsentTransaction
-        if revocation {
-            guard let revoked = person.consents.revocation(of: grant) else {
-                throw CLIError("consent \(grant.idHex) is not revoked in the wallet (run `wallet consent revoke` first)")
-            }
-            transaction = .record(revoked)
-        } else {
-            transaction = .record(grant)
-        }
+        let (grant, transaction) = try ConsentCLI.transaction(person, id: id, revocation: revocation)
         var ledger = try ConsentCLI.open(store)
         let now = time ?? LedgerCLI.now()
         let result: SubmitResult
@@ -253,17 +318,43 @@ struct WalletConsentRecordCommand: ParsableCommand {
         } catch {
             throw LedgerCLI.cliError(error, context: "not recorded")
         }
+        try LedgerCLI.printLine(ConsentCLI.receipt(result, extra: [("grant_id", .string(grant.idHex))]))
         switch result {
-        case .logged(let index, let hash, let outcome):
-            var members: [(String, JSONValue)] = [("index", LedgerCLI.int(index)), ("leaf_hash", .string(LedgerCLI.b64(hash))),
-                                                  ("status", .string(outcome == .applied ? "applied" : "refused")),
-                                                  ("grant_id", .string(grant.idHex))]
-            if let code = outcome.errorCode { members.append(("error", .string(code))) }
-            try LedgerCLI.printLine(.object(members))
-            if outcome != .applied { throw ExitCode(CLIExit.negative) }
-        case .rejected(let error):
-            try LedgerCLI.printLine(.object([("rejected", .string(error.code)), ("message", .string(error.description))]))
-            throw ExitCode(CLIExit.malformed)
+        case .logged(_, _, .applied): break
+        case .logged: throw ExitCode(CLIExit.negative)
+        case .rejected: throw ExitCode(CLIExit.malformed)
         }
+    }
+}
+
+struct WalletConsentEnvelopeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "envelope",
+        abstract: "Sign the ledger envelope recording one of the wallet's grants (or its revocation) as a JSON line.",
+        discussion: "For a consent ledger kept elsewhere: its operator logs the line with `datafi consent submit`.")
+
+    @Option(help: "Wallet file.") var wallet: String
+    @Option(help: "Id of the grant (32 hex digits).") var id: String
+    @Flag(help: "The wallet's revocation of the grant instead of the grant.") var revocation = false
+    @Option(help: "The consent ledger's origin.") var origin: String
+    @Option(help: "The person's next nonce on that ledger (0 for the first envelope).", transform: StrictArgument.uint64)
+    var nonce: UInt64
+    @Option(help: "Latest ledger time (seconds since 1970) to accept it; default now + 1 day.", transform: StrictArgument.uint64)
+    var deadline: UInt64?
+    @Option(help: "Also write the envelope to this file.") var out: String?
+
+    func run() throws {
+        let (_, person) = try WalletCLI.open(wallet)
+        let (_, transaction) = try ConsentCLI.transaction(person, id: id, revocation: revocation)
+        let envelope: Envelope<ConsentTransaction>
+        do {
+            envelope = try person.consentEnvelope(transaction, origin: origin, nonce: nonce,
+                                                  deadline: deadline ?? LedgerCLI.now() + 86_400)
+        } catch {
+            throw CLIError("envelope: \(error)")
+        }
+        let line = envelope.json() + [0x0A]
+        if let out { try CLIIO.write(Data(line), to: out, inputs: [wallet]) }
+        try CLIIO.writeStdout(line)
     }
 }

@@ -216,7 +216,8 @@ struct WalletConsentCommand: ParsableCommand {
         (`datafi consent init`), where data users check them with `datafi consent check`.
         """,
         subcommands: [WalletConsentGrantCommand.self, WalletConsentRevokeCommand.self,
-                      WalletConsentListCommand.self, WalletConsentCheckCommand.self, WalletConsentRecordCommand.self])
+                      WalletConsentListCommand.self, WalletConsentCheckCommand.self,
+                      WalletConsentRecordCommand.self, WalletConsentEnvelopeCommand.self])
 
     static func describe(_ grant: ConsentGrant, revocation: ConsentRevocation?, at: Int64?) -> [String: Any] {
         var object: [String: Any] = [

@@ -121,6 +121,49 @@ private func object(_ text: String) throws -> [String: Any] {
         #expect(before.status == 0)
     }
 
+    @Test func envelopeSignedByTheWalletIsSubmittedElsewhere() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let wallet = path("me.wallet"), store = path("consent.sqlite"), envelopes = path("envelopes.jsonl")
+        let initWallet = try datafi(["wallet", "init", "--wallet", wallet, "--kdf", "interactive"])
+        let person = try #require(try object(initWallet.stdout)["public_key"] as? String)
+        #expect(try datafi(["consent", "init", "--store", store, "--origin", "example.com/consent",
+                            "--operator-key", path("operator.key")]).status == 0)
+        let grant = try datafi(["wallet", "consent", "grant", "--wallet", wallet, "--dataset", "payslips",
+                                "--purpose", "affordability", "--issued", "1000", "--expires", "5000"])
+        let id = try #require(try object(grant.stdout)["id"] as? String)
+
+        let envelope = try datafi(["wallet", "consent", "envelope", "--wallet", wallet, "--id", id,
+                                   "--origin", "example.com/consent", "--nonce", "0", "--deadline", "4000",
+                                   "--out", envelopes])
+        #expect(envelope.status == 0, "\(envelope.stderr)")
+        #expect(try String(contentsOfFile: envelopes, encoding: .utf8) == envelope.stdout)
+        #expect(try object(envelope.stdout)["signer"] as? String == person)
+        let otherOrigin = try datafi(["wallet", "consent", "envelope", "--wallet", wallet, "--id", id,
+                                      "--origin", "example.com/other", "--nonce", "1"])
+        #expect(otherOrigin.status == 0)
+        #expect(try datafi(["wallet", "consent", "envelope", "--wallet", wallet, "--id", String(repeating: "0", count: 32),
+                            "--origin", "example.com/consent", "--nonce", "0"]).status == 2)
+        #expect(try datafi(["wallet", "consent", "envelope", "--wallet", wallet, "--id", id,
+                            "--origin", "example.com/consent", "--nonce", "0x1"]).status == 2)
+
+        // The first line is logged; a garbage line, a replay, another ledger's envelope and a huge line are rejected.
+        try (envelope.stdout + "not json\n" + envelope.stdout + otherOrigin.stdout + String(repeating: "x", count: 300_000))
+            .write(toFile: envelopes, atomically: true, encoding: .utf8)
+        let submit = try datafi(["consent", "submit", "--store", store, "--in", envelopes, "--time", "1100"])
+        #expect(submit.status == 0, "\(submit.stderr)")
+        let receipts = try submit.stdout.split(separator: "\n").map { try object(String($0)) }
+        #expect(receipts.count == 5)
+        #expect(receipts.first?["status"] as? String == "applied")
+        #expect(receipts.dropFirst().map { $0["rejected"] as? String }
+            == ["malformed_json", "wrong_nonce", "wrong_origin", "too_large"])
+
+        let check = try datafi(["consent", "check", "--store", store, "--person", person, "--dataset", "payslips",
+                                "--purpose", "affordability", "--at", "1500"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
     @Test func usageAndEnvironmentErrors() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
