@@ -322,3 +322,100 @@ func applied(_ result: SubmitResult) -> Bool {
         }
     }
 }
+
+/// A small deterministic generator (xorshift64*), so a failing sequence can be replayed.
+struct Xorshift: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 2_685_821_657_736_338_717
+    }
+}
+
+@Suite struct ConsentModelTests {
+    /// Random sequences of grants, revocations and hostile submissions, checked against a plain model:
+    /// every outcome as predicted, refusals change nothing, and the final answers match the model.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func randomSequencesFollowTheModel(seed: UInt64) throws {
+        var rng = Xorshift(state: 0x9E37_79B9_7F4A_7C15 &* seed)
+        var people = try (0..<3).map { _ in try Person() }
+        var pool: [(owner: Int, grant: ConsentGrant)] = []
+        for i in 0..<12 {
+            let owner = i % 3
+            let issued = Int64(1_000 + 100 * Int.random(in: 0..<10, using: &rng))
+            let grant = try people[owner].grant(.requester("r\(i)"), purpose: "p", issued: issued,
+                                                expires: issued + Int64(Int.random(in: 1...1_500, using: &rng)))
+            pool.append((owner, grant))
+        }
+        var recorded: [[UInt8]: Int64?] = [:]   // grant id → revocation time
+        var ledger = try newLedger(MemoryLedgerStore(), operatorKey: Signing.PrivateKey(), interval: 5)
+        let time: UInt64 = 1_500
+        for _ in 0..<60 {
+            let pick = pool[Int.random(in: 0..<pool.count, using: &rng)]
+            let action = Int.random(in: 0..<4, using: &rng)
+            var signer = action == 3 ? (pick.owner + 1) % 3 : pick.owner
+            let transaction: ConsentTransaction
+            let expected: String?
+            if action == 0 || action == 3 {
+                transaction = .record(pick.grant)
+                expected = action == 3 ? "signerIsNotGrantor"
+                    : recorded[pick.grant.id] != nil ? "duplicateGrant"
+                    : Int64(time) >= pick.grant.expires ? "expiredAtRecording" : nil
+            } else if action == 1 {
+                let at = pick.grant.issued + Int64(Int.random(in: 0..<600, using: &rng))
+                if people[pick.owner].wallet.consents.revocation(of: pick.grant) == nil {
+                    try people[pick.owner].wallet.revokeConsent(id: pick.grant.idHex, at: at)
+                }
+                transaction = .record(people[pick.owner].wallet.consents.revocation(of: pick.grant)!)
+                expected = recorded[pick.grant.id] == nil ? "unknownGrant"
+                    : recorded[pick.grant.id]! != nil ? "alreadyRevoked" : nil
+            } else {
+                var bytes = pick.grant.bytes
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+                transaction = .grant(bytes)
+                signer = pick.owner
+                expected = nil   // a refusal of some kind; checked below
+            }
+            let before = try ledger.state.snapshot()
+            let envelope = try Envelope.sign(transaction, origin: origin, nonce: people[signer].nonce, deadline: 10_000,
+                                             with: people[signer].wallet.signingKey)
+            people[signer].nonce += 1
+            let result = try ledger.submit([envelope], at: time)[0]
+            if action == 2 {
+                #expect(refusal(result) != nil, "a flipped bit was accepted")
+            } else if let expected {
+                #expect(refusal(result) == expected)
+            } else {
+                #expect(applied(result), "\(result)")
+                if case .revocation = transaction {
+                    recorded[pick.grant.id] = .some(people[pick.owner].wallet.consents.revocation(of: pick.grant)!.revoked)
+                } else {
+                    recorded[pick.grant.id] = .some(nil)
+                }
+            }
+            if !applied(result) { #expect(try ledger.state.snapshot() == before) }
+        }
+        #expect(ledger.state.grants.count == recorded.count)
+        #expect(recorded.values.contains { $0 != nil }, "the sequence recorded no revocation")
+        #expect(recorded.values.contains { $0 == nil }, "the sequence left no grant unrevoked")
+        #expect(try ConsentMachine(snapshot: try ledger.state.snapshot()) == ledger.state)
+        #expect(try ledger.verify() == ledger.size)
+        for (owner, grant) in pool {
+            for at in stride(from: Int64(1_000), through: 3_500, by: 250) {
+                let revoked = recorded[grant.id].flatMap { $0 }
+                let allowed = recorded[grant.id] != nil && grant.issued <= at && at < grant.expires
+                    && !(revoked.map { $0 <= at } ?? false)
+                let verdict = try ledger.checkConsent(person: people[owner].key, subject: grant.subject, purpose: "p", at: at)
+                switch verdict {
+                case .allowed(let evidence):
+                    #expect(allowed)
+                    #expect(evidence.grant == grant)
+                    #expect(evidence.verify())
+                case .denied:
+                    #expect(!allowed)
+                }
+            }
+        }
+    }
+}
