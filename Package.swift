@@ -74,6 +74,8 @@ let modules: [Module] = [
            dependencies: ["CSodium", "DataFiSodium", "DataFiBigNum", "DataFiPrivacy", "DataFiSupport"]),
     Module("DataFiWallet", path: "Sources/Wallet",
            dependencies: ["DataFiSupport", "DataFiSodium", "DataFiRistretto", "DataFiZK", "DataFiPrivacy"]),
+    Module("DataFiLedgerConsent", path: "Sources/Ledger/Consent", dependencies: ["DataFiLedger", "DataFiWallet"],
+           testDependencies: ["DataFiLedger", "DataFiLedgerSQLite", "DataFiWallet", "DataFiSodium"]),
 ]
 
 let propertyBased: Target.Dependency = .product(name: "PropertyBased", package: "swift-property-based")

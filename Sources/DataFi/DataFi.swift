@@ -25,3 +25,4 @@
 @_exported import DataFiLedger
 @_exported import DataFiLedgerMarket
 @_exported import DataFiLedgerSQLite
+@_exported import DataFiLedgerConsent

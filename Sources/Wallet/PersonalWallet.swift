@@ -47,7 +47,8 @@ public struct HeldCredential: Sendable, Equatable {
 /// A value type: every mutating operation either completes or throws and leaves the wallet
 /// unchanged. ``WalletFile`` keeps it encrypted at rest.
 public struct PersonalWallet: Sendable {
-    let signingKey: Signing.PrivateKey
+    /// The person's key; `package` so the ledger binding can sign the wallet's own consent records.
+    package let signingKey: Signing.PrivateKey
     /// When the wallet was created, Unix seconds.
     public let created: Int64
     /// The person's records, in the order added.

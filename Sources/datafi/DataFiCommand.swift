@@ -17,7 +17,7 @@ struct DataFiCommand: AsyncParsableCommand {
             MarketCommand.self,
             LedgerCommand.self,
             SecAggCommand.self, AnalyticsCommand.self,
-            WalletCommand.self, CredentialCommand.self,
+            WalletCommand.self, ConsentCommand.self, CredentialCommand.self,
             PaillierCommand.self, PJCCommand.self,
         ])
 }

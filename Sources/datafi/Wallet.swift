@@ -209,13 +209,15 @@ struct ConsentSubjectOptions: ParsableArguments {
 struct WalletConsentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consent",
-        abstract: "Grant, revoke, list and check signed consents.",
+        abstract: "Grant, revoke, list, check and record signed consents.",
         discussion: """
         Grants and revocations are Ed25519-signed by the wallet's key; "encoded" holds their canonical \
-        byte encoding in hex, self-contained and verifiable, ready to be recorded on a ledger.
+        byte encoding in hex, self-contained and verifiable. `record` puts them on a consent ledger \
+        (`datafi consent init`), where data users check them with `datafi consent check`.
         """,
         subcommands: [WalletConsentGrantCommand.self, WalletConsentRevokeCommand.self,
-                      WalletConsentListCommand.self, WalletConsentCheckCommand.self])
+                      WalletConsentListCommand.self, WalletConsentCheckCommand.self,
+                      WalletConsentRecordCommand.self, WalletConsentEnvelopeCommand.self])
 
     static func describe(_ grant: ConsentGrant, revocation: ConsentRevocation?, at: Int64?) -> [String: Any] {
         var object: [String: Any] = [

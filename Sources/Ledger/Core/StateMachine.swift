@@ -18,8 +18,8 @@ public enum LedgerOutcome: Hashable, Sendable {
 /// A deterministic state machine the ledger orders: the same transactions applied in the same order at the
 /// same times give the same state on every replica (the CometBFT application model).
 ///
-/// The market conforms to it in the binding module `DataFiLedgerMarket`; consent records and fee
-/// settlements can conform later without changing the ledger.
+/// The market conforms to it in the binding module `DataFiLedgerMarket`, consent in `DataFiLedgerConsent`;
+/// fee settlements can conform later without changing the ledger.
 public protocol LedgerStateMachine: Sendable {
     /// The transaction type; its canonical JSON (``CanonicalJSON``) is what signers sign.
     associatedtype Transaction: Codable & Sendable
