@@ -4,7 +4,7 @@ import DataFiSodium
 ///
 /// Its X25519 private key lives here, outside the market's state; the market holds the public key.
 /// ``verify(asset:of:in:at:inspect:)`` opens a pending asset once to count and check it;
-/// ``execute(task:in:at:)`` opens the URLs of every verified asset for a paid task and records each opening
+/// ``execute(task:in:at:read:)`` opens the URLs of every verified asset for a paid task and records each opening
 /// in the market's access log through a ``Transaction/recordAccess(task:failed:)`` signed by the operator.
 public struct ComputeNode: Sendable {
     /// The operator account that signs access records and receives compute fees.
@@ -36,8 +36,12 @@ public struct ComputeNode: Sendable {
     /// An asset whose URL does not open, or whose data `read` reports unreadable (a file gone, a server
     /// down), is excluded: its share of the task's data tokens returns to the consumer. The others are
     /// logged and paid. Pending, rejected and withdrawn assets are never opened.
-    /// - Parameter read: reads an opened asset's data for the computation; `false` when it cannot. By
-    ///   default every opened asset is read.
+    /// - Parameters:
+    ///   - id: the paid task.
+    ///   - market: the market; the execution is recorded in it.
+    ///   - time: the current time, Unix seconds (at most the task's deadline).
+    ///   - read: reads an opened asset's data for the computation; `false` when it cannot. By default every
+    ///     opened asset is read.
     /// - Returns: the opened assets and the events (one access per opened asset, then the task's settlement,
     ///   which lists the excluded assets).
     /// - Throws: ``MarketError/notComputeOperator(_:)`` when this node's account is not the market's operator;

@@ -114,6 +114,8 @@ public enum CSVReader {
     /// - Parameters:
     ///   - skipBlankLines: skip lines with no characters at all (outside quotes) instead of reading them as
     ///     a record of one empty field.
+    ///   - bytes: the CSV text as UTF-8 bytes.
+    ///   - limits: bounds on records, fields and field size.
     ///   - body: called once per record, header included; it may throw to stop.
     /// - Throws: `CSVError`, or what `body` throws.
     public static func forEachRecord<E: Error>(
@@ -234,6 +236,8 @@ public enum CSVReader {
     /// Reads a whole CSV text with a header record.
     ///
     /// - Parameters:
+    ///   - bytes: the CSV text as UTF-8 bytes.
+    ///   - limits: bounds on records, fields and field size.
     ///   - skipBlankLines: skip empty lines instead of reading them as one-field records.
     /// - Throws: `CSVError`: any of the reader's errors, `.missingHeader`, `.duplicateHeader`, `.raggedRecord`.
     public static func table(_ bytes: some Collection<UInt8>, limits: CSVLimits = CSVLimits(),

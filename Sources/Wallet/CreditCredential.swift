@@ -5,7 +5,7 @@ import DataFiZK
 /// A CreditMe credential: a scorer's signed Pedersen commitment to a person's credit score.
 ///
 /// The scorer (a lender running the Defi Score) commits to an integer score `s` in 0...2^32 − 1 as
-/// `C = s·g + r·h` (``PedersenGenerators/standard``), gives the opening (s, r) to the person only, and
+/// `C = s·g + r·h` (`PedersenGenerators.standard`), gives the opening (s, r) to the person only, and
 /// signs, with its Ed25519 key, the canonical message
 ///
 /// ```

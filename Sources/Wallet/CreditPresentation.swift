@@ -18,7 +18,7 @@ import DataFiZK
 ///    score width, model id, expiry and the scorer's signature), `challenge` = c, `bounds` = one
 ///    byte (bit 0: lower bound present, bit 1: upper bound present), then `at-least` = t and/or
 ///    `at-most` = u as 8-byte little-endian integers.
-/// 3. **Range proof.** From that transcript state, one Bulletproofs range proof (``RangeProof``,
+/// 3. **Range proof.** From that transcript state, one Bulletproofs range proof (`RangeProof`,
 ///    aggregated over the one or two statement commitments, lower first) shows every statement
 ///    commitment opens to a value in [0, 2^32).
 /// 4. **Holder binding.** From the same transcript state (step 2), the transcript absorbs
@@ -81,6 +81,11 @@ public struct CreditPresentation: Sendable, Equatable {
     /// Proves `statement` about the credential's score for the verifier who sent `challenge`.
     ///
     /// - Parameters:
+    ///   - credential: the scorer's credential, issued to `holderKey`'s public key.
+    ///   - opening: the credential's opening (score and blinding), which only the holder has.
+    ///   - holderKey: the holder's signing key; it signs the presentation.
+    ///   - statement: the bounds to prove.
+    ///   - challenge: the verifier's fresh challenge (``challengeLengths`` bytes).
     ///   - now: the current time, Unix seconds; an expired credential is refused.
     /// - Throws: `CredentialError.invalidChallengeLength`, `.wrongHolderKey`, `.openingDoesNotMatch`,
     ///   `.expired`, or `.statementFalse` when the score does not satisfy the statement (nothing is
@@ -165,6 +170,8 @@ public struct CreditPresentation: Sendable, Equatable {
     ///
     /// Variable time (all inputs are public).
     /// - Parameters:
+    ///   - scorer: the public key of the scorer the verifier trusts.
+    ///   - challenge: the challenge the verifier sent.
     ///   - now: the current time, Unix seconds.
     /// - Returns: what the verifier learns.
     /// - Throws: `CredentialError.invalidChallengeLength` (malformed), or a verdict:

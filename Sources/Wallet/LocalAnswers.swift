@@ -6,7 +6,7 @@ import Foundation
 /// category with probability 1/(e^ε + k − 1), which is ε-local differential privacy.
 ///
 /// Sampling is exact: propose a uniform category; accept it at once if it is the true one, else with
-/// an exact Bernoulli(e^−ε) (``ExactSampler/bernoulliExp(_:using:)``); repeat until accepted. The
+/// an exact Bernoulli(e^−ε) (`ExactSampler.bernoulliExp(_:using:)`); repeat until accepted. The
 /// accepted category is the true one with weight 1 and any other with weight e^−ε, as required.
 /// ε is rounded down to a rational first (more private, never less); the estimator uses the same ε.
 public struct LocalHistogramResponse: Sendable {
@@ -66,7 +66,7 @@ public struct LocalHistogramResponse: Sendable {
 public struct SurveyAnswer: Sendable, Equatable, Codable {
     /// The mechanism that perturbed the answer.
     public enum Mechanism: String, Sendable, Codable {
-        /// Binary randomized response (``RandomizedResponse``): reported 0 (no) or 1 (yes).
+        /// Binary randomized response (`RandomizedResponse`): reported 0 (no) or 1 (yes).
         case randomizedResponse = "randomized_response"
         /// k-ary randomized response (``LocalHistogramResponse``): reported a category.
         case localHistogram = "local_histogram"

@@ -27,7 +27,7 @@ import Foundation
 /// answers, budget and credentials with their openings.
 ///
 /// The cost is chosen when the wallet is created and stored in the header: by default libsodium's
-/// "moderate" (3 passes, 256 MiB); ``PasswordHashing/Parameters/interactive`` (2 passes, 64 MiB) only
+/// "moderate" (3 passes, 256 MiB); `PasswordHashing.Parameters.interactive` (2 passes, 64 MiB) only
 /// when asked for explicitly (tests, constrained devices). A file asking for more than 10 passes or
 /// 1 GiB is refused before any work, so a hostile file cannot exhaust memory.
 ///

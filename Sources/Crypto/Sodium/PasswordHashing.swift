@@ -70,6 +70,7 @@ public enum PasswordHashing {
     ///   - passphrase: the passphrase bytes (UTF-8 for text), 0 to ``maxPassphraseLength`` bytes.
     ///   - salt: exactly ``saltLength`` bytes, random per stored item.
     ///   - length: derived key length in bytes, in ``keyLengths``.
+    ///   - parameters: the Argon2id cost (passes and memory).
     /// - Returns: the key, in secure memory.
     /// - Throws: `PasswordHashingError.wrongSaltLength`, `.keyLengthOutOfRange`, `.passphraseTooLong`,
     ///   or `.derivationFailed` when libsodium cannot allocate the memory the parameters ask for.

@@ -98,7 +98,7 @@ public enum CanonicalJSON {
         return try decode(type, from: tree)
     }
 
-    /// Decodes an already parsed tree strictly, as ``decode(_:from:)-(_,Collection)`` does.
+    /// Decodes an already parsed tree strictly, as ``decode(_:from:)-(_,Collection<UInt8>)`` does.
     public static func decode<T: Codable>(_ type: T.Type, from tree: JSONValue)
         throws(LedgerError) -> (value: T, canonical: [UInt8])
     {

@@ -134,7 +134,7 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
 
     /// Decodes the binary form strictly (the transaction must be canonical JSON of `Transaction`).
     /// - Throws: ``LedgerError/malformedEncoding(_:)`` for a wrong domain, truncation or trailing bytes;
-    ///   the errors of ``CanonicalJSON/decode(_:from:)-(_,Collection)`` for the transaction.
+    ///   the errors of ``CanonicalJSON/decode(_:from:)-(_,Collection<UInt8>)`` for the transaction.
     public init(encoded bytes: [UInt8]) throws(LedgerError) {
         var r = ByteReader(bytes)
         try self.init(reader: &r)

@@ -3,7 +3,7 @@ import DataFiMarket
 import DataFiSodium
 
 /// The market as a ledger state machine: the signer's account is the hex of its Ed25519 key
-/// (``AccountID/init(publicKey:)``), refusals are logged with the ``MarketError`` case name as code.
+/// (`AccountID.init(publicKey:)`), refusals are logged with the `MarketError` case name as code.
 public struct MarketMachine: LedgerStateMachine, Equatable {
     /// The market's transactions; new cases need no ledger change (the ledger signs their canonical JSON).
     public typealias Transaction = DataFiMarket.Transaction
@@ -11,10 +11,10 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
     /// The market.
     public private(set) var market: Market
 
-    /// Wraps a market (usually ``Market/init(genesis:)``).
+    /// Wraps a market (usually `Market.init(genesis:)`).
     public init(market: Market) { self.market = market }
 
-    /// Applies `transaction` as the account of `signer`; a ``MarketError`` becomes a refusal with its code.
+    /// Applies `transaction` as the account of `signer`; a `MarketError` becomes a refusal with its code.
     public mutating func apply(_ transaction: Transaction, signer: Signing.PublicKey, time: UInt64) -> LedgerOutcome {
         do {
             _ = try market.apply(transaction, by: AccountID(publicKey: signer), at: time)
@@ -30,11 +30,11 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
         try? market.apply(transaction, by: AccountID(publicKey: signer), at: time)
     }
 
-    /// The market's canonical snapshot (``Market/canonicalSnapshot()``).
+    /// The market's canonical snapshot (`Market.canonicalSnapshot()`).
     public func snapshot() throws(LedgerError) -> [UInt8] { market.canonicalSnapshot() }
 
     /// Restores the market from its canonical snapshot.
-    /// - Throws: ``LedgerError/state(_:)``.
+    /// - Throws: `LedgerError.state(_:)`.
     public init(snapshot: [UInt8]) throws(LedgerError) {
         do { market = try Market(canonicalSnapshot: snapshot) } catch { throw .state("\(error)") }
     }

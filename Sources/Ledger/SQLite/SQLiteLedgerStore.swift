@@ -16,8 +16,8 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     private let cache = UpperNodeCache()
 
     /// Opens (`create == false`) or creates (`create == true`) the store at `path`.
-    /// - Throws: ``LedgerError/alreadyExists(_:)`` when creating over an existing file;
-    ///   ``LedgerError/missing(_:)`` when opening a file that does not exist; ``LedgerError/storage(_:)``
+    /// - Throws: `LedgerError.alreadyExists(_:)` when creating over an existing file;
+    ///   `LedgerError.missing(_:)` when opening a file that does not exist; `LedgerError.storage(_:)`
     ///   when SQLite fails (not a database, unreadable, locked).
     public init(path: String, create: Bool) throws(LedgerError) {
         let exists = FileManager.default.fileExists(atPath: path)
@@ -60,13 +60,13 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     /// A free-form metadata value (tools keep e.g. the operator key's location here).
-    /// - Throws: ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError.storage(_:)`.
     public func value(forKey key: String) throws(LedgerError) -> [UInt8]? {
         try read { db in try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]).map { Array($0) } }
     }
 
     /// Sets a free-form metadata value (keys starting with `ledger.` are reserved).
-    /// - Throws: ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError.storage(_:)`.
     public func setValue(_ value: [UInt8], forKey key: String) throws(LedgerError) {
         precondition(!key.hasPrefix("ledger."), "reserved key")
         try write { db in
@@ -75,7 +75,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     /// The ledger's metadata, `nil` before ``create(metadata:genesis:)``.
-    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` for unreadable metadata; ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError.corrupt(entry:reason:)` for unreadable metadata; `LedgerError.storage(_:)`.
     public func metadata() throws(LedgerError) -> LedgerMetadata? {
         let rows: [String: Data] = try read { db in
             Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM meta WHERE key LIKE 'ledger.%'")
@@ -93,7 +93,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     /// Writes the metadata and the genesis snapshot in one transaction.
-    /// - Throws: ``LedgerError/alreadyExists(_:)``; ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError.alreadyExists(_:)`; `LedgerError.storage(_:)`.
     public func create(metadata: LedgerMetadata, genesis: LedgerSnapshot) throws(LedgerError) {
         try write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM meta WHERE key = 'ledger.origin'") == 0 else {
@@ -114,12 +114,12 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                        arguments: [Int64(snapshot.size), Data(snapshot.state), Data(snapshot.encodedNonces())])
     }
 
-    /// Number of durable entries. - Throws: ``LedgerError/storage(_:)``.
+    /// Number of durable entries. - Throws: `LedgerError.storage(_:)`.
     public func size() throws(LedgerError) -> UInt64 {
         UInt64(try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM leaves") ?? 0 })
     }
 
-    /// Leaf data of entry `index`. - Throws: ``LedgerError/missing(_:)``, ``LedgerError/storage(_:)``.
+    /// Leaf data of entry `index`. - Throws: `LedgerError.missing(_:)`, `LedgerError.storage(_:)`.
     public func leaf(_ index: UInt64) throws(LedgerError) -> [UInt8] {
         guard let data = try read({ db in
             try Data.fetchOne(db, sql: "SELECT data FROM leaves WHERE idx = ?", arguments: [Int64(bitPattern: index)])
@@ -127,7 +127,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return Array(data)
     }
 
-    /// Leaf data of a range of entries in one query. - Throws: ``LedgerError/missing(_:)``, ``LedgerError/storage(_:)``.
+    /// Leaf data of a range of entries in one query. - Throws: `LedgerError.missing(_:)`, `LedgerError.storage(_:)`.
     public func leaves(from start: UInt64, count: UInt64) throws(LedgerError) -> [[UInt8]] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: "SELECT idx, data FROM leaves WHERE idx >= ? AND idx < ? ORDER BY idx",
@@ -145,7 +145,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return out
     }
 
-    /// A complete node's hash. - Throws: ``LedgerError/missing(_:)``, ``LedgerError/storage(_:)``.
+    /// A complete node's hash. - Throws: `LedgerError.missing(_:)`, `LedgerError.storage(_:)`.
     public func node(level: Int, index: UInt64) throws(LedgerError) -> LogHash {
         try withNodeReader { (reader) throws(LedgerError) in try reader.node(level: level, index: index) }
     }
@@ -176,7 +176,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     /// Appends a batch in one SQL transaction, durable when this returns.
-    /// - Throws: ``LedgerError/invalidRange(from:to:)`` when it does not start at the end; ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError.invalidRange(from:to:)` when it does not start at the end; `LedgerError.storage(_:)`.
     public func append(_ batch: LedgerBatch) throws(LedgerError) {
         try write { db in
             let size = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(idx) + 1, 0) FROM leaves") ?? 0
@@ -195,7 +195,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
-    /// The latest snapshot at a size ≤ `size`. - Throws: ``LedgerError/storage(_:)``, ``LedgerError/malformedEncoding(_:)``.
+    /// The latest snapshot at a size ≤ `size`. - Throws: `LedgerError.storage(_:)`, `LedgerError.malformedEncoding(_:)`.
     public func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot? {
         guard let row = try read({ db in
             try Row.fetchOne(db, sql: "SELECT size, state, nonces FROM snapshots WHERE size <= ? ORDER BY size DESC LIMIT 1",
@@ -205,7 +205,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         return LedgerSnapshot(size: UInt64(row["size"] as Int64), state: Array(row["state"] as Data), nonces: nonces)
     }
 
-    /// Sizes of the stored snapshots, ascending. - Throws: ``LedgerError/storage(_:)``.
+    /// Sizes of the stored snapshots, ascending. - Throws: `LedgerError.storage(_:)`.
     public func snapshotSizes() throws(LedgerError) -> [UInt64] {
         try read { db in try Int64.fetchAll(db, sql: "SELECT size FROM snapshots ORDER BY size") }.map { UInt64($0) }
     }
