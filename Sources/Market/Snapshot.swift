@@ -7,7 +7,8 @@ import Foundation
 /// markets give equal snapshots and equal bytes (``Market/canonicalSnapshot()``). A ledger stores it every N
 /// entries and hashes it into its checkpoints.
 public struct MarketSnapshot: Codable, Hashable, Sendable {
-    /// The snapshot format this type writes.
+    /// The snapshot format this type writes. Version 2: assets hold a ``CommittedAsset`` instead of the
+    /// sealed asset, which moved to ``sealedAssets`` (outside the canonical bytes).
     public static let currentVersion = 2
 
     /// Format version.

@@ -61,6 +61,11 @@ struct ByteReader {
 /// erased. The signed transaction commits to it instead (for the market, a join carries a salted hash of the
 /// sealed asset), so the signature, the leaf and every proof stay valid after erasure. The state machine
 /// checks the two agree before anything is logged (``LedgerStateMachine/admit(_:personal:)``).
+///
+/// The signed bytes above are unchanged by this (still version 1): the commitment is a field of the
+/// transaction's canonical JSON. For the market a ledger logs
+/// `{"joinCommitted":{"asset":{"commitment":hex,"formats":[…],"records":N},"dataset":…}}` and refuses the
+/// plain `{"join":…}`; the personal data is `{"asset":{…sealed asset…},"salt":hex}`.
 public struct Envelope<Transaction: Codable & Sendable>: Sendable {
     /// The domain-separation prefix of the signed bytes.
     public static var domain: [UInt8] { Array("DataFi ledger envelope v1\n".utf8) }

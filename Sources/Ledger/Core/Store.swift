@@ -218,11 +218,6 @@ public final class MemoryLedgerStore: LedgerStore, @unchecked Sendable {
     /// The latest erasure of `subject`.
     public func erasure(of subject: [UInt8]) throws(LedgerError) -> ErasureRecord? { erasures[subject] }
 
-    /// Test hook: replaces the side-table data of entry `index`.
-    public func corruptPersonal(_ index: UInt64, with data: [UInt8]) {
-        personal[index].map { personal[index] = PersonalRecord(index: index, subject: $0.subject, data: data) }
-    }
-
     /// The latest snapshot at a size ≤ `size`.
     public func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot? {
         snapshots.keys.filter { $0 <= size }.max().flatMap { snapshots[$0] }
