@@ -95,3 +95,31 @@ import Testing
         #expect((export["personal"] as? [Any])?.count == 1)
     }
 }
+
+@Suite struct PersonalDataSubmitCLITests {
+    @Test func clearJoinsAndStrayPersonalDataAreRejectedBeforeLogging() throws {
+        let (l, _) = try ErasureCLITests.joined()
+        let asset = try AssetMetadata(name: "Diary", description: "Rows", creator: "Eve", license: "CC-BY-4.0",
+                                      keywords: [], distribution: [DatasetDistribution(encodingFormat: "text/csv",
+                                                                                       contentUrl: "https://eve.example/d.csv")],
+                                      records: 10).sealed(to: Box.PrivateKey().publicKey)
+        // A plain join signed directly (its sealed asset in the signed transaction) and a transfer carrying
+        // personal data: both rejected with personal_data, nothing logged.
+        let clear = try Envelope.sign(Transaction.join(dataset: "HEALTH", asset: asset), origin: CLILedger.origin, nonce: 0,
+                                      deadline: 4_000_000_000, with: l.holders[2])
+        let committed = try MarketMachine.sign(.join(dataset: "HEALTH", asset: asset), origin: CLILedger.origin, nonce: 0,
+                                               deadline: 4_000_000_000, with: l.holders[2])
+        let transfer = try Envelope.sign(Transaction.transfer(token: "ALITA", to: "treasury", amount: 1), origin: CLILedger.origin,
+                                         nonce: 0, deadline: 4_000_000_000, with: l.holders[2])
+        let stray = try transfer.attaching(personal: try #require(committed.personal))
+        let lines = [clear, stray].map { String(decoding: $0.json(), as: UTF8.self) }.joined(separator: "\n") + "\n"
+        let submit = try CLIRunner.run(["ledger", "submit", "--store", l.store], stdin: lines)
+        #expect(submit.status == 0, "\(submit.stderr)")
+        let receipts = submit.stdout.split(separator: "\n").map(jsonObject)
+        #expect(receipts.count == 2 && receipts.allSatisfy { $0["rejected"] as? String == "personal_data" })
+        let verify = jsonObject(try CLIRunner.run(["ledger", "verify", "--store", l.store]).stdout)
+        #expect(verify["verified"] as? Int == 2)
+        let eve = Hex.encode(l.holders[2].publicKey.rawRepresentation)
+        #expect(try CLIRunner.run(["ledger", "erase", "--store", l.store, "--subject", eve]).status == 1)
+    }
+}
