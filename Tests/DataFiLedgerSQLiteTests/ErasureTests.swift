@@ -89,7 +89,14 @@ struct ErasureWorld {
         let raw = world.ledger.store.rawFileBytes()
         #expect(!raw.isEmpty && !raw.contains(subsequence: Array("Olu Adeyemi".utf8)))
 
+        let stored = try #require(try world.ledger.store.rawPersonal(world.joins[0]))
+        #expect(raw.contains(subsequence: stored.key) && raw.contains(subsequence: stored.ciphertext))
+
         let receipt = try world.ledger.erase(subject: oluKey, at: 2_000)
+        // Crypto-shredding: the key and the ciphertext are gone from the file and its WAL.
+        let shredded = world.ledger.store.rawFileBytes()
+        #expect(!shredded.contains(subsequence: stored.key) && !shredded.contains(subsequence: stored.ciphertext))
+        #expect(try world.ledger.store.rawPersonal(world.joins[0]) == nil)
         #expect(receipt.entries == [world.joins[0]])
         #expect(try world.ledger.personalRecords(of: oluKey).isEmpty)
         #expect(try world.ledger.erasure(of: oluKey) == ErasureRecord(subject: oluKey.rawRepresentation, time: 2_000,

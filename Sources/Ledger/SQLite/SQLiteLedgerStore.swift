@@ -300,6 +300,17 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// Test hook: the stored key and ciphertext of entry `index`'s personal data, as they sit in the file.
+    public func rawPersonal(_ index: UInt64) throws(LedgerError) -> (key: [UInt8], ciphertext: [UInt8])? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT k.key AS key, p.data AS data FROM personal p JOIN subject_keys k ON k.subject = p.subject
+                WHERE p.idx = ?
+                """, arguments: [Int64(index)]) else { return nil }
+            return (Array(row["key"] as Data), Array(row["data"] as Data))
+        }
+    }
+
     /// Test hook: the raw bytes of the database file and its WAL, to check that no plaintext remains.
     public func rawFileBytes() -> [UInt8] {
         ["", "-wal"].flatMap { (try? Array(Data(contentsOf: URL(fileURLWithPath: path + $0)))) ?? [] }
