@@ -33,9 +33,9 @@ public struct ComputeNode: Sendable {
     }
 
     /// Opens the sealed URLs of every verified asset of paid task `id`'s dataset and records the execution.
-    /// An asset whose URL does not open, or whose data `read` reports unreadable (a file gone, a server
-    /// down), is excluded: its share of the task's data tokens returns to the consumer. The others are
-    /// logged and paid. Pending, rejected and withdrawn assets are never opened.
+    /// An asset whose URL does not open (or whose sealed asset was erased), or whose data `read` reports
+    /// unreadable (a file gone, a server down), is excluded: its share of the task's data tokens returns to
+    /// the consumer. The others are logged and paid. Pending, rejected and withdrawn assets are never opened.
     /// - Parameters:
     ///   - id: the paid task.
     ///   - market: the market; the execution is recorded in it.
@@ -66,7 +66,7 @@ public struct ComputeNode: Sendable {
         var failed: [Int] = []
         for stored in market.assets(in: task.dataset) {
             guard case .verified = stored.status else { continue }
-            if let asset = open(stored, in: task.dataset), read(asset) {
+            if let asset = open(stored, in: task.dataset, market), read(asset) {
                 opened.append(asset)
             } else {
                 failed.append(stored.index)
@@ -92,15 +92,17 @@ public struct ComputeNode: Sendable {
         guard market.dataset(dataset) != nil else { throw .unknownDataset(dataset) }
         guard let stored = market.asset(index, in: dataset) else { throw .unknownAsset(dataset: dataset, asset: index) }
         guard stored.status == .pending else { throw .assetNotPending(dataset: dataset, asset: index) }
-        let verdict = open(stored, in: dataset).map(inspect) ?? .reject(reason: .unreadable)
+        let verdict = open(stored, in: dataset, market).map(inspect) ?? .reject(reason: .unreadable)
         let events = try market.apply(.verifyAsset(dataset: dataset, asset: index, verdict: verdict), by: account, at: time)
         return (verdict, events)
     }
 
-    /// Opens every sealed URL of `stored`, or returns `nil` when one does not open or is not UTF-8.
-    private func open(_ stored: StoredAsset, in dataset: DatasetID) -> OpenedAsset? {
+    /// Opens every sealed URL of `stored`, or returns `nil` when its sealed asset is absent (never attached,
+    /// or erased) or one URL does not open or is not UTF-8.
+    private func open(_ stored: StoredAsset, in dataset: DatasetID, _ market: Market) -> OpenedAsset? {
+        guard let sealed = market.sealedAsset(stored.index, in: dataset) else { return nil }
         var urls: [String] = []
-        for entry in stored.asset.distribution {
+        for entry in sealed.distribution {
             guard let bytes = try? SealedBox.open(entry.sealedContentUrl, with: key),
                   let url = String(validating: bytes, as: UTF8.self)
             else { return nil }

@@ -70,6 +70,9 @@ public struct Market: Sendable, Equatable {
     var datasetIndex: [DatasetID: Int] = [:]
     var positions: [PositionKey: OwnerPosition] = [:]
     var storedAssets: [DatasetID: [StoredAsset]] = [:]
+    /// The owners' personal data: sealed assets by position. Outside the canonical snapshot and its hash, so
+    /// erasing it (``eraseSealedAssets(of:)``) changes no state hash.
+    var sealedAssets: [AssetKey: SealedAsset] = [:]
     var accessByOwner: [AccountID: [Int]] = [:]
     /// Validators' stakes by dataset and validator (no zero entries without open reviews).
     var stakes: [PositionKey: ValidatorStake] = [:]
@@ -259,6 +262,12 @@ public struct Market: Sendable, Equatable {
         case .fundRewards(let dataset, let amount):
             return try fundRewards(dataset, amount: amount, from: signer)
         case .join(let dataset, let asset):
+            do { try asset.validate() } catch { throw .invalidMetadata(error) }
+            let events = try join(dataset, asset: CommittedAsset(committing: asset, salt: Self.directJoinSalt),
+                                  owner: signer, at: time)
+            sealedAssets[AssetKey(dataset: dataset, index: (storedAssets[dataset]?.count ?? 1) - 1)] = asset
+            return events
+        case .joinCommitted(let dataset, let asset):
             return try join(dataset, asset: asset, owner: signer, at: time)
         case .swap(let dataset, let side, let amount, let deadline):
             return try swap(dataset, side: side, amount: amount, deadline: deadline, trader: signer, at: time)
@@ -386,7 +395,7 @@ public struct Market: Sendable, Equatable {
         return [.rewardsFunded(dataset: id, from: account, amount: amount)]
     }
 
-    private mutating func join(_ id: DatasetID, asset: SealedAsset, owner: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
+    private mutating func join(_ id: DatasetID, asset: CommittedAsset, owner: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         let slot = try slot(id)
         let ds = datasetList[slot]
         do { try asset.validate() } catch { throw .invalidMetadata(error) }

@@ -19,6 +19,8 @@ public enum MetadataError: Error, Hashable, Sendable, CustomStringConvertible {
     case recordsOutOfRange(UInt64)
     /// A sealed content URL is not between 49 and 48 + ``AssetMetadata/maxURLLength`` bytes.
     case sealedURLSize(index: Int, actual: Int)
+    /// A committed asset's commitment is not 64 lowercase hex digits.
+    case malformedCommitment
 
     /// A one-line explanation.
     public var description: String {
@@ -32,6 +34,7 @@ public enum MetadataError: Error, Hashable, Sendable, CustomStringConvertible {
             "distribution[\(index)].contentUrl uses scheme \"\(scheme)\"; allowed: \(AssetMetadata.allowedSchemes.sorted().joined(separator: ", "))"
         case .recordsOutOfRange(let value): "records \(value) outside 1...\(AssetMetadata.maxRecords)"
         case .sealedURLSize(let index, let actual): "distribution[\(index)] sealed URL has \(actual) bytes"
+        case .malformedCommitment: "commitment is not 64 lowercase hex digits"
         }
     }
 }
@@ -90,6 +93,8 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case arithmeticOverflow
     /// The dataset has no asset with this index.
     case unknownAsset(dataset: DatasetID, asset: Int)
+    /// A sealed asset and salt do not open the commitment stored for the asset.
+    case commitmentMismatch(dataset: DatasetID, asset: Int)
     /// The asset is not pending (the compute node verifies each asset once).
     case assetNotPending(dataset: DatasetID, asset: Int)
     /// The asset is not waiting for validators' scores.
@@ -158,6 +163,7 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .nothingToClaim: "nothing to claim"
         case .arithmeticOverflow: "amount out of range"
         case .unknownAsset(let dataset, let asset): "dataset \(dataset) has no asset \(asset)"
+        case .commitmentMismatch(let dataset, let asset): "sealed asset does not open the commitment of \(dataset)/\(asset)"
         case .assetNotPending(let dataset, let asset): "asset \(dataset)/\(asset) is not pending verification"
         case .assetNotInReview(let dataset, let asset): "asset \(dataset)/\(asset) is not in review"
         case .assetClosed(let dataset, let asset): "asset \(dataset)/\(asset) was rejected or withdrawn"

@@ -7,8 +7,9 @@ import Foundation
 /// markets give equal snapshots and equal bytes (``Market/canonicalSnapshot()``). A ledger stores it every N
 /// entries and hashes it into its checkpoints.
 public struct MarketSnapshot: Codable, Hashable, Sendable {
-    /// The snapshot format this type writes.
-    public static let currentVersion = 1
+    /// The snapshot format this type writes. Version 2: assets hold a ``CommittedAsset`` instead of the
+    /// sealed asset, which moved to ``sealedAssets`` (outside the canonical bytes).
+    public static let currentVersion = 2
 
     /// Format version.
     public var version: Int
@@ -40,6 +41,15 @@ public struct MarketSnapshot: Codable, Hashable, Sendable {
     public var accessByOwner: [OwnerAccess]
     /// Validator stakes, ascending by (dataset, validator).
     public var stakes: [Stake]
+    /// The owners' sealed assets (personal data), ascending by (dataset, index); always `nil` in the
+    /// canonical snapshot, whose hash must not change when they are erased.
+    public var sealedAssets: [SealedEntry]?
+
+    /// The sealed asset of one stored asset.
+    public struct SealedEntry: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
+        public var dataset: DatasetID, index: Int, asset: SealedAsset
+    }
 
     /// A token.
     public struct Token: Codable, Hashable, Sendable {
@@ -92,7 +102,7 @@ public struct MarketSnapshot: Codable, Hashable, Sendable {
     /// A stored asset.
     public struct Asset: Codable, Hashable, Sendable {
         /// Fields as the market stores them (see the matching public types).
-        public var index: Int, owner: AccountID, joinedAt: UInt64, asset: SealedAsset
+        public var index: Int, owner: AccountID, joinedAt: UInt64, asset: CommittedAsset
         /// Fields as the market stores them (see the matching public types).
         public var status: AssetStatus, heldReward: UInt256, reviews: [Review]
     }
@@ -158,6 +168,9 @@ extension Market {
             stakes: stakes.sorted { ($0.key.dataset, $0.key.account) < ($1.key.dataset, $1.key.account) }.map {
                 .init(dataset: $0.key.dataset, validator: $0.key.account, amount: $0.value.amount,
                       openReviews: $0.value.openReviews)
+            },
+            sealedAssets: sealedAssets.sorted { $0.key < $1.key }.map {
+                .init(dataset: $0.key.dataset, index: $0.key.index, asset: $0.value)
             })
     }
 
@@ -244,15 +257,27 @@ extension Market {
             stakes[PositionKey(dataset: stake.dataset, account: stake.validator)] =
                 ValidatorStake(amount: stake.amount, openReviews: stake.openReviews)
         }
+        for entry in s.sealedAssets ?? [] {
+            // The salt is not part of the snapshot: check what the sealed asset shares with the stored one.
+            guard let stored = storedAssets[entry.dataset], stored.indices.contains(entry.index),
+                  stored[entry.index].asset.records == entry.asset.records,
+                  stored[entry.index].asset.formats == entry.asset.distribution.map(\.encodingFormat) else {
+                throw .invalidGenesis("sealed asset of an unknown asset")
+            }
+            sealedAssets[AssetKey(dataset: entry.dataset, index: entry.index)] = entry.asset
+        }
     }
 
-    /// The canonical bytes of ``snapshot()``: JSON with sorted keys and no whitespace, every table a list in
-    /// the snapshot's fixed order, amounts as decimal strings. Equal markets give equal bytes.
+    /// The canonical bytes of ``snapshot()`` without the sealed assets: JSON with sorted keys and no
+    /// whitespace, every table a list in the snapshot's fixed order, amounts as decimal strings. Equal markets
+    /// give equal bytes, whether or not their owners' sealed assets are present.
     public func canonicalSnapshot() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var value = snapshot()
+        value.sealedAssets = nil
         // Every field is a string, integer, boolean, list or struct of those: encoding cannot fail.
-        return (try? Array(encoder.encode(snapshot()))) ?? []
+        return (try? Array(encoder.encode(value))) ?? []
     }
 
     /// Restores a market from ``canonicalSnapshot()`` bytes.

@@ -156,7 +156,7 @@ public struct OwnerPosition: Hashable, Sendable {
     public internal(set) var assets: Int = 0
 }
 
-/// An asset as stored: its owner, sealed metadata, verification status and reviews.
+/// An asset as stored: its owner, committed metadata, verification status and reviews.
 public struct StoredAsset: Hashable, Sendable {
     /// Index within its dataset.
     public let index: Int
@@ -164,8 +164,9 @@ public struct StoredAsset: Hashable, Sendable {
     public let owner: AccountID
     /// When it joined (seconds).
     public let joinedAt: UInt64
-    /// Public metadata and sealed URLs (the record count in it is the owner's declaration).
-    public let asset: SealedAsset
+    /// The record count (the owner's declaration), media types and the commitment to the sealed asset,
+    /// which the market keeps apart (``Market/sealedAsset(_:in:)``) so that it can be erased.
+    public let asset: CommittedAsset
     /// Where the asset is in its life: pending, in review, verified, rejected or withdrawn.
     public internal(set) var status: AssetStatus = .pending
     /// The join reward set aside for it while pending or in review (data tokens); zero afterwards.

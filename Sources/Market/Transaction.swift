@@ -110,6 +110,10 @@ public enum Transaction: Codable, Hashable, Sendable {
     /// Join a dataset with one asset; the signer is the owner. The asset is pending and the join reward is
     /// set aside until the compute node verifies it (``verifyAsset(dataset:asset:verdict:)``).
     case join(dataset: DatasetID, asset: SealedAsset)
+    /// Join with the public part of an asset and a commitment to its sealed asset, which travels beside the
+    /// transaction and can be erased (``Market/attachSealedAsset(_:salt:to:in:)``): the form a ledger logs.
+    /// Otherwise as ``join(dataset:asset:)``; until its sealed asset is attached the compute node cannot open it.
+    case joinCommitted(dataset: DatasetID, asset: CommittedAsset)
     /// Trade the base token against a dataset's data token through its pool.
     case swap(dataset: DatasetID, side: SwapSide, amount: SwapAmount, deadline: UInt64)
     /// Deposit both tokens into a dataset's pool at the current ratio (V2 router rules).

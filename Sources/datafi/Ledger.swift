@@ -16,7 +16,7 @@ struct LedgerCommand: ParsableCommand {
             LedgerProveInclusionCommand.self, LedgerProveConsistencyCommand.self,
             LedgerVerifyInclusionCommand.self, LedgerVerifyConsistencyCommand.self,
             LedgerVerifyCheckpointCommand.self, LedgerVerifyCommand.self, LedgerEntriesCommand.self,
-            LedgerAuditCommand.self, LedgerExportCommand.self,
+            LedgerAuditCommand.self, LedgerEraseCommand.self, LedgerExportCommand.self,
         ])
 }
 
@@ -153,7 +153,12 @@ struct LedgerInitCommand: ParsableCommand {
 
 struct LedgerSignCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sign", abstract: "Sign a market transaction (JSON) into an envelope (JSON line).")
+        commandName: "sign", abstract: "Sign a market transaction (JSON) into an envelope (JSON line).",
+        discussion: """
+            A join is signed in its committed form (joinCommitted: record count, media types and a salted \
+            hash of the sealed asset); the sealed asset and salt go beside it in the envelope's "personal" \
+            field, which submit keeps in the erasable side table and never logs.
+            """)
 
     @Option(help: "Signing key file.") var key: String
     @Option(help: "The ledger's origin.") var origin: String
@@ -166,8 +171,8 @@ struct LedgerSignCommand: ParsableCommand {
         let input = try CLIIO.read(tx)
         do {
             let (transaction, _) = try CanonicalJSON.decode(Transaction.self, from: input)
-            let envelope = try Envelope.sign(transaction, origin: origin, nonce: nonce,
-                                             deadline: deadline ?? LedgerCLI.now() + 86_400, with: signingKey)
+            let envelope = try MarketMachine.sign(transaction, origin: origin, nonce: nonce,
+                                                  deadline: deadline ?? LedgerCLI.now() + 86_400, with: signingKey)
             try CLIIO.writeStdout(envelope.json() + [0x0A])
         } catch let error as LedgerError {
             throw CLIError("transaction: \(error)")
@@ -507,34 +512,125 @@ struct LedgerAuditCommand: ParsableCommand {
     }
 }
 
+struct LedgerEraseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Erase a subject's personal data (sealed assets) from the side table; the log still verifies.",
+        discussion: """
+            Deletes the subject's side-table records and their encryption key in one transaction. The log, \
+            its proofs and checkpoints, and the replayed balances are unchanged; the compute node can no \
+            longer open the subject's assets. Exit 0 erased (or nothing held: "entries" is empty), 1 refused \
+            (the account never signed an entry, already erased, or the store is corrupt), 2 malformed \
+            account, 3 store unavailable. A refusal changes nothing.
+            """)
+
+    @Option(help: "The SQLite store.") var store: String
+    @Option(help: "The subject's account (hex of its Ed25519 key).") var subject: String
+    @Option(help: "Ledger time of the erasure in seconds since 1970 (default: the clock).") var time: UInt64?
+
+    func run() throws {
+        let key = try LedgerCLI.subjectKey(subject)
+        var ledger = try LedgerCLI.open(store)
+        do {
+            let receipt = try ledger.erase(subject: key, at: time ?? LedgerCLI.now())
+            try LedgerCLI.printLine(.object([("subject", .string(subject)),
+                                             ("erased", .array(receipt.entries.map(LedgerCLI.int))),
+                                             ("root", .string(LedgerCLI.b64(try ledger.root())))]))
+        } catch let error as LedgerError {
+            switch error {
+            case .unknownSubject, .alreadyErased: throw CLIError("\(error)", exitCode: CLIExit.negative)
+            default: throw LedgerCLI.cliError(error)
+            }
+        }
+    }
+}
+
+extension LedgerCLI {
+    /// The Ed25519 key of an account given as 64 lowercase hex digits.
+    static func subjectKey(_ account: String) throws -> Signing.PublicKey {
+        guard AccountID(account).isValid, let bytes = Hex.decodeLower(account), bytes.count == 32,
+              let key = try? Signing.PublicKey(rawRepresentation: bytes) else {
+            throw CLIError("invalid account \(account): expected 64 lowercase hex digits of an Ed25519 key")
+        }
+        return key
+    }
+}
+
+extension Hex {
+    /// Lowercase hex only; `nil` otherwise.
+    static func decodeLower(_ text: String) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        return try? Hex.decode(text)
+    }
+}
+
 struct LedgerExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Everything the ledger holds about a subject, as JSON: entries naming it, accesses, balances.")
+        abstract: "Everything the ledger holds about a subject, as JSON (portability).",
+        discussion: """
+            One JSON object: the entries signed by or naming the subject (index, time, envelope, outcome), \
+            its personal data held in the side table (sealed assets and salts, by entry) or the record of its \
+            erasure, its balances, owner positions and stakes, and every access to its assets. Exit 1 when \
+            the account never signed an entry and is named nowhere, 2 for a malformed account.
+            """)
 
     @Option(help: "The SQLite store.") var store: String
     @Option(help: "The subject's account.") var subject: String
 
     func run() throws {
+        let key = try LedgerCLI.subjectKey(subject)
         let ledger = try LedgerCLI.open(store)
-        let account = AccountID(subject)
-        guard account.isValid else { throw CLIError("invalid account \(subject)") }
+        let account = AccountID(publicKey: key)
         do {
-            let entries: [JSONValue] = try ledger.history(of: account).map { item in
+            let history = try ledger.history(of: account)
+            guard !history.isEmpty else {
+                throw CLIError("\(LedgerError.unknownSubject(subject))", exitCode: CLIExit.negative)
+            }
+            let entries: [JSONValue] = try history.map { item in
                 var members: [(String, JSONValue)] = [("index", LedgerCLI.int(item.index)), ("time", LedgerCLI.int(item.entry.time)),
                                                       ("envelope", try CanonicalJSON.parse(item.entry.envelope.json()))]
                 members.append(("status", .string(item.entry.outcome == .applied ? "applied" : "refused")))
                 if let code = item.entry.outcome.errorCode { members.append(("error", .string(code))) }
                 return .object(members)
             }
+            let personal: [JSONValue] = try ledger.personalRecords(of: key).map { record in
+                .object([("index", LedgerCLI.int(record.index)), ("data", try CanonicalJSON.parse(record.data))])
+            }
+            let erasure: JSONValue = try ledger.erasure(of: key).map { record in
+                .object([("time", LedgerCLI.int(record.time)), ("entries", .array(record.entries.map(LedgerCLI.int)))])
+            } ?? .null
             let market = ledger.state.market
             let balances: [(String, JSONValue)] = market.tokens.keys.sorted().compactMap { token in
                 let amount = market.balance(of: account, in: token)
                 return amount.isZero ? nil : (token.rawValue, .string(amount.description))
             }
-            let accesses = try market.accessLog(forOwner: account).map { try CanonicalJSON.parse(try CanonicalJSON.encode($0)) }
+            func json(_ value: some Encodable) throws -> JSONValue { try CanonicalJSON.parse(try CanonicalJSON.encode(value)) }
+            var positions: [JSONValue] = [], stakes: [JSONValue] = [], assets: [JSONValue] = []
+            for id in market.datasets.keys.sorted() {
+                if let p = market.position(of: account, in: id) {
+                    positions.append(.object([("dataset", .string(id.rawValue)), ("shares", LedgerCLI.int(p.shares)),
+                                              ("owed", .string(p.owed.description)), ("claimed", .string(p.claimed.description)),
+                                              ("pendingRewards", .string(market.pendingRewards(of: account, in: id).description)),
+                                              ("assets", LedgerCLI.int(UInt64(p.assets)))]))
+                }
+                if let stake = market.stake(of: account, in: id) {
+                    stakes.append(.object([("dataset", .string(id.rawValue)), ("amount", .string(stake.amount.description)),
+                                           ("openReviews", LedgerCLI.int(UInt64(stake.openReviews)))]))
+                }
+                for stored in market.assets(in: id) where stored.owner == account {
+                    assets.append(.object([("dataset", .string(id.rawValue)), ("index", LedgerCLI.int(UInt64(stored.index))),
+                                           ("committed", try json(stored.asset)),
+                                           ("status", try json(stored.status)),
+                                           ("sealedAssetHeld", .bool(market.sealedAsset(stored.index, in: id) != nil))]))
+                }
+            }
+            let accesses = try market.accessLog(forOwner: account).map { try json($0) }
             try LedgerCLI.printLine(.object([("subject", .string(subject)), ("entries", .array(entries)),
-                                             ("balances", .object(balances)), ("accesses", .array(accesses))]))
+                                             ("personal", .array(personal)), ("erasure", erasure),
+                                             ("balances", .object(balances)), ("positions", .array(positions)),
+                                             ("stakes", .array(stakes)), ("assets", .array(assets)),
+                                             ("accesses", .array(accesses))]))
         } catch let error as LedgerError {
             throw LedgerCLI.cliError(error)
         }

@@ -8,15 +8,16 @@ import Foundation
 
 /// Records the demo's transactions in a SQLite ledger, each signed by its actor's Ed25519 key.
 ///
-/// The ledger's market mirrors the demo's: the same genesis amounts, with every named actor replaced by the
-/// account of its key (the key's hex), so its balances must equal the demo's name for name. Keys derive from
-/// the demo's seed.
+/// The ledger's market mirrors the demo's: the same genesis amounts, with every named actor (the treasury,
+/// and anyone who appears later, such as a validator paid by the treasury) replaced by the account of its key
+/// (the key's hex), so its balances must equal the demo's name for name. Keys derive from the demo's seed.
 struct DemoLedgerRecorder {
     static let origin = "demo.datafi.example/ledger"
 
     let path: String
     let keep: Bool
     let operatorKey: Signing.PrivateKey
+    let seed: UInt64
     var keys: [AccountID: Signing.PrivateKey] = [:]
     var nonces: [AccountID: UInt64] = [:]
     var ledger: MarketLedger<SQLiteLedgerStore>
@@ -35,8 +36,11 @@ struct DemoLedgerRecorder {
         self.path = path ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("datafi-demo-\(UUID().uuidString).sqlite").path
         operatorKey = Self.key(seed: seed, name: "ledger operator")
+        self.seed = seed
         var keyTable: [AccountID: Signing.PrivateKey] = [:]
-        for actor in actors { keyTable[actor] = Self.key(seed: seed, name: actor.rawValue) }
+        for actor in actors + allocations.map(\.account) + [treasury] {
+            keyTable[actor] = Self.key(seed: seed, name: actor.rawValue)
+        }
         keys = keyTable
         let mapped = allocations.map { allocation in
             Genesis.Allocation(account: keyTable[allocation.account].map { AccountID(publicKey: $0.publicKey) } ?? allocation.account,
@@ -55,6 +59,14 @@ struct DemoLedgerRecorder {
         }
     }
 
+    /// The key of a demo actor; one who appears later (a stranger, a validator) gets its key from the seed too.
+    mutating func key(of actor: AccountID) -> Signing.PrivateKey {
+        if let key = keys[actor] { return key }
+        let key = Self.key(seed: seed, name: actor.rawValue)
+        keys[actor] = key
+        return key
+    }
+
     /// The ledger account of a demo actor.
     func account(_ actor: AccountID) -> AccountID {
         keys[actor].map { AccountID(publicKey: $0.publicKey) } ?? actor
@@ -63,11 +75,14 @@ struct DemoLedgerRecorder {
     /// Signs `tx` with `actor`'s key and logs it at `time`; returns whether the ledger's market applied it.
     /// An account named in `tx` (a transfer's recipient) is replaced by its ledger account.
     mutating func record(_ tx: Transaction, by actor: AccountID, at time: UInt64) throws -> Bool {
-        guard let key = keys[actor] else { throw CLIError("no ledger key for \(actor)") }
+        let signer = key(of: actor)
         var tx = tx
-        if case .transfer(let token, let to, let amount) = tx { tx = .transfer(token: token, to: account(to), amount: amount) }
+        if case .transfer(let token, let to, let amount) = tx {
+            tx = .transfer(token: token, to: AccountID(publicKey: key(of: to).publicKey), amount: amount)
+        }
         let nonce = nonces[actor] ?? 0
-        let envelope = try Envelope.sign(tx, origin: Self.origin, nonce: nonce, deadline: time + 3600, with: key)
+        // A join is logged committed, its sealed asset beside it in the side table.
+        let envelope = try MarketMachine.sign(tx, origin: Self.origin, nonce: nonce, deadline: time + 3600, with: signer)
         let results = try ledger.submit([envelope], at: time)
         guard case .logged(_, _, let outcome) = results[0] else { throw CLIError("ledger rejected \(actor)'s envelope") }
         nonces[actor] = nonce + 1
@@ -150,8 +165,8 @@ extension MarketDemo {
         print("  the ledger's balances equal the demo's for every actor: "
               + (mismatches.isEmpty ? "yes" : "MISMATCH (\(mismatches.joined(separator: ", ")))"))
         print("  full verification (every hash, signature and the replay): \(verified) entries ok")
-        print("  checkpoint signed by the operator (C2SP signed note; root and state hash cover sealed ciphertexts,")
-        print("  which are randomized, so they differ from run to run):")
+        print("  checkpoint signed by the operator (C2SP signed note; root and state hash cover the assets' salted")
+        print("  commitments, which are random, so they differ from run to run):")
         for line in note.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { print("  | " + line) }
         print("  \(owner)'s audit trail: \(audit.items.count) access(es), each with an inclusion proof against "
               + "checkpoint size \(checkpoint.size): " + (auditOK ? "verifies" : "DOES NOT VERIFY"))

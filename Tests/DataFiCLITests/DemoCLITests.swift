@@ -6,7 +6,7 @@ import Testing
         let first = try CLIRunner.run(["demo", "--seed", "7"], stdin: "")
         let second = try CLIRunner.run(["demo", "--seed", "7"], stdin: "")
         #expect(first.status == 0, "\(first.stderr)")
-        // The ledger's checkpoint lines ("  | ") hash the randomized sealed ciphertexts; everything else repeats.
+        // The ledger's checkpoint lines ("  | ") hash the assets' random commitments; everything else repeats.
         func stable(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("  | ") } }
         #expect(stable(first.stdout) == stable(second.stdout))
         #expect(first.stdout.split(separator: "\n").filter { $0.hasPrefix("  | ") }.count == 6)

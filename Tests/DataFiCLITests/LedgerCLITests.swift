@@ -37,6 +37,14 @@ struct CLILedger {
         return String(decoding: envelope.json(), as: UTF8.self)
     }
 
+    /// Writes holder `i`'s signing key to a file of mode 0600 (the CLI refuses looser key files).
+    func keyFile(_ i: Int) throws -> String {
+        let path = dir.appendingPathComponent("h\(i).key").path
+        try Data(holders[i].rawRepresentation.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return path
+    }
+
     func write(_ name: String, _ text: String) throws -> String {
         let url = dir.appendingPathComponent(name)
         try Data(text.utf8).write(to: url)
@@ -57,9 +65,7 @@ func jsonObject(_ line: some StringProtocol) -> [String: Any] {
     @Test func endToEndCommands() throws {
         let l = try CLILedger()
         // sign: transaction JSON on stdin → envelope.
-        let keyPath = l.dir.appendingPathComponent("h0.key").path
-        try Data(l.holders[0].rawRepresentation.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: keyPath))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
+        let keyPath = try l.keyFile(0)
         let to = AccountID(publicKey: l.holders[1].publicKey).rawValue
         let signed = try CLIRunner.run(["ledger", "sign", "--key", keyPath, "--origin", CLILedger.origin, "--nonce", "0"],
                                        stdin: "{\"transfer\":{\"token\":\"ALITA\",\"to\":\"\(to)\",\"amount\":\"7\"}}")

@@ -29,7 +29,7 @@ struct Actors {
     {
         let nonce = nonces[key.publicKey.rawRepresentation] ?? 0
         nonces[key.publicKey.rawRepresentation] = nonce + 1
-        return try Envelope.sign(tx, origin: origin, nonce: nonce, deadline: 4_000_000_000, with: key)
+        return try MarketMachine.sign(tx, origin: origin, nonce: nonce, deadline: 4_000_000_000, with: key)
     }
 
     func terms() -> DatasetTerms {
@@ -44,6 +44,12 @@ struct Actors {
                           keywords: ["health"],
                           distribution: [DatasetDistribution(encodingFormat: "text/csv", contentUrl: "https://o.example/d.csv")],
                           records: 500).sealed(to: nodeBox.publicKey)
+    }
+
+    /// The sealed asset the history's join carried, read back from the side table.
+    func assetOfHistory(_ ledger: MarketLedger<MemoryLedgerStore>) throws -> SealedAsset {
+        let records = try ledger.personalRecords(of: owner.publicKey)
+        return try MarketMachine.personalAsset(try #require(records.first).data).asset
     }
 
     /// A history that creates a dataset, joins, verifies the asset, pays a task, opens the data, and tries an
@@ -81,7 +87,9 @@ struct Actors {
             let e = try ledger.entry(UInt64(i))
             _ = try? direct.apply(e.envelope.transaction, by: AccountID(publicKey: e.envelope.signer), at: 1_000)
         }
-        #expect(direct == ledger.state.market)
+        // The direct market holds no sealed asset (the log has only the commitment): equal state, equal hash.
+        #expect(direct.canonicalSnapshot() == ledger.state.market.canonicalSnapshot())
+        #expect(ledger.state.market.sealedAsset(0, in: "HEALTH") == (try actors.assetOfHistory(ledger)))
         #expect(ledger.state.market.balance(of: actors.account(actors.owner), in: "ALITA") == whole(5))
         // Reopen from the store: snapshot + replay.
         let reopened = try MarketLedger(opening: ledger.store)
@@ -102,9 +110,53 @@ struct Actors {
         #expect(history.map(\.index) == [1, 2, 5, 6, 7])
     }
 
+    @Test func personalDataNeverEntersTheLogInClear() throws {
+        var actors = Actors()
+        var ledger = try MarketLedger.create(in: MemoryLedgerStore(), origin: "example.com/market",
+                                             operatorKey: actors.operatorKey.publicKey,
+                                             genesis: MarketMachine(market: try Market(genesis: actors.genesis())))
+        _ = try ledger.submit([try actors.sign(.createDataset(actors.terms()), actors.maker)], at: 1_000)
+        let asset = try actors.asset()
+        // A join in clear is rejected before logging.
+        let clear = try Envelope.sign(Transaction.join(dataset: "HEALTH", asset: asset), origin: "example.com/market",
+                                      nonce: 0, deadline: 4_000_000_000, with: actors.owner)
+        // A committed join without its sealed asset, with another asset, or with a bad salt is rejected too.
+        let committed = try MarketMachine.sign(.join(dataset: "HEALTH", asset: asset), origin: "example.com/market",
+                                               nonce: 0, deadline: 4_000_000_000, with: actors.owner)
+        let bare = try Envelope<Transaction>(encoded: committed.encoded())
+        let other = try bare.attaching(personal: try CanonicalJSON.encode(
+            MarketMachine.PersonalAsset(salt: String(repeating: "ab", count: 32), asset: asset)))
+        let transfer = try Envelope.sign(Transaction.transfer(token: "ALITA", to: "treasury", amount: whole(1)),
+                                         origin: "example.com/market", nonce: 0, deadline: 4_000_000_000, with: actors.owner)
+        let stray = try transfer.attaching(personal: committed.personal!)
+        let before = ledger.size
+        for envelope in [clear, bare, other, stray] {
+            let results = try ledger.submit([envelope], at: 1_001)
+            guard case .rejected(let error) = results[0] else { Issue.record("\(results[0])"); continue }
+            #expect(error.code == "personal_data")
+        }
+        #expect(ledger.size == before)
+        #expect(try ledger.personalRecords(of: actors.owner.publicKey).isEmpty)
+        // The committed join is logged; its leaf holds neither the sealed URL nor the creator's name.
+        let results = try ledger.submit([committed], at: 1_002)
+        guard case .logged(let index, _, .applied) = results[0] else { Issue.record("\(results[0])"); return }
+        let leaf = try ledger.store.leaf(index)
+        #expect(!leaf.contains(subsequence: Array(Hex.encode(asset.distribution[0].sealedContentUrl).utf8)))
+        #expect(!leaf.contains(subsequence: Array("\"Olu\"".utf8)))
+        #expect(try ledger.personalRecords(of: actors.owner.publicKey).map(\.index) == [index])
+        #expect(ledger.state.market.sealedAsset(0, in: "HEALTH") == asset)
+    }
+
     @Test func errorCodesAreCaseNames() {
         #expect(MarketMachine.code(of: .zeroAmount) == "zeroAmount")
         #expect(MarketMachine.code(of: .unknownTask(3)) == "unknownTask")
         #expect(MarketMachine.code(of: .expired(deadline: 1, now: 2)) == "expired")
+    }
+}
+
+extension Array where Element == UInt8 {
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard needle.count <= count else { return false }
+        return (0...(count - needle.count)).contains { self[$0] == needle[0] && self[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 }

@@ -78,6 +78,29 @@ func sign(_ tx: Bank.Transaction, _ key: Signing.PrivateKey, nonce: UInt64, orig
         #expect(refuse("")?.code == "malformed_json")
     }
 
+    @Test func personalDataIsNeverSignedOrLoggedAndRefusedByDefault() throws {
+        var (ledger, _) = try newBankLedger()
+        let key = Signing.PrivateKey()
+        let plain = try sign(.mint(amount: 5), key, nonce: 0)
+        let envelope = try plain.attaching(personal: Array("{\"name\":\"Olu\"}".utf8))
+        #expect(envelope.isSignatureValid && envelope.encoded() == plain.encoded())
+        let json = envelope.json()
+        #expect(String(decoding: json, as: UTF8.self).contains("\"personal\":{\"name\":\"Olu\"}"))
+        #expect(try Envelope<Bank.Transaction>(json: json).personal == envelope.personal)
+        for bad in ["[1]", "{\"a\": 1}", "{\"a\":1,\"a\":2}", "\"text\""] {
+            #expect(throws: LedgerError.self) { try plain.attaching(personal: Array(bad.utf8)) }
+        }
+        // A state machine that takes no personal data rejects it before logging.
+        let results = try ledger.submit([envelope], at: 1)
+        #expect(results == [.rejected(.personalData("this ledger takes no personal data"))])
+        #expect(ledger.size == 0)
+        #expect(throws: LedgerError.unknownSubject(Hex.encode(key.publicKey.rawRepresentation))) {
+            try ledger.erase(subject: key.publicKey, at: 2)
+        }
+        _ = try ledger.submit([plain], at: 1)
+        #expect(try ledger.erase(subject: key.publicKey, at: 2).entries.isEmpty)
+    }
+
     @Test func truncatedBinaryIsRefused() throws {
         let bytes = try sign(.mint(amount: 9), Signing.PrivateKey(), nonce: 0).encoded()
         for cut in [0, 1, 26, 40, 80, bytes.count - 1] {

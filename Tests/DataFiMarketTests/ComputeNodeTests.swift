@@ -36,7 +36,7 @@ import Testing
         expectRefused(&market, .recordAccess(task: 1, failed: []), by: "chen", .notComputeOperator("chen"))
         #expect(market == before)
         // And a foreign key cannot open the stored ciphertext directly either.
-        let sealed = try #require(market.assets(in: Fixture.dataset).first).asset.distribution[0].sealedContentUrl
+        let sealed = try #require(market.sealedAsset(0, in: Fixture.dataset)).distribution[0].sealedContentUrl
         #expect(throws: SodiumError.authenticationFailed) { try SealedBox.open(sealed, with: try Fixture.nodeKey(9)) }
     }
 

@@ -214,7 +214,7 @@ let benchmarks: @Sendable () -> Void = {
                                    maxIterations: smoke ? 1 : 100_000)) { benchmark in
         if bigWorld == nil { bigWorld = try? BigWorld(entries: bigSize) }
         guard let world = bigWorld else { preconditionFailure("benchmark setup failed") }
-        var random = BenchSupport.SplitMix64(state: 42)
+        var random = SplitMix64(seed: 42)
         let size = world.ledger.size
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {

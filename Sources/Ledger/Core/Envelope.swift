@@ -51,7 +51,21 @@ struct ByteReader {
 ///
 /// The binary form of an envelope (``encoded()``, what log entries hold) is the signed bytes followed by
 /// the 64-byte signature. The JSON form for tools is
-/// `{"origin":…,"signer":hex,"nonce":"N","deadline":"T","transaction":{…},"signature":hex}`.
+/// `{"origin":…,"signer":hex,"nonce":"N","deadline":"T","transaction":{…},"signature":hex}`, with an optional
+/// `"personal":{…}`.
+///
+/// ## Personal data
+///
+/// Personal data (``personal``) never enters the log: it travels beside the envelope, is neither signed nor
+/// part of ``encoded()``, and the ledger keeps it in a side table keyed by the signer, from which it can be
+/// erased. The signed transaction commits to it instead (for the market, a join carries a salted hash of the
+/// sealed asset), so the signature, the leaf and every proof stay valid after erasure. The state machine
+/// checks the two agree before anything is logged (``LedgerStateMachine/admit(_:personal:)``).
+///
+/// The signed bytes above are unchanged by this (still version 1): the commitment is a field of the
+/// transaction's canonical JSON. For the market a ledger logs
+/// `{"joinCommitted":{"asset":{"commitment":hex,"formats":[…],"records":N},"dataset":…}}` and refuses the
+/// plain `{"join":…}`; the personal data is `{"asset":{…sealed asset…},"salt":hex}`.
 public struct Envelope<Transaction: Codable & Sendable>: Sendable {
     /// The domain-separation prefix of the signed bytes.
     public static var domain: [UInt8] { Array("DataFi ledger envelope v1\n".utf8) }
@@ -76,6 +90,10 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
     public let signature: [UInt8]
     /// The bytes the signature covers (see the type's documentation), computed once.
     public let signingBytes: [UInt8]
+    /// Personal data for the side table, as canonical JSON of an object; not signed, never logged.
+    public private(set) var personal: [UInt8]?
+    /// Largest personal data accepted, in bytes.
+    public static var maxPersonalBytes: Int { 128 * 1024 }
 
     /// Whether `origin` is a valid ledger origin: 1...255 bytes of printable ASCII without space or `+`
     /// (C2SP tlog-checkpoint's rule for origin lines).
@@ -126,6 +144,20 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
         return w.bytes
     }
 
+    /// This envelope with `personal` (canonical JSON of an object) beside it; the signature is unaffected.
+    /// - Throws: ``LedgerError/tooLarge(limit:actual:)``; the parse errors of ``CanonicalJSON``;
+    ///   ``LedgerError/notCanonical(reason:)`` or ``LedgerError/invalidField(_:)`` unless it is one object
+    ///   in canonical form.
+    public func attaching(personal data: [UInt8]) throws(LedgerError) -> Envelope {
+        guard data.count <= Self.maxPersonalBytes else { throw .tooLarge(limit: Self.maxPersonalBytes, actual: data.count) }
+        let tree = try CanonicalJSON.parse(data)
+        guard case .object = tree else { throw .invalidField("personal data must be a JSON object") }
+        guard CanonicalJSON.serialize(tree) == data else { throw .notCanonical(reason: "personal data is not canonical JSON") }
+        var copy = self
+        copy.personal = data
+        return copy
+    }
+
     /// Whether the signature verifies (`crypto_sign_verify_detached`; public data, variable time).
     public var isSignatureValid: Bool { signer.isValidSignature(signature, for: signingBytes) }
 
@@ -165,18 +197,20 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
 
     /// The JSON form for tools (canonical: sorted keys, no whitespace).
     public func json() -> [UInt8] {
-        let tree: JSONValue = .object([
+        var members: [(String, JSONValue)] = [
             ("deadline", .string(String(deadline))), ("nonce", .string(String(nonce))),
             ("origin", .string(origin)), ("signature", .string(Hex.encode(signature))),
             ("signer", .string(Hex.encode(signer.rawRepresentation))),
             // The transaction bytes are canonical JSON already: parse cannot fail on them.
             ("transaction", (try? CanonicalJSON.parse(transactionBytes)) ?? .null),
-        ])
-        return CanonicalJSON.serialize(tree)
+        ]
+        // Personal data is canonical JSON already (``attaching(personal:)``).
+        if let personal, let tree = try? CanonicalJSON.parse(personal) { members.insert(("personal", tree), at: 2) }
+        return CanonicalJSON.serialize(.object(members))
     }
 
-    /// Decodes the JSON form strictly: exactly the six fields, `nonce` and `deadline` as canonical decimal
-    /// strings, hex keys and signature of the right lengths, and a transaction that re-encodes to itself.
+    /// Decodes the JSON form strictly: exactly the six fields (and optionally `personal`, an object),
+    /// `nonce` and `deadline` as canonical decimal strings, hex keys and signature of the right lengths, and a transaction that re-encodes to itself.
     /// Whitespace and key order are free. The signature is not checked here (see ``isSignatureValid``).
     /// - Throws: ``LedgerError/tooLarge(limit:actual:)``, the parse errors of ``CanonicalJSON``,
     ///   ``LedgerError/invalidField(_:)`` or ``LedgerError/notCanonical(reason:)``.
@@ -184,7 +218,7 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
         guard bytes.count <= Self.maxJSONBytes else { throw .tooLarge(limit: Self.maxJSONBytes, actual: bytes.count) }
         let tree = try CanonicalJSON.parse(bytes)
         guard case .object(let members) = tree else { throw .invalidField("envelope is not an object") }
-        let expected: Set<String> = ["origin", "signer", "nonce", "deadline", "transaction", "signature"]
+        let expected: Set<String> = ["origin", "signer", "nonce", "deadline", "transaction", "signature", "personal"]
         for (key, _) in members where !expected.contains(key) { throw .notCanonical(reason: "unknown field \"\(key)\"") }
         func string(_ key: String) throws(LedgerError) -> String {
             guard case .string(let s)? = tree[key] else { throw .invalidField("\(key) must be a string") }
@@ -211,6 +245,10 @@ public struct Envelope<Transaction: Codable & Sendable>: Sendable {
         }
         self.init(origin: origin, signer: signer, nonce: try integer("nonce"), deadline: try integer("deadline"),
                   transaction: tx, transactionBytes: canonical, signature: signature)
+        if let personal = tree["personal"] {
+            guard case .object = personal else { throw .invalidField("personal must be an object") }
+            self = try attaching(personal: CanonicalJSON.serialize(personal))
+        }
     }
 }
 

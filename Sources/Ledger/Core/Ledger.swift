@@ -76,6 +76,32 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
             }
             index += count
         }
+        let records = try store.personalRecords(subject: nil)
+        if !records.isEmpty { try state.attach(try Self.attachments(records, store: store, size: size)) }
+    }
+
+    /// Checks side-table records against their entries (subject, outcome, commitment) and pairs them.
+    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` naming the first record that does not fit.
+    static func attachments(_ records: [PersonalRecord], store: Store,
+                            size: UInt64) throws(LedgerError) -> [PersonalAttachment<Transaction>] {
+        var out: [PersonalAttachment<Transaction>] = []
+        out.reserveCapacity(records.count)
+        for record in records {
+            guard record.index < size else { throw .corrupt(entry: record.index, reason: "personal data of a missing entry") }
+            let entry: LogEntry<Transaction>
+            do { entry = try LogEntry(encoded: try store.leaf(record.index)) } catch {
+                throw .corrupt(entry: record.index, reason: "entry: \(error)")
+            }
+            guard entry.envelope.signer.rawRepresentation == record.subject, entry.outcome == .applied else {
+                throw .corrupt(entry: record.index, reason: "personal data filed under another subject or a refused entry")
+            }
+            if let problem = Machine.admit(entry.envelope.transaction, personal: record.data) {
+                throw .corrupt(entry: record.index, reason: "side table: \(problem)")
+            }
+            out.append(PersonalAttachment(index: record.index, transaction: entry.envelope.transaction,
+                                          signer: entry.envelope.signer, data: record.data))
+        }
+        return out
     }
 
     /// Applies one stored entry during replay, checking its nonce and recorded outcome.
@@ -114,7 +140,7 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
             guard envelope.origin == origin else { return .wrongOrigin(expected: origin, actual: envelope.origin) }
             guard envelope.deadline >= time else { return .expired(deadline: envelope.deadline, now: time) }
             guard envelope.isSignatureValid else { return .badSignature }
-            return nil
+            return Machine.admit(envelope.transaction, personal: envelope.personal)
         }
         var workingState = state, workingNonces = nonces, workingFrontier = frontier
         var batch = LedgerBatch(start: frontier.size)
@@ -142,6 +168,12 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
             for node in workingFrontier.append(hash) where node.level > 0 { batch.nodes.append(node) }
             batch.leaves.append(data)
             batch.leafHashes.append(hash)
+            // Personal data of a refused transaction is not kept: nothing in the state refers to it.
+            if let personal = envelope.personal, outcome == .applied {
+                try workingState.attach([PersonalAttachment(index: index, transaction: envelope.transaction,
+                                                            signer: envelope.signer, data: personal)])
+                batch.personal.append(PersonalRecord(index: index, subject: key, data: personal))
+            }
             results.append(.logged(index: index, leafHash: hash, outcome: outcome))
             if workingFrontier.size % interval == 0 {
                 batch.snapshots.append(LedgerSnapshot(size: workingFrontier.size, state: try workingState.snapshot(),
@@ -349,10 +381,61 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
             start += count
         }
         guard rebuilt.root == frontier.root else { throw .corrupt(entry: nil, reason: "root differs from the opened tree") }
+        _ = try Self.attachments(try store.personalRecords(subject: nil), store: store, size: size)
         guard (try replayState.snapshot()) == (try state.snapshot()), replayNonces == nonces else {
             throw .corrupt(entry: nil, reason: "replayed state differs from the opened state")
         }
         return size
+    }
+}
+
+// MARK: Erasure
+
+/// The outcome of ``Ledger/erase(subject:at:)``.
+public struct ErasureReceipt: Hashable, Sendable {
+    /// The subject.
+    public let subject: Signing.PublicKey
+    /// The entries whose personal data was deleted, ascending; empty when nothing was held (then nothing
+    /// changed and nothing was recorded).
+    public let entries: [UInt64]
+}
+
+extension Ledger {
+    /// The personal data the side table holds about `subject`, ascending by entry.
+    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` for an unreadable record; storage errors.
+    public func personalRecords(of subject: Signing.PublicKey) throws(LedgerError) -> [PersonalRecord] {
+        try store.personalRecords(subject: subject.rawRepresentation)
+    }
+
+    /// The latest erasure of `subject`, if any.
+    public func erasure(of subject: Signing.PublicKey) throws(LedgerError) -> ErasureRecord? {
+        try store.erasure(of: subject.rawRepresentation)
+    }
+
+    /// Erases `subject`'s personal data (crypto-shredding in stores that encrypt it): deletes its side-table
+    /// records in one store transaction and forgets them in the state. The log, its proofs and checkpoints,
+    /// and the state's snapshot and hash are unchanged, so ``verify(threads:)`` still passes.
+    ///
+    /// Refusals change nothing. A subject that signed entries but has no personal data held gets a receipt
+    /// with no entries (nothing changes, nothing is recorded).
+    /// - Throws: ``LedgerError/unknownSubject(_:)`` when the subject never signed an entry;
+    ///   ``LedgerError/alreadyErased(subject:time:)`` when its data was erased and nothing new is held;
+    ///   ``LedgerError/corrupt(entry:reason:)`` when one of its records does not fit its entry; storage errors.
+    public mutating func erase(subject: Signing.PublicKey, at time: UInt64) throws(LedgerError) -> ErasureReceipt {
+        let key = subject.rawRepresentation
+        guard nonces[key] != nil else { throw .unknownSubject(Hex.encode(key)) }
+        let records = try store.personalRecords(subject: key)
+        _ = try Self.attachments(records, store: store, size: size)
+        if records.isEmpty {
+            if let previous = try store.erasure(of: key) {
+                throw .alreadyErased(subject: Hex.encode(key), time: previous.time)
+            }
+            return ErasureReceipt(subject: subject, entries: [])
+        }
+        let entries = records.map(\.index)
+        try store.erase(subject: key, entries: entries, at: time)
+        state.erase(subject: subject)
+        return ErasureReceipt(subject: subject, entries: entries)
     }
 }
 

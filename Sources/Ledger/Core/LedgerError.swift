@@ -40,6 +40,12 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedCheckpoint(String)
     /// The state machine's state could not be encoded or decoded.
     case state(String)
+    /// Personal data beside an envelope is missing, unexpected, or does not open the transaction's commitment.
+    case personalData(String)
+    /// The account never signed an entry of this ledger: there is nothing about it to erase or export.
+    case unknownSubject(String)
+    /// The subject's personal data was already erased (at this ledger time) and nothing new is held.
+    case alreadyErased(subject: String, time: UInt64)
 
     /// A stable short code for receipts and exit messages (`bad_signature`, `wrong_nonce`, …).
     public var code: String {
@@ -64,6 +70,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyExists: "already_exists"
         case .malformedCheckpoint: "malformed_checkpoint"
         case .state: "state"
+        case .personalData: "personal_data"
+        case .unknownSubject: "unknown_subject"
+        case .alreadyErased: "already_erased"
         }
     }
 
@@ -91,6 +100,9 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .alreadyExists(let what): "\(what) already exists"
         case .malformedCheckpoint(let why): "malformed checkpoint: \(why)"
         case .state(let why): "state: \(why)"
+        case .personalData(let why): "personal data: \(why)"
+        case .unknownSubject(let account): "no entry of this ledger was signed by \(account)"
+        case .alreadyErased(let subject, let time): "the personal data of \(subject) was already erased at \(time)"
         }
     }
 }

@@ -72,9 +72,45 @@ public struct LedgerBatch: Sendable {
     public var leafHashes: [LogHash] = []
     /// Snapshots taken at sizes inside the batch.
     public var snapshots: [LedgerSnapshot] = []
+    /// Personal data of entries of the batch, for the side table.
+    public var personal: [PersonalRecord] = []
 
     /// An empty batch starting at entry `start`.
     public init(start: UInt64) { self.start = start }
+}
+
+/// One row of the side table: the personal data of entry `index`, keyed by its data subject (the signer).
+public struct PersonalRecord: Hashable, Sendable {
+    /// The entry's index.
+    public let index: UInt64
+    /// The subject's raw Ed25519 public key.
+    public let subject: [UInt8]
+    /// The personal data (canonical JSON of an object).
+    public let data: [UInt8]
+
+    /// Creates a record.
+    public init(index: UInt64, subject: [UInt8], data: [UInt8]) {
+        self.index = index
+        self.subject = subject
+        self.data = data
+    }
+}
+
+/// What remains of an erasure: who, when, and which entries' personal data were deleted.
+public struct ErasureRecord: Hashable, Sendable {
+    /// The subject's raw Ed25519 public key.
+    public let subject: [UInt8]
+    /// Ledger time of the erasure (seconds since 1970).
+    public let time: UInt64
+    /// The entries whose personal data was deleted, ascending.
+    public let entries: [UInt64]
+
+    /// Creates a record.
+    public init(subject: [UInt8], time: UInt64, entries: [UInt64]) {
+        self.subject = subject
+        self.time = time
+        self.entries = entries
+    }
 }
 
 /// Durable storage of a ledger. `append` returns only when the batch is durable; a batch is all or nothing.
@@ -97,6 +133,15 @@ public protocol LedgerStore: AnyObject, MerkleNodeReader {
     func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot?
     /// Sizes of all stored snapshots, ascending.
     func snapshotSizes() throws(LedgerError) -> [UInt64]
+    /// The side table's records, ascending by entry: all of them, or those of one subject.
+    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` for a record that cannot be read back; storage errors.
+    func personalRecords(subject: [UInt8]?) throws(LedgerError) -> [PersonalRecord]
+    /// Deletes every side-table record of `subject` (and any key protecting them) and records the erasure,
+    /// all in one transaction. `entries` must be exactly the subject's records; otherwise nothing changes.
+    /// - Throws: ``LedgerError/invalidField(_:)`` when `entries` differs from what is held; storage errors.
+    func erase(subject: [UInt8], entries: [UInt64], at time: UInt64) throws(LedgerError)
+    /// The latest erasure of `subject`, if any.
+    func erasure(of subject: [UInt8]) throws(LedgerError) -> ErasureRecord?
     /// Runs `body` with a node reader that may be faster for many reads (one read transaction); the
     /// default passes the store itself.
     func withNodeReader<R>(_ body: (any MerkleNodeReader) throws(LedgerError) -> R) throws(LedgerError) -> R
@@ -115,6 +160,8 @@ public final class MemoryLedgerStore: LedgerStore, @unchecked Sendable {
     private var leaves: [[UInt8]] = []
     private var nodes: [Int: [UInt64: LogHash]] = [:]
     private var snapshots: [UInt64: LedgerSnapshot] = [:]
+    private var personal: [UInt64: PersonalRecord] = [:]
+    private var erasures: [[UInt8]: ErasureRecord] = [:]
 
     /// An empty store.
     public init() {}
@@ -151,7 +198,25 @@ public final class MemoryLedgerStore: LedgerStore, @unchecked Sendable {
         for (i, hash) in batch.leafHashes.enumerated() { nodes[0, default: [:]][batch.start + UInt64(i)] = hash }
         for node in batch.nodes { nodes[node.level, default: [:]][node.index] = node.hash }
         for snapshot in batch.snapshots { snapshots[snapshot.size] = snapshot }
+        for record in batch.personal { personal[record.index] = record }
     }
+
+    /// The side table's records, ascending by entry.
+    public func personalRecords(subject: [UInt8]?) throws(LedgerError) -> [PersonalRecord] {
+        personal.values.filter { subject == nil || $0.subject == subject }.sorted { $0.index < $1.index }
+    }
+
+    /// Deletes the subject's records and records the erasure. - Throws: ``LedgerError/invalidField(_:)``.
+    public func erase(subject: [UInt8], entries: [UInt64], at time: UInt64) throws(LedgerError) {
+        guard try personalRecords(subject: subject).map(\.index) == entries else {
+            throw .invalidField("the subject's records changed")
+        }
+        for index in entries { personal[index] = nil }
+        erasures[subject] = ErasureRecord(subject: subject, time: time, entries: entries)
+    }
+
+    /// The latest erasure of `subject`.
+    public func erasure(of subject: [UInt8]) throws(LedgerError) -> ErasureRecord? { erasures[subject] }
 
     /// The latest snapshot at a size ≤ `size`.
     public func snapshot(atOrBelow size: UInt64) throws(LedgerError) -> LedgerSnapshot? {

@@ -39,6 +39,118 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
         do { market = try Market(canonicalSnapshot: snapshot) } catch { throw .state("\(error)") }
     }
 
+    // MARK: Personal data
+
+    /// The personal data beside a ``Transaction/joinCommitted(dataset:asset:)``: the sealed asset (sealed
+    /// URLs and descriptive metadata) and the salt that opens the committed asset's commitment. Canonical
+    /// JSON: `{"asset":{…SealedAsset…},"salt":hex}`.
+    public struct PersonalAsset: Codable, Hashable, Sendable {
+        /// The salt, 64 lowercase hex digits.
+        public var salt: String
+        /// The sealed asset.
+        public var asset: SealedAsset
+
+        /// Creates the pair.
+        public init(salt: String, asset: SealedAsset) {
+            self.salt = salt
+            self.asset = asset
+        }
+    }
+
+    /// The form of `transaction` a ledger logs, and the personal data to send beside it: a
+    /// ``Transaction/join(dataset:asset:)`` becomes a ``Transaction/joinCommitted(dataset:asset:)`` under a
+    /// fresh random salt; any other transaction is returned unchanged with no personal data.
+    public static func committing(_ transaction: Transaction) -> (transaction: Transaction, personal: [UInt8]?) {
+        guard case .join(let dataset, let sealed) = transaction else { return (transaction, nil) }
+        let salt = SecureRandom.bytes(count: CommittedAsset.saltLength)
+        let personal = PersonalAsset(salt: Hex.encode(salt), asset: sealed)
+        // A SealedAsset of strings, lists and an integer always encodes.
+        return (.joinCommitted(dataset: dataset, asset: CommittedAsset(committing: sealed, salt: salt)),
+                try? CanonicalJSON.encode(personal))
+    }
+
+    /// Signs `transaction` for a ledger in its committed form (``committing(_:)``), with its personal data beside.
+    /// - Throws: as ``Envelope/sign(_:origin:nonce:deadline:with:)``.
+    public static func sign(_ transaction: Transaction, origin: String, nonce: UInt64, deadline: UInt64,
+                            with key: Signing.PrivateKey) throws(LedgerError) -> Envelope<Transaction> {
+        let (logged, personal) = committing(transaction)
+        let envelope = try Envelope.sign(logged, origin: origin, nonce: nonce, deadline: deadline, with: key)
+        return try personal.map { (p) throws(LedgerError) in try envelope.attaching(personal: p) } ?? envelope
+    }
+
+    /// Decodes personal data strictly.
+    /// - Throws: ``LedgerError/personalData(_:)``.
+    public static func personalAsset(_ data: [UInt8]) throws(LedgerError) -> (asset: SealedAsset, salt: [UInt8]) {
+        let value: PersonalAsset
+        do { value = try CanonicalJSON.decode(PersonalAsset.self, from: data).value } catch {
+            throw .personalData("not a sealed asset and salt: \(error)")
+        }
+        guard let salt = try? Hex.decode(value.salt, length: CommittedAsset.saltLength),
+              Hex.encode(salt) == value.salt else { throw .personalData("salt must be 64 lowercase hex digits") }
+        return (value.asset, salt)
+    }
+
+    /// Personal data never enters the log in clear: a ``Transaction/join(dataset:asset:)`` is refused (sign
+    /// its committed form, ``committing(_:)``); a ``Transaction/joinCommitted(dataset:asset:)`` needs its
+    /// sealed asset and salt beside it, valid and opening the commitment; other transactions take none.
+    public static func admit(_ transaction: Transaction, personal: [UInt8]?) -> LedgerError? {
+        switch transaction {
+        case .join:
+            return .personalData("a join must be logged in its committed form (joinCommitted) with its sealed asset beside it")
+        case .joinCommitted(_, let committed):
+            guard let personal else { return .personalData("joinCommitted needs its sealed asset and salt beside it") }
+            do {
+                let (sealed, salt) = try personalAsset(personal)
+                do { try sealed.validate() } catch { return .personalData("sealed asset: \(error)") }
+                guard committed.isOpened(by: sealed, salt: salt) else {
+                    return .personalData("the sealed asset and salt do not open the commitment")
+                }
+                return nil
+            } catch {
+                return error
+            }
+        default:
+            return personal == nil ? nil : .personalData("only joinCommitted takes personal data")
+        }
+    }
+
+    /// Attaches each record's sealed asset to the asset its join created: the asset of the signer in the
+    /// join's dataset with the join's commitment (every such asset, should an owner reuse a salt).
+    /// - Throws: ``LedgerError/personalData(_:)`` when a record fits no asset.
+    public mutating func attach(_ records: [PersonalAttachment<Transaction>]) throws(LedgerError) {
+        var located: [DatasetID: [String: [Int]]] = [:]
+        for record in records {
+            guard case .joinCommitted(let dataset, let committed) = record.transaction else {
+                throw .personalData("entry \(record.index) is not a joinCommitted")
+            }
+            let (sealed, salt) = try Self.personalAsset(record.data)
+            let owner = AccountID(publicKey: record.signer)
+            let assets = market.assets(in: dataset)
+            var indexes: [Int]
+            // The asset a join just created is its dataset's last; otherwise index the dataset once.
+            if let last = assets.last, last.owner == owner, last.asset == committed {
+                indexes = [last.index]
+            } else {
+                if located[dataset] == nil {
+                    located[dataset] = Dictionary(grouping: assets, by: \.asset.commitment).mapValues { $0.map(\.index) }
+                }
+                indexes = located[dataset]?[committed.commitment] ?? []
+            }
+            indexes = indexes.filter { market.asset($0, in: dataset)?.owner == owner }
+            guard !indexes.isEmpty else { throw .personalData("entry \(record.index): no asset of \(owner) with this commitment") }
+            for index in indexes {
+                do { try market.attachSealedAsset(sealed, salt: salt, to: index, in: dataset) } catch {
+                    throw .personalData("entry \(record.index): \(error)")
+                }
+            }
+        }
+    }
+
+    /// Forgets the sealed assets of every asset `subject` joined; the snapshot is unchanged.
+    public mutating func erase(subject: Signing.PublicKey) {
+        _ = market.eraseSealedAssets(of: AccountID(publicKey: subject))
+    }
+
     /// The short code of a market error: its case name (`insufficientBalance`, `expired`, …).
     public static func code(of error: MarketError) -> String {
         if let label = Mirror(reflecting: error).children.first?.label { return label }

@@ -8,7 +8,16 @@ import GRDB
 /// Each ``append(_:)`` is one SQL transaction: leaves, leaf and node hashes and snapshots of a batch are
 /// committed together and fsynced before it returns, so an acknowledged entry survives a crash and a
 /// half-written batch never appears. Tables: `meta(key, value)`, `leaves(idx, data)`,
-/// `nodes(level, idx, hash)` (level 0 = leaf hashes), `snapshots(size, state, nonces)`.
+/// `nodes(level, idx, hash)` (level 0 = leaf hashes), `snapshots(size, state, nonces)`, and the side table
+/// of personal data: `personal(idx, subject, data)`, `subject_keys(subject, key)`, `erasures(subject, time,
+/// entries)`.
+///
+/// Personal data is encrypted under a random key per subject (XChaCha20-Poly1305, the subject's key and the
+/// entry index authenticated as associated data), so a record moved, altered or filed under another
+/// subject fails to open and is reported as corruption. ``erase(subject:entries:at:)`` deletes the
+/// subject's records and key in one transaction (crypto-shredding: a copy of the file taken earlier
+/// holds only ciphertext once its key is gone from every copy); `secure_delete` overwrites the freed pages
+/// and the WAL is truncated afterwards, so the plaintext key does not linger in the file.
 public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
     /// The database file.
     public let path: String
@@ -28,6 +37,7 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         config.busyMode = .timeout(5)
         do {
@@ -40,6 +50,11 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
                                                       PRIMARY KEY (level, idx)) WITHOUT ROWID;
                     CREATE TABLE IF NOT EXISTS snapshots (size INTEGER PRIMARY KEY, state BLOB NOT NULL,
                                                           nonces BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS personal (idx INTEGER PRIMARY KEY, subject BLOB NOT NULL, data BLOB NOT NULL);
+                    CREATE INDEX IF NOT EXISTS personal_subject ON personal (subject, idx);
+                    CREATE TABLE IF NOT EXISTS subject_keys (subject BLOB PRIMARY KEY, key BLOB NOT NULL);
+                    CREATE TABLE IF NOT EXISTS erasures (subject BLOB PRIMARY KEY, time INTEGER NOT NULL,
+                                                         entries BLOB NOT NULL);
                     """)
             }
         } catch {
@@ -192,7 +207,113 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             }
             for n in batch.nodes { try node.execute(arguments: [n.level, Int64(n.index), Data(n.hash)]) }
             for snapshot in batch.snapshots { try Self.insert(snapshot, db) }
+            for record in batch.personal {
+                let key = try Self.subjectKey(record.subject, db, create: true)!
+                let sealed = SecretBox.seal(record.data, using: key,
+                                            authenticating: Self.associatedData(record.subject, record.index))
+                try db.execute(sql: "INSERT INTO personal (idx, subject, data) VALUES (?, ?, ?)",
+                               arguments: [Int64(record.index), Data(record.subject), Data(sealed)])
+            }
         }
+    }
+
+    /// Associated data of a personal record: a domain, the subject's key and the entry index.
+    private static func associatedData(_ subject: [UInt8], _ index: UInt64) -> [UInt8] {
+        Array("DataFi ledger personal v1\n".utf8) + subject + (0..<8).map { UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * $0)) }
+    }
+
+    /// The subject's key; a fresh random one is stored when `create` and none exists.
+    private static func subjectKey(_ subject: [UInt8], _ db: Database, create: Bool) throws -> SecretBox.Key? {
+        if let data = try Data.fetchOne(db, sql: "SELECT key FROM subject_keys WHERE subject = ?", arguments: [Data(subject)]) {
+            do { return try SecretBox.Key(rawRepresentation: Array(data)) } catch {
+                throw LedgerError.corrupt(entry: nil, reason: "personal data key of \(Hex.encode(subject))")
+            }
+        }
+        guard create else { return nil }
+        let key = SecretBox.Key()
+        try db.execute(sql: "INSERT INTO subject_keys (subject, key) VALUES (?, ?)",
+                       arguments: [Data(subject), Data(key.rawRepresentation.withUnsafeBytes { Array($0) })])
+        return key
+    }
+
+    /// The side table's records, decrypted, ascending by entry.
+    /// - Throws: `LedgerError.corrupt(entry:reason:)` for a record without a key or that does not open;
+    ///   `LedgerError.storage(_:)`.
+    public func personalRecords(subject: [UInt8]?) throws(LedgerError) -> [PersonalRecord] {
+        try read { db in
+            let rows = try subject.map {
+                try Row.fetchAll(db, sql: "SELECT idx, subject, data FROM personal WHERE subject = ? ORDER BY idx",
+                                 arguments: [Data($0)])
+            } ?? Row.fetchAll(db, sql: "SELECT idx, subject, data FROM personal ORDER BY idx")
+            var keys: [[UInt8]: SecretBox.Key] = [:]
+            return try rows.map { row in
+                let index = UInt64(bitPattern: row["idx"] as Int64)
+                let owner = Array(row["subject"] as Data)
+                guard let key = try keys[owner] ?? Self.subjectKey(owner, db, create: false) else {
+                    throw LedgerError.corrupt(entry: index, reason: "personal data without its subject's key")
+                }
+                keys[owner] = key
+                guard let data = try? SecretBox.open(Array(row["data"] as Data), using: key,
+                                                     authenticating: Self.associatedData(owner, index)) else {
+                    throw LedgerError.corrupt(entry: index, reason: "personal data does not decrypt")
+                }
+                return PersonalRecord(index: index, subject: owner, data: data)
+            }
+        }
+    }
+
+    /// Deletes the subject's records and key and records the erasure, in one transaction; then truncates the
+    /// WAL so the deleted pages leave the file.
+    /// - Throws: `LedgerError.invalidField(_:)` when `entries` is not exactly what is held; `LedgerError.storage(_:)`.
+    public func erase(subject: [UInt8], entries: [UInt64], at time: UInt64) throws(LedgerError) {
+        try write { db in
+            let held = try Int64.fetchAll(db, sql: "SELECT idx FROM personal WHERE subject = ? ORDER BY idx",
+                                          arguments: [Data(subject)]).map { UInt64(bitPattern: $0) }
+            guard held == entries else { throw LedgerError.invalidField("the subject's records changed") }
+            try db.execute(sql: "DELETE FROM personal WHERE subject = ?", arguments: [Data(subject)])
+            try db.execute(sql: "DELETE FROM subject_keys WHERE subject = ?", arguments: [Data(subject)])
+            var list = ByteList()
+            for index in entries { list.append(index) }
+            try db.execute(sql: "INSERT OR REPLACE INTO erasures (subject, time, entries) VALUES (?, ?, ?)",
+                           arguments: [Data(subject), Int64(bitPattern: time), Data(list.bytes)])
+        }
+        do { try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") } } catch {
+            // The erasure is committed; a busy reader only delays the truncation to the next checkpoint.
+        }
+    }
+
+    /// The latest erasure of `subject`. - Throws: `LedgerError.corrupt(entry:reason:)`, `LedgerError.storage(_:)`.
+    public func erasure(of subject: [UInt8]) throws(LedgerError) -> ErasureRecord? {
+        guard let row = try read({ db in
+            try Row.fetchOne(db, sql: "SELECT time, entries FROM erasures WHERE subject = ?", arguments: [Data(subject)])
+        }) else { return nil }
+        let bytes = Array(row["entries"] as Data)
+        guard bytes.count % 8 == 0 else { throw .corrupt(entry: nil, reason: "erasure record of \(Hex.encode(subject))") }
+        let entries = stride(from: 0, to: bytes.count, by: 8).map { bytes[$0..<$0 + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        return ErasureRecord(subject: subject, time: UInt64(bitPattern: row["time"] as Int64), entries: entries)
+    }
+
+    /// Test hook: overwrites the stored (encrypted) side-table data of one entry.
+    public func overwritePersonal(_ index: UInt64, with data: [UInt8]) throws(LedgerError) {
+        try write { db in
+            try db.execute(sql: "UPDATE personal SET data = ? WHERE idx = ?", arguments: [Data(data), Int64(index)])
+        }
+    }
+
+    /// Test hook: the stored key and ciphertext of entry `index`'s personal data, as they sit in the file.
+    public func rawPersonal(_ index: UInt64) throws(LedgerError) -> (key: [UInt8], ciphertext: [UInt8])? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT k.key AS key, p.data AS data FROM personal p JOIN subject_keys k ON k.subject = p.subject
+                WHERE p.idx = ?
+                """, arguments: [Int64(index)]) else { return nil }
+            return (Array(row["key"] as Data), Array(row["data"] as Data))
+        }
+    }
+
+    /// Test hook: the raw bytes of the database file and its WAL, to check that no plaintext remains.
+    public func rawFileBytes() -> [UInt8] {
+        ["", "-wal"].flatMap { (try? Array(Data(contentsOf: URL(fileURLWithPath: path + $0)))) ?? [] }
     }
 
     /// The latest snapshot at a size ≤ `size`. - Throws: `LedgerError.storage(_:)`, `LedgerError.malformedEncoding(_:)`.
@@ -216,6 +337,12 @@ public final class SQLiteLedgerStore: LedgerStore, @unchecked Sendable {
             try db.execute(sql: "UPDATE leaves SET data = ? WHERE idx = ?", arguments: [Data(data), Int64(index)])
         }
     }
+}
+
+/// Big-endian u64 list.
+struct ByteList {
+    var bytes: [UInt8] = []
+    mutating func append(_ v: UInt64) { for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
 }
 
 /// Hashes of complete subtrees of level ≥ ``minimumLevel`` read so far. A complete node never changes
