@@ -24,7 +24,7 @@ struct RoundFixture {
 
     init(clients n: Int, dimension: Int, neighbours: Int, threshold: Int, dropped: Int) throws {
         let config = try SecAggConfig(session: 1, threshold: threshold, dimension: dimension, bits: 32, neighbours: neighbours)
-        var rng = BenchSupport.SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         var clients = try (1...UInt32(n)).map { id in
             try SecAggClient(config: config, id: id, input: (0..<dimension).map { _ in rng.next() & config.valueMask })
         }
