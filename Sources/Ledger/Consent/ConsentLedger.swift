@@ -15,7 +15,7 @@ public struct ConsentEvidence: Sendable {
     public let grant: ConsentGrant
     /// Index of the log entry that recorded it.
     public let entryIndex: UInt64
-    /// The entry's leaf data (``LogEntry/encoded()``): the person's signed envelope and its outcome.
+    /// The entry's leaf data (`LogEntry.encoded()`): the person's signed envelope and its outcome.
     public let entry: [UInt8]
     /// Inclusion proof of the entry in the tree of the checkpoint's size.
     public let proof: [LogHash]
@@ -69,7 +69,7 @@ extension Ledger where Machine == ConsentMachine {
     public func nextNonce(of signer: Signing.PublicKey) -> UInt64 { nonces[signer.rawRepresentation] ?? 0 }
 
     /// The index of the applied entry that recorded grant `id`, or `nil` (a scan of the log: O(size)).
-    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` for an entry that does not decode; storage errors.
+    /// - Throws: `LedgerError.corrupt(entry:reason:)` for an entry that does not decode; storage errors.
     public func grantEntryIndex(id: [UInt8]) throws(LedgerError) -> UInt64? {
         guard let recorded = state.consent(id: id) else { return nil }
         let wanted = ConsentTransaction.grant(recorded.grant.bytes)
@@ -90,7 +90,7 @@ extension Ledger where Machine == ConsentMachine {
     /// The check a data user runs before using data: is there a valid, unrevoked, unexpired recorded grant
     /// by which `person` lets `subject` use their data for `purpose` at `time`? When there is, the verdict
     /// carries the grant's entry with an inclusion proof against the current checkpoint.
-    /// - Throws: as ``grantEntryIndex(id:)``; ``LedgerError/missing(_:)`` when the state holds a grant the
+    /// - Throws: as ``grantEntryIndex(id:)``; `LedgerError.missing(_:)` when the state holds a grant the
     ///   log does not.
     public func checkConsent(person: Signing.PublicKey, subject: ConsentSubject, purpose: String,
                              at time: Int64) throws(LedgerError) -> ConsentVerdict {
@@ -115,9 +115,9 @@ extension PersonalWallet {
     ///   - transaction: ``ConsentTransaction/grant(_:)`` or ``ConsentTransaction/revocation(_:)`` of a
     ///     record the wallet holds (``ConsentTransaction/record(_:)-(ConsentGrant)``).
     ///   - origin: the ledger's origin.
-    ///   - nonce: the person's next nonce on that ledger (``Ledger/nextNonce(of:)``).
+    ///   - nonce: the person's next nonce on that ledger (`Ledger.nextNonce(of:)`).
     ///   - deadline: latest ledger time to accept it.
-    /// - Throws: ``LedgerError/invalidField(_:)`` when the record is not one of this wallet's, or for an
+    /// - Throws: `LedgerError.invalidField(_:)` when the record is not one of this wallet's, or for an
     ///   invalid origin.
     public func consentEnvelope(_ transaction: ConsentTransaction, origin: String, nonce: UInt64,
                                 deadline: UInt64) throws(LedgerError) -> Envelope<ConsentTransaction> {

@@ -186,7 +186,7 @@ public struct ConsentMachine: LedgerStateMachine, Equatable {
 
     /// Restores a state from ``snapshot()`` bytes, checking every record's signature and the rules that tie
     /// a revocation to its grant.
-    /// - Throws: ``LedgerError/state(_:)``.
+    /// - Throws: `LedgerError.state(_:)`.
     public init(snapshot bytes: [UInt8]) throws(LedgerError) {
         var r = Reader(bytes: bytes)
         guard try r.take(Self.snapshotDomain.count) == Self.snapshotDomain else { throw .state("not a consent state") }

@@ -4,8 +4,8 @@ import DataFiWallet
 
 /// A consent transaction: the canonical encoding of a wallet's signed grant or revocation, carried as is.
 ///
-/// Canonical JSON: `{"grant":HEX}` or `{"revocation":HEX}`, lowercase hex of ``ConsentGrant/bytes`` or
-/// ``ConsentRevocation/bytes``. The record is parsed and its own signature checked when the ledger applies
+/// Canonical JSON: `{"grant":HEX}` or `{"revocation":HEX}`, lowercase hex of `ConsentGrant.bytes` or
+/// `ConsentRevocation.bytes`. The record is parsed and its own signature checked when the ledger applies
 /// the transaction, so a malformed or tampered record is logged as a refusal, not silently dropped.
 public enum ConsentTransaction: Codable, Sendable, Equatable {
     /// Record a grant (its canonical encoding).

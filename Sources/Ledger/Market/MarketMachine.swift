@@ -70,7 +70,7 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
     }
 
     /// Signs `transaction` for a ledger in its committed form (``committing(_:)``), with its personal data beside.
-    /// - Throws: as ``Envelope/sign(_:origin:nonce:deadline:with:)``.
+    /// - Throws: as `Envelope.sign(_:origin:nonce:deadline:with:)`.
     public static func sign(_ transaction: Transaction, origin: String, nonce: UInt64, deadline: UInt64,
                             with key: Signing.PrivateKey) throws(LedgerError) -> Envelope<Transaction> {
         let (logged, personal) = committing(transaction)
@@ -79,7 +79,7 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
     }
 
     /// Decodes personal data strictly.
-    /// - Throws: ``LedgerError/personalData(_:)``.
+    /// - Throws: `LedgerError.personalData(_:)`.
     public static func personalAsset(_ data: [UInt8]) throws(LedgerError) -> (asset: SealedAsset, salt: [UInt8]) {
         let value: PersonalAsset
         do { value = try CanonicalJSON.decode(PersonalAsset.self, from: data).value } catch {
@@ -116,7 +116,7 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
 
     /// Attaches each record's sealed asset to the asset its join created: the asset of the signer in the
     /// join's dataset with the join's commitment (every such asset, should an owner reuse a salt).
-    /// - Throws: ``LedgerError/personalData(_:)`` when a record fits no asset.
+    /// - Throws: `LedgerError.personalData(_:)` when a record fits no asset.
     public mutating func attach(_ records: [PersonalAttachment<Transaction>]) throws(LedgerError) {
         var located: [DatasetID: [String: [Int]]] = [:]
         for record in records {
@@ -198,7 +198,7 @@ public struct AccessAudit: Sendable {
 
 extension Ledger where Machine == MarketMachine {
     /// Replays the log from genesis and calls `body` with each entry, its index and the events it produced.
-    /// - Throws: ``LedgerError/corrupt(entry:reason:)`` and storage errors.
+    /// - Throws: `LedgerError.corrupt(entry:reason:)` and storage errors.
     public func replayEvents(_ body: (UInt64, LogEntry<Transaction>, [MarketEvent]) throws(LedgerError) -> Void)
         throws(LedgerError)
     {
