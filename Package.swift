@@ -88,7 +88,7 @@ var targets: [Target] = [
         name: "datafi",
         dependencies: modules.map { .target(name: $0.name) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient",
+            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres",
         ],
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
@@ -103,7 +103,7 @@ targets += [
     .testTarget(name: "DataFiPSIServiceTests", dependencies: ["DataFiPSIService", propertyBased],
                 path: "Tests/DataFiPSIServiceTests"),
 ]
-// The ledger node (HTTP service) and its client stay out of `modules` for the same reason.
+// The ledger node (HTTP service), its client and the PostgreSQL store stay out of `modules` for the same reason.
 targets += [
     .target(name: "DataFiNode",
             dependencies: ["DataFiLedger", "DataFiLedgerSQLite", "DataFiLedgerMarket", "DataFiMarket", "DataFiSodium",
@@ -114,14 +114,20 @@ targets += [
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Sources/Ledger/Node",
             resources: [.copy("openapi.json")]),
+    .target(name: "DataFiLedgerPostgres",
+            dependencies: ["DataFiLedger", "DataFiSodium",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Ledger/Postgres"),
     .target(name: "DataFiLedgerClient",
             dependencies: ["DataFiLedger", "DataFiSodium",
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Sources/Ledger/Client"),
     .testTarget(name: "DataFiNodeTests",
-                dependencies: ["DataFiNode", "DataFiLedgerClient", "DataFiLedger", "DataFiLedgerMarket", "DataFiMarket",
-                               "DataFiSodium", "datafi",
-                               .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                dependencies: ["DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres", "DataFiLedger",
+                               "DataFiLedgerMarket", "DataFiMarket", "DataFiSodium", "datafi",
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "PostgresNIO", package: "postgres-nio")],
                 path: "Tests/DataFiNodeTests"),
 ]
 for module in modules {
@@ -140,7 +146,8 @@ let package = Package(
         + modules.map { .library(name: $0.name, targets: [$0.name]) }
         + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"]),
            .library(name: "DataFiNode", targets: ["DataFiNode"]),
-           .library(name: "DataFiLedgerClient", targets: ["DataFiLedgerClient"])],
+           .library(name: "DataFiLedgerClient", targets: ["DataFiLedgerClient"]),
+           .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
@@ -151,6 +158,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

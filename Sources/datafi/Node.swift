@@ -2,6 +2,7 @@ import ArgumentParser
 import DataFiLedger
 import DataFiLedgerClient
 import DataFiLedgerMarket
+import DataFiLedgerPostgres
 import DataFiLedgerSQLite
 import DataFiMarket
 import DataFiNode
@@ -30,12 +31,14 @@ struct NodeServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve a market ledger over HTTP until SIGTERM/SIGINT (queued batches are committed first).",
         discussion: """
-            The store is created when it does not exist: without --genesis the operator's account receives \
-            the whole base-token supply and operates the compute node (as `ledger init`). The operator key \
-            file is created (mode 0600) when missing. The bound address is printed as "listening on URL".
+            The store is created when it does not exist: a SQLite file, or the tables of a PostgreSQL \
+            database, which several nodes may share (each catches up on what the others append; give them \
+            the same operator key). Without --genesis the operator's account receives the whole base-token \
+            supply and operates the compute node (as `ledger init`). The operator key file is created (mode \
+            0600) when missing. The bound address is printed as "listening on URL".
             """)
 
-    @Option(help: "The store: sqlite:PATH.") var store: String
+    @Option(help: "The store: sqlite:PATH or postgresql://USER@HOST:PORT/DB.") var store: String
     @Option(help: "Address to listen on, HOST:PORT (port 0 picks a free port; the bound one is printed).")
     var listen = "127.0.0.1:8100"
     @Option(name: .customLong("operator-key"), help: "Operator signing key file (created if missing).") var operatorKey: String
@@ -51,14 +54,9 @@ struct NodeServeCommand: AsyncParsableCommand {
             throw CLIError("origin must be 1-255 printable ASCII characters without spaces or '+'")
         }
         guard maxQueued >= 1, maxBatch >= 1 else { throw CLIError("--max-queued and --max-batch must be at least 1") }
-        guard store.hasPrefix("sqlite:") else {
-            if store.hasPrefix("postgresql://") || store.hasPrefix("postgres://") {
-                throw CLIError("the PostgreSQL store is not available in this build; use sqlite:PATH")
-            }
-            throw CLIError("--store expects sqlite:PATH")
+        guard ["sqlite:", "postgresql://", "postgres://"].contains(where: { store.hasPrefix($0) }) else {
+            throw CLIError("--store expects sqlite:PATH or postgresql://USER@HOST:PORT/DB")
         }
-        let path = String(store.dropFirst("sqlite:".count))
-        guard !path.isEmpty else { throw CLIError("--store expects sqlite:PATH") }
         let key: Signing.PrivateKey
         if FileManager.default.fileExists(atPath: operatorKey) {
             key = try FoundationIO.signingKey(operatorKey)
@@ -66,39 +64,93 @@ struct NodeServeCommand: AsyncParsableCommand {
             key = Signing.PrivateKey()
             try CLIIO.write(Data(key.rawRepresentation.withUnsafeBytes { Array($0) }), to: operatorKey, secret: true)
         }
-        let ledger: MarketLedger<SQLiteLedgerStore>
+        let market = try Self.genesisMarket(genesis, operatorKey: key)
+        if store.hasPrefix("sqlite:") {
+            let path = String(store.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw CLIError("--store expects sqlite:PATH or postgresql://USER@HOST:PORT/DB") }
+            let ledger = try await Self.onThread { () throws -> MarketLedger<SQLiteLedgerStore> in
+                let exists = FileManager.default.fileExists(atPath: path)
+                return try Self.openOrCreate(try SQLiteLedgerStore(path: path, create: !exists), origin: origin, key: key,
+                                             market: market)
+            }
+            try await serve(ledger, key: key, host: host, port: port, shared: false)
+        } else if store.hasPrefix("postgresql://") || store.hasPrefix("postgres://") {
+            let url = store
+            let ledger = try await Self.onThread { () throws -> MarketLedger<PostgresLedgerStore> in
+                try Self.openOrCreate(try PostgresLedgerStore(url: url), origin: origin, key: key, market: market)
+            }
+            try await serve(ledger, key: key, host: host, port: port, shared: true)
+        } else {
+            throw CLIError("--store expects sqlite:PATH or postgresql://USER@HOST:PORT/DB")
+        }
+    }
+
+    /// The market of a new ledger: --genesis, or the operator holding the whole supply.
+    static func genesisMarket(_ genesis: String?, operatorKey key: Signing.PrivateKey) throws -> Market {
+        let account = AccountID(publicKey: key.publicKey)
+        let genesisValue: Genesis
+        if let genesis {
+            do { genesisValue = try JSONDecoder().decode(Genesis.self, from: try CLIIO.read(genesis)) } catch let e as CLIError {
+                throw e
+            } catch {
+                throw CLIError("genesis: \(error)")
+            }
+        } else {
+            genesisValue = Genesis(totalSupply: Market.unit * 1_000_000_000, allocations: [], treasury: account,
+                                   computeOperator: account, computeKey: Box.PrivateKey().publicKey)
+        }
+        do { return try Market(genesis: genesisValue) } catch { throw CLIError("genesis: \(error)") }
+    }
+
+    /// Opens the ledger the store holds (its origin must be `origin`), or creates it. Another node
+    /// creating it at the same moment is fine: the loser opens the winner's.
+    static func openOrCreate<Store: LedgerStore>(_ store: Store, origin: String, key: Signing.PrivateKey,
+                                                 market: Market) throws -> MarketLedger<Store> {
         do {
-            if FileManager.default.fileExists(atPath: path) {
-                ledger = try MarketLedger(opening: try SQLiteLedgerStore(path: path, create: false))
-                guard ledger.origin == origin else {
-                    throw CLIError("store \(path) holds the ledger of origin \(ledger.origin), not \(origin)")
+            var ledger: MarketLedger<Store>
+            if try store.metadata() == nil {
+                do {
+                    ledger = try MarketLedger.create(in: store, origin: origin, operatorKey: key.publicKey,
+                                                     genesis: MarketMachine(market: market), snapshotInterval: 1000)
+                } catch .alreadyExists {
+                    ledger = try MarketLedger(opening: store)
                 }
             } else {
-                let account = AccountID(publicKey: key.publicKey)
-                let genesisValue: Genesis
-                if let genesis {
-                    do { genesisValue = try JSONDecoder().decode(Genesis.self, from: try CLIIO.read(genesis)) } catch let e as CLIError {
-                        throw e
-                    } catch {
-                        throw CLIError("genesis: \(error)")
-                    }
-                } else {
-                    genesisValue = Genesis(totalSupply: Market.unit * 1_000_000_000, allocations: [], treasury: account,
-                                           computeOperator: account, computeKey: Box.PrivateKey().publicKey)
-                }
-                let market: Market
-                do { market = try Market(genesis: genesisValue) } catch { throw CLIError("genesis: \(error)") }
-                ledger = try MarketLedger.create(in: try SQLiteLedgerStore(path: path, create: true), origin: origin,
-                                                 operatorKey: key.publicKey, genesis: MarketMachine(market: market),
-                                                 snapshotInterval: 1000)
+                ledger = try MarketLedger(opening: store)
             }
+            guard ledger.origin == origin else {
+                throw CLIError("the store holds the ledger of origin \(ledger.origin), not \(origin)")
+            }
+            return ledger
         } catch let error as LedgerError {
             throw LedgerCLI.cliError(error, context: "cannot open the store")
         }
-        let node: LedgerNode<SQLiteLedgerStore>
+    }
+
+    /// Runs blocking store work on a thread of its own, off Swift's cooperative pool.
+    static func onThread<T>(_ work: @escaping () throws -> T) async throws -> T {
+        let box = UncheckedResult<T>()
+        nonisolated(unsafe) let work = work
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    box.value = try work()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+        return box.value!
+    }
+
+    func serve<Store: LedgerStore>(_ ledger: MarketLedger<Store>, key: Signing.PrivateKey, host: String, port: Int,
+                                   shared: Bool) async throws {
+        let node: LedgerNode<Store>
         do {
             node = try LedgerNode(ledger: ledger, operatorKey: key,
-                                  limits: NodeLimits(maxQueuedEnvelopes: maxQueued, maxBatchEnvelopes: maxBatch))
+                                  limits: NodeLimits(maxQueuedEnvelopes: maxQueued, maxBatchEnvelopes: maxBatch),
+                                  sharedStore: shared)
         } catch {
             throw CLIError("--operator-key is not this ledger's operator key")
         }
@@ -198,6 +250,11 @@ struct NodeBenchCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight at once.") var concurrency = 64
     @Option(help: "Envelopes per request (1...1000).") var batch = 1
     @Option(help: "Seconds allowed per request.") var timeout = 120.0
+    @Flag(help: """
+        Then ingest as many fresh transfers in process into a temporary SQLite ledger (batches of 1024, \
+        all threads: the ledger's own ingest benchmark) and report the node's throughput as a share of it.
+        """)
+    var yardstick = false
 
     func run() async throws {
         guard transactions >= 1, transactions <= 10_000_000 else { throw CLIError("--transactions must be in 1...10000000") }
@@ -266,7 +323,13 @@ struct NodeBenchCommand: AsyncParsableCommand {
         let logged = results.reduce(0) { $0 + $1.logged }, rejected = results.reduce(0) { $0 + $1.rejected }
         let failed = results.filter(\.failed).count
         func ms(_ s: Double) -> JSONValue { .string(String(format: "%.3f", s * 1000)) }
-        try LedgerCLI.printLine(.object([
+        var members: [(String, JSONValue)] = []
+        if yardstick {
+            let inProcess = try await NodeServeCommand.onThread { try Self.inProcessIngest(count: total, origin: origin) }
+            members = [("inProcessTxPerSecond", .string(String(format: "%.1f", inProcess))),
+                       ("nodeShareOfInProcess", .string(String(format: "%.3f", Double(logged) / elapsed / inProcess)))]
+        }
+        try LedgerCLI.printLine(.object(members + [
             ("transactions", .number(String(total))), ("concurrency", .number(String(concurrency))),
             ("batch", .number(String(batch))), ("seconds", .string(String(format: "%.3f", elapsed))),
             ("txPerSecond", .string(String(format: "%.1f", Double(logged) / elapsed))),
@@ -277,9 +340,55 @@ struct NodeBenchCommand: AsyncParsableCommand {
         if logged != total { throw ExitCode(CLIExit.negative) }
     }
 
+    /// Envelopes per second of `MarketLedger.submit` into a new SQLite file: `count` transfers from fresh
+    /// accounts (signed before the clock starts), batches of 1024, signatures checked on every core.
+    static func inProcessIngest(count: Int, origin: String) throws -> Double {
+        let path = NSTemporaryDirectory() + "datafi-node-bench-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let key = Signing.PrivateKey()
+        var ledger: MarketLedger<SQLiteLedgerStore>
+        do {
+            ledger = try MarketLedger.create(in: try SQLiteLedgerStore(path: path, create: true), origin: origin,
+                                             operatorKey: key.publicKey,
+                                             genesis: MarketMachine(market: try NodeServeCommand.genesisMarket(nil, operatorKey: key)),
+                                             snapshotInterval: 1000)
+        } catch let error as LedgerError {
+            throw LedgerCLI.cliError(error, context: "in-process yardstick")
+        }
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let envelopes = UnsafeMutableBufferPointer<Envelope<Transaction>?>.allocate(capacity: count)
+        envelopes.initialize(repeating: nil)
+        defer { envelopes.deinitialize(); envelopes.deallocate() }
+        nonisolated(unsafe) let shared = envelopes
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for k in stride(from: t, to: count, by: threads) {
+                shared[k] = try? Envelope.sign(Transaction.transfer(token: "ALITA", to: AccountID(publicKey: Signing.PrivateKey().publicKey),
+                                                                    amount: .one),
+                                               origin: origin, nonce: 0, deadline: UInt64.max / 2, with: Signing.PrivateKey())
+            }
+        }
+        let list = envelopes.compactMap { $0 }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var k = 0
+        do {
+            while k < list.count {
+                _ = try ledger.submit(Array(list[k..<min(list.count, k + 1024)]), at: LedgerCLI.now(), threads: threads)
+                k += 1024
+            }
+        } catch {
+            throw LedgerCLI.cliError(error, context: "in-process yardstick")
+        }
+        return Double(list.count) / seconds(clock.now - started)
+    }
+
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
+}
+
+final class UncheckedResult<T>: @unchecked Sendable {
+    var value: T?
 }
 
 struct BenchResult: Sendable {

@@ -31,12 +31,12 @@ final class NodeProcess: @unchecked Sendable {
         return dir
     }
 
-    /// Starts a node on the store `node.sqlite` in `directory` (created on first start).
-    init(directory: URL, origin: String = "test.example/node", extra: [String] = []) throws {
+    /// Starts a node on `store` (default: `node.sqlite` in `directory`, created on first start).
+    init(directory: URL, origin: String = "test.example/node", store: String? = nil, extra: [String] = []) throws {
         self.directory = directory
         self.origin = origin
         process.executableURL = Self.executable
-        process.arguments = ["node", "serve", "--store", "sqlite:" + directory.appendingPathComponent("node.sqlite").path,
+        process.arguments = ["node", "serve", "--store", store ?? ("sqlite:" + directory.appendingPathComponent("node.sqlite").path),
                              "--listen", "127.0.0.1:0", "--operator-key", directory.appendingPathComponent("operator.key").path,
                              "--origin", origin] + extra
         process.standardOutput = output
