@@ -171,6 +171,51 @@ import Testing
     }
 }
 
+extension NodeEndToEndTests {
+    @Test func sigtermUnderLoadDrainsAndExitsZero() async throws {
+        let dir = try NodeProcess.temporaryDirectory()
+        let node = try NodeProcess(directory: dir)
+        let client = try node.client()
+        let queue = Batches(try (0..<400).map { _ in try freshTransfers(10, origin: node.origin) })
+        let (collected, status) = await withTaskGroup(of: ([(UInt64, LogHash)], Int32?).self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var mine: [(UInt64, LogHash)] = []
+                    while let batch = queue.next() {
+                        guard let receipts = try? await client.submit(batch) else { break }
+                        for case .logged(let index, let hash, _, _) in receipts { mine.append((index, hash)) }
+                    }
+                    return (mine, nil)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(nanoseconds: 1_000_000_000)
+                return ([], node.stop())
+            }
+            var all: [(UInt64, LogHash)] = [], status: Int32?
+            for await (part, code) in group {
+                all += part
+                if let code { status = code }
+            }
+            return (all, status)
+        }
+        #expect(status == 0, "SIGTERM must drain and exit 0")
+        #expect(queue.taken < 400, "the node stopped after every batch was sent; the test proved nothing")
+        let again = try NodeProcess(directory: dir)
+        defer { again.stop() }
+        let restarted = try again.client()
+        let size = try await restarted.checkpoint().size
+        var logged: [UInt64: LogHash] = [:]
+        var from: UInt64 = 0
+        while from < size {
+            for entry in try await restarted.entries(from: from, count: 1000) { logged[entry.index] = entry.leafHash }
+            from += 1000
+        }
+        #expect(collected.count > 0)
+        for (index, hash) in collected { #expect(logged[index] == hash, "receipt \(index) lost") }
+    }
+}
+
 final class Batches: @unchecked Sendable {
     private let items: [[Envelope<Transaction>]]
     private var position = 0

@@ -22,7 +22,8 @@ public struct NodeRefusal: Error, Sendable, CustomStringConvertible {
         self.retryAfter = retryAfter
     }
 
-    /// A 400 for a ledger error raised by the client's input.
+    /// The answer to a ledger error: 400 for the client's input (413 when too large), 503 with
+    /// `Retry-After` when the store failed.
     init(_ error: LedgerError) {
         switch error {
         case .storage, .corrupt, .state:

@@ -268,7 +268,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
 
     /// Test and tooling hook: deletes every ledger table (the next open creates them again).
     public func dropEverything() throws(LedgerError) {
-        try blocking { client, logger in
+        _ = try blocking { client, logger in
             try await client.query("""
                 DROP TABLE IF EXISTS datafi_ledger_meta, datafi_ledger_leaves, datafi_ledger_nodes, datafi_ledger_snapshots,
                     datafi_ledger_sequencer
