@@ -216,6 +216,35 @@ extension NodeEndToEndTests {
     }
 }
 
+extension NodeEndToEndTests {
+    @Test func aFullQueueAnswers503WithRetryAfter() async throws {
+        let node = try NodeProcess(directory: try NodeProcess.temporaryDirectory(), extra: ["--max-queued", "10"])
+        defer { node.stop() }
+        let bodies = try (0..<64).map { _ in
+            Array(("[" + (try freshTransfers(10, origin: node.origin)).map { String(decoding: $0.json(), as: UTF8.self) }
+                .joined(separator: ",") + "]").utf8)
+        }
+        let answers = try await withThrowingTaskGroup(of: RawAnswer.self) { group in
+            for body in bodies { group.addTask { try await raw(.POST, node.url + "/v1/transactions", body: body) } }
+            var all: [RawAnswer] = []
+            for try await answer in group { all.append(answer) }
+            return all
+        }
+        let refused = answers.filter { $0.status == 503 }
+        #expect(answers.allSatisfy { $0.status == 200 || $0.status == 503 })
+        #expect(!refused.isEmpty, "64 concurrent requests never filled a queue of 10")
+        for answer in refused {
+            #expect(answer.headers.first(name: "retry-after") == "1")
+            guard case .string("overloaded")? = answer.json?["error"] else { Issue.record("\(answer.text)"); continue }
+        }
+        // A request larger than the whole queue can never fit: 413, not a 503 to retry.
+        let tooBig = Array(("[" + (try freshTransfers(11, origin: node.origin)).map { String(decoding: $0.json(), as: UTF8.self) }
+            .joined(separator: ",") + "]").utf8)
+        #expect(try await raw(.POST, node.url + "/v1/transactions", body: tooBig).status == 413)
+        #expect(try await node.client().checkpoint().size == UInt64(10 * (answers.count - refused.count)))
+    }
+}
+
 final class Batches: @unchecked Sendable {
     private let items: [[Envelope<Transaction>]]
     private var position = 0

@@ -73,13 +73,17 @@ final class Sequencer<Store: LedgerStore>: Service, @unchecked Sendable {
     }
 
     /// Queues `envelopes` and returns their results once their batch is durable.
-    /// - Throws: ``NodeRefusal`` (503) when the queue is full or the node is shutting down, or the batch
-    ///   could not be stored.
+    /// - Throws: ``NodeRefusal``: 503 when the queue is full, the node is shutting down or the batch could
+    ///   not be stored; 413 when the request alone exceeds the queue.
     func submit(_ envelopes: [Envelope<Transaction>]) async throws -> [SubmitResult] {
         guard !envelopes.isEmpty else { return [] }
         return try await withCheckedThrowingContinuation { continuation in
             let refusal: NodeRefusal? = lock.withLock {
                 if closed { return NodeRefusal(.serviceUnavailable, "shutting_down", "the node is shutting down", retryAfter: 1) }
+                guard envelopes.count <= maxQueued else {
+                    return NodeRefusal(.contentTooLarge, "too_many_envelopes",
+                                       "\(envelopes.count) envelopes exceed the queue's \(maxQueued)")
+                }
                 guard queued + envelopes.count <= maxQueued else {
                     return NodeRefusal(.serviceUnavailable, "overloaded",
                                        "\(queued) envelopes are waiting (limit \(maxQueued)); retry later", retryAfter: 1)
