@@ -90,7 +90,7 @@ var targets: [Target] = [
         name: "datafi",
         dependencies: modules.map { .target(name: $0.name) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "DataFiPSIService",
+            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres",
         ],
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
@@ -104,6 +104,33 @@ targets += [
             path: "Sources/Crypto/PSIService"),
     .testTarget(name: "DataFiPSIServiceTests", dependencies: ["DataFiPSIService", propertyBased],
                 path: "Tests/DataFiPSIServiceTests"),
+]
+// The ledger node (HTTP service), its client and the PostgreSQL store stay out of `modules` for the same reason.
+targets += [
+    .target(name: "DataFiNode",
+            dependencies: ["DataFiLedger", "DataFiLedgerSQLite", "DataFiLedgerMarket", "DataFiMarket", "DataFiSodium",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Sources/Ledger/Node",
+            resources: [.copy("openapi.json")]),
+    .target(name: "DataFiLedgerPostgres",
+            dependencies: ["DataFiLedger", "DataFiSodium",
+                           .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Ledger/Postgres"),
+    .target(name: "DataFiLedgerClient",
+            dependencies: ["DataFiLedger", "DataFiSodium",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Sources/Ledger/Client"),
+    .testTarget(name: "DataFiNodeTests",
+                dependencies: ["DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres", "DataFiLedger",
+                               "DataFiLedgerMarket", "DataFiMarket", "DataFiSodium", "datafi",
+                               .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                               .product(name: "PostgresNIO", package: "postgres-nio")],
+                path: "Tests/DataFiNodeTests"),
 ]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
@@ -119,13 +146,21 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [.library(name: "DataFi", targets: ["DataFi"]), .executable(name: "datafi", targets: ["datafi"])]
         + modules.map { .library(name: $0.name, targets: [$0.name]) }
-        + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"])],
+        + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"]),
+           .library(name: "DataFiNode", targets: ["DataFiNode"]),
+           .library(name: "DataFiLedgerClient", targets: ["DataFiLedgerClient"]),
+           .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

@@ -15,7 +15,7 @@ struct DataFiCommand: AsyncParsableCommand {
             ScoreCommand.self, RankCommand.self, EmbedCommand.self,
             DPCommand.self,
             MarketCommand.self,
-            LedgerCommand.self,
+            LedgerCommand.self, NodeCommand.self,
             SecAggCommand.self, AnalyticsCommand.self,
             WalletCommand.self, ConsentCommand.self, CredentialCommand.self,
             PaillierCommand.self, PJCCommand.self,

@@ -1,0 +1,4 @@
+import DataFiLedger
+import Hummingbird
+import Prometheus
+import ServiceLifecycle
