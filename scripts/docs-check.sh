@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build/docs-build
 graphs=.build/docs/symbol-graphs
-rm -rf "$graphs"
+# Graphs are kept between runs: an incremental build rewrites only those of the modules it recompiles.
 mkdir -p "$graphs"
 swift build --scratch-path "$scratch" -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir \
     -Xswiftc "$PWD/$graphs" >/dev/null
