@@ -84,6 +84,38 @@ struct PostgresStoreTests {
         }
     }
 
+    /// The side table of personal data: sealed per subject, read back by any connection, erased in one
+    /// transaction (records and key), refused and unchanged when the caller's view of it is stale.
+    @Test func personalDataIsKeptPerSubjectAndErased() async throws {
+        let url = try await freshPostgresDatabase()
+        let alice = [UInt8](repeating: 0xA1, count: 32), bob = [UInt8](repeating: 0xB0, count: 32)
+        try await onThread {
+            let store = try PostgresLedgerStore(url: url)
+            var batch = LedgerBatch(start: 0)
+            for n in 0..<3 {
+                let leaf = Array("entry \(n)".utf8)
+                batch.leaves.append(leaf)
+                batch.leafHashes.append(MerkleTree.leafHash(leaf))
+            }
+            batch.personal = [PersonalRecord(index: 0, subject: alice, data: Array(#"{"url":"a0"}"#.utf8)),
+                              PersonalRecord(index: 1, subject: bob, data: Array(#"{"url":"b1"}"#.utf8)),
+                              PersonalRecord(index: 2, subject: alice, data: Array(#"{"url":"a2"}"#.utf8))]
+            try store.append(batch)
+            let other = try PostgresLedgerStore(url: url)
+            #expect(try other.personalRecords(subject: nil) == batch.personal)
+            #expect(try other.personalRecords(subject: alice).map(\.index) == [0, 2])
+            #expect(try other.erasure(of: alice) == nil)
+            // A stale list of the subject's entries is refused and nothing changes.
+            #expect(throws: LedgerError.self) { try store.erase(subject: alice, entries: [0], at: 50) }
+            #expect(try other.personalRecords(subject: alice).count == 2)
+            try store.erase(subject: alice, entries: [0, 2], at: 60)
+            #expect(try other.personalRecords(subject: alice).isEmpty)
+            #expect(try other.personalRecords(subject: nil).map(\.subject) == [bob])
+            #expect(try other.erasure(of: alice) == ErasureRecord(subject: alice, time: 60, entries: [0, 2]))
+            #expect(try other.size() == 3)
+        }
+    }
+
     @Test func twoNodesOnOneDatabaseKeepOneTotalOrder() async throws {
         let url = try await freshPostgresDatabase()
         let dir = try NodeProcess.temporaryDirectory()

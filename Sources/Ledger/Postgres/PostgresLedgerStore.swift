@@ -10,7 +10,10 @@ import PostgresNIO
 ///
 /// Tables (created or migrated on open, under an advisory lock): `datafi_ledger_meta(key, value)`,
 /// `datafi_ledger_leaves(idx, data)`, `datafi_ledger_nodes(level, idx, hash)`,
-/// `datafi_ledger_snapshots(size, state, nonces)` and `datafi_ledger_sequencer(id, size)`, one row.
+/// `datafi_ledger_snapshots(size, state, nonces)` and `datafi_ledger_sequencer(id, size)`, one row; the
+/// side table of personal data, as in the SQLite store: `datafi_ledger_personal(idx, subject, data)`
+/// (XChaCha20-Poly1305 under a random key per subject), `datafi_ledger_subject_keys(subject, key)` and
+/// `datafi_ledger_erasures(subject, time, entries)`.
 /// ``append(_:)`` runs in one transaction that locks the sequencer row (`FOR UPDATE`) and refuses a
 /// batch that does not start at the shared log's end, so two writers never write one index twice; the
 /// writer that lost catches up (``size()`` tells how far) and retries.
@@ -89,6 +92,16 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                         size BIGINT NOT NULL)
                     """,
                     "INSERT INTO datafi_ledger_sequencer (id, size) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+                    """
+                    CREATE TABLE IF NOT EXISTS datafi_ledger_personal (idx BIGINT PRIMARY KEY, subject BYTEA NOT NULL,
+                        data BYTEA NOT NULL)
+                    """,
+                    "CREATE INDEX IF NOT EXISTS datafi_ledger_personal_subject ON datafi_ledger_personal (subject, idx)",
+                    "CREATE TABLE IF NOT EXISTS datafi_ledger_subject_keys (subject BYTEA PRIMARY KEY, key BYTEA NOT NULL)",
+                    """
+                    CREATE TABLE IF NOT EXISTS datafi_ledger_erasures (subject BYTEA PRIMARY KEY, time BIGINT NOT NULL,
+                        entries BYTEA NOT NULL)
+                    """,
                 ] {
                     try await db.query(statement, logger: logger)
                 }
@@ -215,6 +228,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         let nodeIndexes = indexes + batch.nodes.map { Int64($0.index) }
         let nodeHashes = (batch.leafHashes + batch.nodes.map(\.hash)).map { ByteBuffer(bytes: $0) }
         let snapshots = batch.snapshots.map { (Int64($0.size), ByteBuffer(bytes: $0.state), ByteBuffer(bytes: $0.encodedNonces())) }
+        let personal = batch.personal
         try blocking { client, logger in
             try await client.withTransaction(logger: logger) { db in
                 var current: Int64 = -1
@@ -234,6 +248,16 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
                     try await db.query("""
                         INSERT INTO datafi_ledger_snapshots (size, state, nonces) VALUES (\(size), \(state), \(nonces))
                         ON CONFLICT (size) DO NOTHING
+                        """, logger: logger)
+                }
+                for record in personal {
+                    let key = try await Self.subjectKey(record.subject, db, logger, create: true)!
+                    let sealed = SecretBox.seal(record.data, using: key,
+                                                authenticating: Self.associatedData(record.subject, record.index))
+                    let idx = Int64(record.index), subject = ByteBuffer(bytes: record.subject)
+                    let data = ByteBuffer(bytes: sealed)
+                    try await db.query("""
+                        INSERT INTO datafi_ledger_personal (idx, subject, data) VALUES (\(idx), \(subject), \(data))
                         """, logger: logger)
                 }
                 try await db.query("UPDATE datafi_ledger_sequencer SET size = \(start + count) WHERE id = 1", logger: logger)
@@ -266,12 +290,119 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
         }
     }
 
+    /// Associated data of a personal record: a domain, the subject's key and the entry index (as in the
+    /// SQLite store).
+    private static func associatedData(_ subject: [UInt8], _ index: UInt64) -> [UInt8] {
+        Array("DataFi ledger personal v1\n".utf8) + subject + (0..<8).map { UInt8(truncatingIfNeeded: index >> UInt64(56 - 8 * $0)) }
+    }
+
+    /// The subject's key; a fresh random one is stored when `create` and none exists. Called inside a
+    /// transaction that holds the sequencer row, so two writers never create two keys for one subject.
+    private static func subjectKey(_ subject: [UInt8], _ db: PostgresConnection, _ logger: Logger,
+                                   create: Bool) async throws -> SecretBox.Key? {
+        let subjectBuffer = ByteBuffer(bytes: subject)
+        for try await data in try await db.query(
+            "SELECT key FROM datafi_ledger_subject_keys WHERE subject = \(subjectBuffer)", logger: logger).decode(ByteBuffer.self) {
+            do { return try SecretBox.Key(rawRepresentation: Array(buffer: data)) } catch {
+                throw LedgerError.corrupt(entry: nil, reason: "personal data key of \(Hex.encode(subject))")
+            }
+        }
+        guard create else { return nil }
+        let key = SecretBox.Key()
+        let keyBuffer = ByteBuffer(bytes: key.rawRepresentation.withUnsafeBytes { Array($0) })
+        try await db.query("INSERT INTO datafi_ledger_subject_keys (subject, key) VALUES (\(subjectBuffer), \(keyBuffer))",
+                           logger: logger)
+        return key
+    }
+
+    /// The side table's records, decrypted, ascending by entry: all of them, or those of one subject.
+    /// - Throws: `LedgerError.corrupt(entry:reason:)` for a record without a key or that does not open;
+    ///   `LedgerError.storage(_:)`.
+    public func personalRecords(subject: [UInt8]?) throws(LedgerError) -> [PersonalRecord] {
+        try blocking { client, logger in
+            try await client.withConnection { db in
+                var rows: [(Int64, [UInt8], [UInt8])] = []
+                if let subject {
+                    let subjectBuffer = ByteBuffer(bytes: subject)
+                    for try await (idx, owner, data) in try await db.query("""
+                        SELECT idx, subject, data FROM datafi_ledger_personal WHERE subject = \(subjectBuffer) ORDER BY idx
+                        """, logger: logger).decode((Int64, ByteBuffer, ByteBuffer).self) {
+                        rows.append((idx, Array(buffer: owner), Array(buffer: data)))
+                    }
+                } else {
+                    for try await (idx, owner, data) in try await db.query(
+                        "SELECT idx, subject, data FROM datafi_ledger_personal ORDER BY idx", logger: logger)
+                        .decode((Int64, ByteBuffer, ByteBuffer).self) {
+                        rows.append((idx, Array(buffer: owner), Array(buffer: data)))
+                    }
+                }
+                var keys: [[UInt8]: SecretBox.Key] = [:]
+                var out: [PersonalRecord] = []
+                for (idx, owner, data) in rows {
+                    let index = UInt64(bitPattern: idx)
+                    var known = keys[owner]
+                    if known == nil { known = try await Self.subjectKey(owner, db, logger, create: false) }
+                    guard let key = known else {
+                        throw LedgerError.corrupt(entry: index, reason: "personal data without its subject's key")
+                    }
+                    keys[owner] = key
+                    guard let plain = try? SecretBox.open(data, using: key,
+                                                          authenticating: Self.associatedData(owner, index)) else {
+                        throw LedgerError.corrupt(entry: index, reason: "personal data does not decrypt")
+                    }
+                    out.append(PersonalRecord(index: index, subject: owner, data: plain))
+                }
+                return out
+            }
+        }
+    }
+
+    /// Deletes the subject's records and key and records the erasure, in one transaction.
+    /// - Throws: `LedgerError.invalidField(_:)` when `entries` is not exactly what is held;
+    ///   `LedgerError.storage(_:)`.
+    public func erase(subject: [UInt8], entries: [UInt64], at time: UInt64) throws(LedgerError) {
+        let subjectBuffer = ByteBuffer(bytes: subject)
+        let list = ByteBuffer(bytes: entries.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(56 - 8 * $0)) } })
+        let when = Int64(bitPattern: time)
+        try blocking { client, logger in
+            try await client.withTransaction(logger: logger) { db in
+                var held: [UInt64] = []
+                for try await idx in try await db.query("""
+                    SELECT idx FROM datafi_ledger_personal WHERE subject = \(subjectBuffer) ORDER BY idx FOR UPDATE
+                    """, logger: logger).decode(Int64.self) { held.append(UInt64(bitPattern: idx)) }
+                guard held == entries else { throw LedgerError.invalidField("the subject's records changed") }
+                try await db.query("DELETE FROM datafi_ledger_personal WHERE subject = \(subjectBuffer)", logger: logger)
+                try await db.query("DELETE FROM datafi_ledger_subject_keys WHERE subject = \(subjectBuffer)", logger: logger)
+                try await db.query("""
+                    INSERT INTO datafi_ledger_erasures (subject, time, entries) VALUES (\(subjectBuffer), \(when), \(list))
+                    ON CONFLICT (subject) DO UPDATE SET time = EXCLUDED.time, entries = EXCLUDED.entries
+                    """, logger: logger)
+            }
+        }
+    }
+
+    /// The latest erasure of `subject`.
+    /// - Throws: `LedgerError.corrupt(entry:reason:)`, `LedgerError.storage(_:)`.
+    public func erasure(of subject: [UInt8]) throws(LedgerError) -> ErasureRecord? {
+        let subjectBuffer = ByteBuffer(bytes: subject)
+        let row: (Int64, [UInt8])? = try blocking { client, logger in
+            for try await (time, entries) in try await client.query(
+                "SELECT time, entries FROM datafi_ledger_erasures WHERE subject = \(subjectBuffer)", logger: logger)
+                .decode((Int64, ByteBuffer).self) { return (time, Array(buffer: entries)) }
+            return nil
+        }
+        guard let row else { return nil }
+        guard row.1.count % 8 == 0 else { throw .corrupt(entry: nil, reason: "erasure record of \(Hex.encode(subject))") }
+        let entries = stride(from: 0, to: row.1.count, by: 8).map { row.1[$0..<$0 + 8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+        return ErasureRecord(subject: subject, time: UInt64(bitPattern: row.0), entries: entries)
+    }
+
     /// Test and tooling hook: deletes every ledger table (the next open creates them again).
     public func dropEverything() throws(LedgerError) {
         _ = try blocking { client, logger in
             try await client.query("""
                 DROP TABLE IF EXISTS datafi_ledger_meta, datafi_ledger_leaves, datafi_ledger_nodes, datafi_ledger_snapshots,
-                    datafi_ledger_sequencer
+                    datafi_ledger_sequencer, datafi_ledger_personal, datafi_ledger_subject_keys, datafi_ledger_erasures
                 """, logger: logger)
         }
     }
