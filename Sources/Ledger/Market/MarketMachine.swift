@@ -41,7 +41,7 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
 
     // MARK: Personal data
 
-    /// The personal data beside a ``Transaction/joinCommitted(dataset:asset:)``: the sealed asset (sealed
+    /// The personal data beside a `Transaction.joinCommitted(dataset:asset:)`: the sealed asset (sealed
     /// URLs and descriptive metadata) and the salt that opens the committed asset's commitment. Canonical
     /// JSON: `{"asset":{…SealedAsset…},"salt":hex}`.
     public struct PersonalAsset: Codable, Hashable, Sendable {
@@ -58,7 +58,7 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
     }
 
     /// The form of `transaction` a ledger logs, and the personal data to send beside it: a
-    /// ``Transaction/join(dataset:asset:)`` becomes a ``Transaction/joinCommitted(dataset:asset:)`` under a
+    /// `Transaction.join(dataset:asset:)` becomes a `Transaction.joinCommitted(dataset:asset:)` under a
     /// fresh random salt; any other transaction is returned unchanged with no personal data.
     public static func committing(_ transaction: Transaction) -> (transaction: Transaction, personal: [UInt8]?) {
         guard case .join(let dataset, let sealed) = transaction else { return (transaction, nil) }
@@ -90,8 +90,8 @@ public struct MarketMachine: LedgerStateMachine, Equatable {
         return (value.asset, salt)
     }
 
-    /// Personal data never enters the log in clear: a ``Transaction/join(dataset:asset:)`` is refused (sign
-    /// its committed form, ``committing(_:)``); a ``Transaction/joinCommitted(dataset:asset:)`` needs its
+    /// Personal data never enters the log in clear: a `Transaction.join(dataset:asset:)` is refused (sign
+    /// its committed form, ``committing(_:)``); a `Transaction.joinCommitted(dataset:asset:)` needs its
     /// sealed asset and salt beside it, valid and opening the commitment; other transactions take none.
     public static func admit(_ transaction: Transaction, personal: [UInt8]?) -> LedgerError? {
         switch transaction {
