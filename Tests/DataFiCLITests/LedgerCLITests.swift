@@ -169,7 +169,8 @@ func jsonObject(_ line: some StringProtocol) -> [String: Any] {
             let ledger = try MarketLedger(opening: try SQLiteLedgerStore(path: l.store, create: false))
             let key = l.holders[round].publicKey.rawRepresentation
             let start = ledger.nonces[key] ?? 0
-            let lines = try (0..<150).map { try l.transfer(from: round, to: round + 1, amount: UInt256(1 + UInt64($0)), nonce: start + UInt64($0)) }
+            // 600 transfers in batches of 3 take the writer well beyond the latest kill moment (250 ms).
+            let lines = try (0..<600).map { try l.transfer(from: round, to: round + 1, amount: UInt256(1 + UInt64($0)), nonce: start + UInt64($0)) }
             let input = try l.write("round\(round).jsonl", lines.joined(separator: "\n") + "\n")
             let process = Process()
             process.executableURL = CLIRunner.executable
