@@ -167,8 +167,8 @@ public struct PSIServiceClient: Sendable {
     }
 }
 
-/// A lender's blacklist reached over HTTP, for ``MultiLenderScreening``. The lender's service must
-/// hash under ``BlacklistCheck/domain`` (`datafi psi serve --blacklist`).
+/// A lender's blacklist reached over HTTP, for `MultiLenderScreening`. The lender's service must
+/// hash under `BlacklistCheck/domain` (`datafi psi serve --blacklist`).
 public struct HTTPBlacklistEndpoint: BlacklistEndpoint {
     /// The lender's name.
     public let name: String
