@@ -63,7 +63,7 @@ let modules: [Module] = [
                               "DataFiDPSGD", "DataFiScorePlus", "DataFiSupport"],
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiPSI", "DataFiPaillier"]),
-    Module("DataFiLedger", path: "Sources/Ledger/Core", dependencies: ["DataFiSodium", "DataFiZK"],
+    Module("DataFiLedger", path: "Sources/Ledger/Core", dependencies: ["DataFiSodium"],
            testDependencies: ["DataFiSodium", "DataFiSupport"], testResources: [.copy("Fixtures")]),
     Module("DataFiLedgerSQLite", path: "Sources/Ledger/SQLite",
            dependencies: ["DataFiLedger", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,5 +1,4 @@
 import DataFiSodium
-import DataFiZK
 import Dispatch
 import Foundation
 
@@ -137,31 +136,11 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
     public mutating func submit(_ envelopes: [Envelope<Transaction>], at time: UInt64,
                                 threads: Int = 1) throws(LedgerError) -> [SubmitResult] {
         let origin = metadata.origin
-        // The checks of one envelope in order: origin, deadline, signature, admission. The signatures of a
-        // chunk are verified together (`Ed25519BatchVerification`, the same verdicts as one by one).
-        let check: @Sendable (ArraySlice<Envelope<Transaction>>) -> [LedgerError?] = { chunk in
-            var problems = [LedgerError?]()
-            var signed = [Ed25519BatchVerification.Item]()
-            var positions = [Int]()
-            problems.reserveCapacity(chunk.count)
-            for (k, envelope) in chunk.enumerated() {
-                if envelope.origin != origin {
-                    problems.append(.wrongOrigin(expected: origin, actual: envelope.origin))
-                } else if envelope.deadline < time {
-                    problems.append(.expired(deadline: envelope.deadline, now: time))
-                } else {
-                    problems.append(nil)
-                    positions.append(k)
-                    signed.append(Ed25519BatchVerification.Item(publicKey: envelope.signer,
-                                                                 message: envelope.signingBytes,
-                                                                 signature: envelope.signature))
-                }
-            }
-            for (valid, k) in zip(Ed25519BatchVerification.verify(signed), positions) {
-                let envelope = chunk[chunk.startIndex + k]
-                problems[k] = valid ? Machine.admit(envelope.transaction, personal: envelope.personal) : .badSignature
-            }
-            return problems
+        let check: @Sendable (Envelope<Transaction>) -> LedgerError? = { envelope in
+            guard envelope.origin == origin else { return .wrongOrigin(expected: origin, actual: envelope.origin) }
+            guard envelope.deadline >= time else { return .expired(deadline: envelope.deadline, now: time) }
+            guard envelope.isSignatureValid else { return .badSignature }
+            return Machine.admit(envelope.transaction, personal: envelope.personal)
         }
         var workingState = state, workingNonces = nonces, workingFrontier = frontier
         var batch = LedgerBatch(start: frontier.size)
@@ -208,23 +187,18 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         return results
     }
 
-    /// Runs `check` on every chunk of 64 envelopes on `threads` worker threads, in order, while the calling
+    /// Runs `check` on every envelope on `threads` worker threads, chunk by chunk in order, while the calling
     /// thread hands each envelope and its check result to `consume` in order as soon as its chunk is done: the
-    /// sequential apply overlaps the parallel signature checks. `check` returns one result per envelope.
+    /// sequential apply overlaps the parallel signature checks.
     static func pipelined(_ envelopes: [Envelope<Transaction>], threads: Int,
-                          check: @escaping @Sendable (ArraySlice<Envelope<Transaction>>) -> [LedgerError?],
+                          check: @escaping @Sendable (Envelope<Transaction>) -> LedgerError?,
                           consume: (Envelope<Transaction>, LedgerError?) throws(LedgerError) -> Void) throws(LedgerError) {
         let n = envelopes.count
-        let chunk = 64, chunks = (n + chunk - 1) / chunk
-        guard threads > 1, n >= chunk else {
-            for c in 0..<chunks {
-                let range = c * chunk..<min(n, (c + 1) * chunk)
-                for (envelope, problem) in zip(envelopes[range], check(envelopes[range])) {
-                    try consume(envelope, problem)
-                }
-            }
+        guard threads > 1, n >= 64 else {
+            for envelope in envelopes { try consume(envelope, check(envelope)) }
             return
         }
+        let chunk = 64, chunks = (n + chunk - 1) / chunk
         let checked = UnsafeMutableBufferPointer<LedgerError?>.allocate(capacity: n)
         checked.initialize(repeating: nil)
         let shared = UncheckedBox(checked)
@@ -234,8 +208,7 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         for _ in 0..<threads {
             DispatchQueue.global().async(group: group) {
                 while let c = counter.take(below: chunks) {
-                    let range = c * chunk..<min(n, (c + 1) * chunk)
-                    for (i, problem) in zip(range, check(envelopes[range])) { shared.value[i] = problem }
+                    for i in c * chunk..<min(n, (c + 1) * chunk) { shared.value[i] = check(envelopes[i]) }
                     ready[c].signal()
                 }
             }
