@@ -51,6 +51,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The part of the batch no combination can share: the prime-order subgroup check of each R.
+    Benchmark("Ed25519 R subgroup check x64 (libsodium is_valid_point)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            for item in batchItems {
+                blackHole(crypto_core_ed25519_is_valid_point(Array(item.signature.prefix(32))))
+            }
+        }
+    }
+
     // ristretto255 variable-base scalar multiplication.
     let scalar = Scalar.random()
     let point = RistrettoPoint.random()
