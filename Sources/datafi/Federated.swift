@@ -24,7 +24,8 @@ struct AnalyticsRunCommand: AsyncParsableCommand {
     @Option(help: "Number of owners N the round admits.") var owners: Int
     @Option(help: "count, sum, mean, histogram or quantile.") var query: String
     @Option(help: "Column name the owners read. Optional for count.") var column: String?
-    @Option(help: "Clamping bounds L,U (required except for count); write --bounds=-5,5 for a negative L.") var bounds: String?
+    @Option(help: "Clamping bounds L,U (required except for count); write --bounds=-5,5 for a negative L.") var bounds:
+        String?
     @Option(help: "Number of histogram bins.") var bins: Int = 10
     @Option(help: "Quantile in [0, 1] for the quantile query.") var quantile: Double = 0.5
     @Option(help: "Distributed DP: ε of this job.") var epsilon: Double?
@@ -48,8 +49,9 @@ struct AnalyticsRunCommand: AsyncParsableCommand {
             (lower, upper) = try DPReleaseCommand.parseBounds(bounds)
         }
         let q = analyticsQuery(query, lower: lower, upper: upper, bins: bins, quantile: quantile)
-        let job = FederatedJob(query: q, column: column ?? "", threshold: threshold ?? min(owners, owners / 2 + 1),
-                               epsilon: epsilon, delta: delta)
+        let job = FederatedJob(
+            query: q, column: column ?? "", threshold: threshold ?? min(owners, owners / 2 + 1),
+            epsilon: epsilon, delta: delta)
         let client: LedgerClient
         do { client = try LedgerClient(url: node) } catch { throw NodeCommand.failure(error) }
         var coordinator = FederatedCoordinator(client: client, key: try FoundationIO.signingKey(key))
@@ -82,7 +84,8 @@ struct OwnerCommand: AsyncParsableCommand {
 struct OwnerAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Join a federated job on a node, answer it over the local CSV, and run the secure-aggregation client.",
+        abstract:
+            "Join a federated job on a node, answer it over the local CSV, and run the secure-aggregation client.",
         discussion: """
             Joins --round, or the first open round with room that appears, with the owner's signing key; \
             maps the CSV's rows as the job asks (its column, clamped to its bounds, with the job's \
@@ -116,7 +119,8 @@ struct OwnerAgentCommand: AsyncParsableCommand {
         let report: FederatedOwnerAgent.Report
         do {
             report = try await agent.run(round: round) { job in
-                try readAnalyticsColumn(path: path, column: job.column.isEmpty ? nil : job.column, numeric: job.query != .count)
+                try readAnalyticsColumn(
+                    path: path, column: job.column.isEmpty ? nil : job.column, numeric: job.query != .count)
             }
         } catch let error as FederatedRunError {
             throw federatedFailure(error)
@@ -134,7 +138,8 @@ struct OwnerAgentCommand: AsyncParsableCommand {
 func federatedFailure(_ error: FederatedRunError) -> Error {
     switch error {
     case .relay(let e): return NodeCommand.failure(e)
-    case .secAgg(.tooFewSurvivors), .secAgg(.notEnoughShares): return CLIError(error.description, exitCode: CLIExit.negative)
+    case .secAgg(.tooFewSurvivors), .secAgg(.notEnoughShares):
+        return CLIError(error.description, exitCode: CLIExit.negative)
     case .timedOut, .noRound: return CLIError(error.description, exitCode: CLIExit.environment)
     default: return CLIError(error.description)
     }

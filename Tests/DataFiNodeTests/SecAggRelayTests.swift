@@ -60,7 +60,8 @@ struct SecAggRelayTests {
         let client = try LedgerClient(url: node.url)
         let coordinatorKey = Signing.PrivateKey()
         let job = FederatedJob(query: .count, column: "", threshold: 2, session: 41)
-        let round = try await client.createRound(coordinator: coordinatorKey.publicKey, participants: 2, job: job.encoded)
+        let round = try await client.createRound(
+            coordinator: coordinatorKey.publicKey, participants: 2, job: job.encoded)
         var agent = FederatedOwnerAgent(client: client, key: Signing.PrivateKey())
         agent.timeout = 30
         let agentTask = Task { try await agent.run(round: round) { _ in [1, 2, 3] } }
@@ -70,10 +71,16 @@ struct SecAggRelayTests {
             try await Task.sleep(nanoseconds: 50_000_000)
         }
         let keys = try AdvertiseKeys(serialized: try #require(advertised.first).payload)
-        let directory = KeyDirectory(session: 42, entries: [.init(id: keys.from, channelKey: keys.channelKey,
-                                                                   maskingKey: keys.maskingKey)])
-        try await client.postMessage(round: round, step: .keyDirectory, from: 0, to: nil, payload: directory.serialized,
-                                     key: coordinatorKey)
+        let directory = KeyDirectory(
+            session: 42,
+            entries: [
+                .init(
+                    id: keys.from, channelKey: keys.channelKey,
+                    maskingKey: keys.maskingKey)
+            ])
+        try await client.postMessage(
+            round: round, step: .keyDirectory, from: 0, to: nil, payload: directory.serialized,
+            key: coordinatorKey)
         await #expect(throws: FederatedRunError.secAgg(.wrongSession(expected: 41, actual: 42))) {
             try await agentTask.value
         }
@@ -99,26 +106,36 @@ struct SecAggRelayTests {
             return nil
         }
         // Replayed.
-        #expect(await code { () throws(LedgerClientError) in
-            try await client.postMessage(round: round, step: .advertiseKeys, from: 1, to: 0, payload: [1, 2], key: owner)
-        }.map { "\($0.0) \($0.1)" } == "409 duplicate_message")
+        #expect(
+            await code { () throws(LedgerClientError) in
+                try await client.postMessage(
+                    round: round, step: .advertiseKeys, from: 1, to: 0, payload: [1, 2], key: owner)
+            }.map { "\($0.0) \($0.1)" } == "409 duplicate_message")
         // Oversized: one byte above 1 MiB.
-        #expect(await code { () throws(LedgerClientError) in
-            try await client.postMessage(round: round, step: .shareKeys, from: 1, to: 0, payload: [UInt8](repeating: 1, count: (1 << 20) + 1),
-                                         key: owner)
-        }.map { "\($0.0) \($0.1)" } == "413 message_too_large")
+        #expect(
+            await code { () throws(LedgerClientError) in
+                try await client.postMessage(
+                    round: round, step: .shareKeys, from: 1, to: 0,
+                    payload: [UInt8](repeating: 1, count: (1 << 20) + 1),
+                    key: owner)
+            }.map { "\($0.0) \($0.1)" } == "413 message_too_large")
         // Another round: the owner has not joined it, and a signature made for one round fails in another.
-        #expect(await code { () throws(LedgerClientError) in
-            try await client.postMessage(round: other, step: .advertiseKeys, from: 1, to: 0, payload: [1], key: owner)
-        }.map { "\($0.0) \($0.1)" } == "403 unknown_sender")
+        #expect(
+            await code { () throws(LedgerClientError) in
+                try await client.postMessage(
+                    round: other, step: .advertiseKeys, from: 1, to: 0, payload: [1], key: owner)
+            }.map { "\($0.0) \($0.1)" } == "403 unknown_sender")
         _ = try await client.joinRound(other, key: owner)
-        let signature = Hex.encode(owner.signature(for: SecAggRelayAuth.postMessage(round: round, step: 2, from: 1, to: 0, payload: [9])))
-        let copied = try await raw(.POST, node.url + "/v1/secagg/rounds/\(other)/messages",
-                                   body: Array(#"{"step":2,"from":1,"to":0,"payload":"CQ==","signature":"\#(signature)"}"#.utf8))
+        let signature = Hex.encode(
+            owner.signature(for: SecAggRelayAuth.postMessage(round: round, step: 2, from: 1, to: 0, payload: [9])))
+        let copied = try await raw(
+            .POST, node.url + "/v1/secagg/rounds/\(other)/messages",
+            body: Array(#"{"step":2,"from":1,"to":0,"payload":"CQ==","signature":"\#(signature)"}"#.utf8))
         #expect(copied.status == 403 && copied.json?["error"] == .string("bad_signature"))
         // An expired or unknown round.
-        #expect(await code { () throws(LedgerClientError) in _ = try await client.round("0123") }.map { "\($0.0) \($0.1)" }
-            == "404 unknown_round")
+        #expect(
+            await code { () throws(LedgerClientError) in _ = try await client.round("0123") }.map { "\($0.0) \($0.1)" }
+                == "404 unknown_round")
         // Only what was accepted is there.
         let stored = try await client.messages(round: round, step: .advertiseKeys, to: 0)
         #expect(stored.count == 1 && stored[0].from == 1 && stored[0].to == 0 && stored[0].payload == [1, 2])
@@ -128,53 +145,92 @@ struct SecAggRelayTests {
     /// The relay's bounds: message size, round bytes, round count, expiry, senders and recipients.
     @Test func relayBoundsMemoryAndRefusesTypedly() throws {
         let now = Mutex<UInt64>(1000)
-        let relay = SecAggRelay(limits: RelayLimits(maxRounds: 2, maxParticipants: 3, maxMessageBytes: 64, maxRoundBytes: 100,
-                                                    maxTotalBytes: 1000, maxJobBytes: 16, maxLifetime: 60),
-                                clock: { now.withLock { $0 } })
+        let relay = SecAggRelay(
+            limits: RelayLimits(
+                maxRounds: 2, maxParticipants: 3, maxMessageBytes: 64, maxRoundBytes: 100,
+                maxTotalBytes: 1000, maxJobBytes: 16, maxLifetime: 60),
+            clock: { now.withLock { $0 } })
         let coordinator = Signing.PrivateKey()
         let owners = [Signing.PrivateKey(), Signing.PrivateKey(), Signing.PrivateKey(), Signing.PrivateKey()]
         func refusal(_ body: () throws(NodeRefusal) -> Void) -> String? {
             do { try body() } catch { return "\(error.status.code) \(error.code)" }
             return nil
         }
-        #expect(refusal { () throws(NodeRefusal) in
-            _ = try relay.create(coordinator: coordinator.publicKey, participants: 2, job: [UInt8](repeating: 0, count: 17), lifetime: 10)
-        } == "413 job_too_large")
-        #expect(refusal { () throws(NodeRefusal) in _ = try relay.create(coordinator: coordinator.publicKey, participants: 4, job: [], lifetime: 10) }
-            == "400 invalid_field")
-        #expect(refusal { () throws(NodeRefusal) in _ = try relay.create(coordinator: coordinator.publicKey, participants: 3, job: [], lifetime: 61) }
-            == "400 invalid_field")
-        let (round, expiresAt) = try relay.create(coordinator: coordinator.publicKey, participants: 3, job: [], lifetime: 30)
+        #expect(
+            refusal { () throws(NodeRefusal) in
+                _ = try relay.create(
+                    coordinator: coordinator.publicKey, participants: 2, job: [UInt8](repeating: 0, count: 17),
+                    lifetime: 10)
+            } == "413 job_too_large")
+        #expect(
+            refusal { () throws(NodeRefusal) in
+                _ = try relay.create(coordinator: coordinator.publicKey, participants: 4, job: [], lifetime: 10)
+            }
+                == "400 invalid_field")
+        #expect(
+            refusal { () throws(NodeRefusal) in
+                _ = try relay.create(coordinator: coordinator.publicKey, participants: 3, job: [], lifetime: 61)
+            }
+                == "400 invalid_field")
+        let (round, expiresAt) = try relay.create(
+            coordinator: coordinator.publicKey, participants: 3, job: [], lifetime: 30)
         #expect(expiresAt == 1030)
         _ = try relay.create(coordinator: coordinator.publicKey, participants: 2, job: [], lifetime: 60)
-        #expect(refusal { () throws(NodeRefusal) in _ = try relay.create(coordinator: coordinator.publicKey, participants: 2, job: [], lifetime: 5) }
-            == "503 too_many_rounds")
+        #expect(
+            refusal { () throws(NodeRefusal) in
+                _ = try relay.create(coordinator: coordinator.publicKey, participants: 2, job: [], lifetime: 5)
+            }
+                == "503 too_many_rounds")
 
         func join(_ key: Signing.PrivateKey) throws(NodeRefusal) -> UInt32 {
-            try relay.join(round: round, key: key.publicKey, signature: key.signature(for: SecAggRelayAuth.joinMessage(round: round)))
+            try relay.join(
+                round: round, key: key.publicKey,
+                signature: key.signature(for: SecAggRelayAuth.joinMessage(round: round)))
         }
-        func post(_ key: Signing.PrivateKey, step: UInt8, from: UInt32, to: UInt32?, _ payload: [UInt8]) throws(NodeRefusal) {
-            try relay.post(round: round, step: step, from: from, to: to, payload: payload,
-                           signature: key.signature(for: SecAggRelayAuth.postMessage(round: round, step: step, from: from, to: to, payload: payload)))
+        func post(_ key: Signing.PrivateKey, step: UInt8, from: UInt32, to: UInt32?, _ payload: [UInt8])
+            throws(NodeRefusal)
+        {
+            try relay.post(
+                round: round, step: step, from: from, to: to, payload: payload,
+                signature: key.signature(
+                    for: SecAggRelayAuth.postMessage(round: round, step: step, from: from, to: to, payload: payload)))
         }
         #expect(try join(owners[0]) == 1 && join(owners[1]) == 2 && join(owners[2]) == 3 && join(owners[0]) == 1)
         #expect(refusal { () throws(NodeRefusal) in _ = try join(owners[3]) } == "409 round_full")
-        #expect(refusal { () throws(NodeRefusal) in
-            _ = try relay.join(round: round, key: owners[3].publicKey, signature: [UInt8](repeating: 0, count: 64))
-        } == "403 bad_signature")
+        #expect(
+            refusal { () throws(NodeRefusal) in
+                _ = try relay.join(round: round, key: owners[3].publicKey, signature: [UInt8](repeating: 0, count: 64))
+            } == "403 bad_signature")
 
         try post(owners[0], step: 0, from: 1, to: 0, [UInt8](repeating: 1, count: 64))
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[0], step: 0, from: 1, to: 0, [1]) } == "409 duplicate_message")
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 2, to: 0, [UInt8](repeating: 1, count: 65)) }
-            == "413 message_too_large")
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[1], step: 8, from: 2, to: 0, [1]) } == "400 invalid_field")
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 2, to: nil, [1]) } == "400 invalid_field")
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 2, to: 9, [1]) } == "400 invalid_field")
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 1, to: 0, [2]) } == "403 bad_signature")
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[3], step: 0, from: 9, to: 0, [1]) } == "403 unknown_sender")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[0], step: 0, from: 1, to: 0, [1]) }
+                == "409 duplicate_message")
+        #expect(
+            refusal { () throws(NodeRefusal) in
+                try post(owners[1], step: 0, from: 2, to: 0, [UInt8](repeating: 1, count: 65))
+            }
+                == "413 message_too_large")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[1], step: 8, from: 2, to: 0, [1]) }
+                == "400 invalid_field")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 2, to: nil, [1]) }
+                == "400 invalid_field")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 2, to: 9, [1]) }
+                == "400 invalid_field")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[1], step: 0, from: 1, to: 0, [2]) }
+                == "403 bad_signature")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[3], step: 0, from: 9, to: 0, [1]) }
+                == "403 unknown_sender")
         try post(owners[1], step: 0, from: 2, to: 0, [UInt8](repeating: 2, count: 36))
         // 64 + 36 = 100 bytes: the round is full.
-        #expect(refusal { () throws(NodeRefusal) in try post(owners[2], step: 0, from: 3, to: 0, [3]) } == "413 round_too_large")
+        #expect(
+            refusal { () throws(NodeRefusal) in try post(owners[2], step: 0, from: 3, to: 0, [3]) }
+                == "413 round_too_large")
         try post(coordinator, step: 1, from: 0, to: nil, [])
         let forTwo = try relay.messages(round: round, step: 1, to: 2)
         #expect(forTwo.count == 1 && forTwo[0].from == 0 && forTwo[0].to == nil)
@@ -184,7 +240,9 @@ struct SecAggRelayTests {
         // Expiry frees the round and its bytes; a new round fits again.
         now.withLock { $0 = 1030 }
         #expect(relay.roundCount == 1)
-        #expect(refusal { () throws(NodeRefusal) in _ = try relay.messages(round: round, step: 0, to: 0) } == "404 unknown_round")
+        #expect(
+            refusal { () throws(NodeRefusal) in _ = try relay.messages(round: round, step: 0, to: 0) }
+                == "404 unknown_round")
         _ = try relay.create(coordinator: coordinator.publicKey, participants: 2, job: [], lifetime: 5)
         #expect(relay.roundCount == 2)
     }

@@ -36,14 +36,18 @@ public enum SecAggRelayAuth {
     ///   - from: The sender's participant id.
     ///   - to: The recipient's participant id, or nil for a broadcast.
     ///   - payload: The opaque message.
-    public static func postMessage(round: String, step: UInt8, from: UInt32, to: UInt32?,
-                                   payload: some Collection<UInt8>) -> [UInt8] {
+    public static func postMessage(
+        round: String, step: UInt8, from: UInt32, to: UInt32?,
+        payload: some Collection<UInt8>
+    ) -> [UInt8] {
         var out = Array("datafi-secagg-relay-v1 post\u{0}".utf8) + Array(round.utf8)
         out.append(0)
         out.append(step)
         for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: from >> UInt32(shift))) }
         out.append(to == nil ? 0 : 1)
-        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: (to ?? 0) >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            out.append(UInt8(truncatingIfNeeded: (to ?? 0) >> UInt32(shift)))
+        }
         out += payload
         return out
     }

@@ -56,8 +56,10 @@ public struct FederatedJob: Equatable, Sendable {
     ///   - session: The round's session; random by default.
     ///   - epsilon: ε, with `delta`, for distributed DP.
     ///   - delta: δ, with `epsilon`.
-    public init(query: AnalyticsQuery, column: String, threshold: Int, session: UInt64 = SecureRandom.uint64(),
-                epsilon: Double? = nil, delta: Double? = nil) {
+    public init(
+        query: AnalyticsQuery, column: String, threshold: Int, session: UInt64 = SecureRandom.uint64(),
+        epsilon: Double? = nil, delta: Double? = nil
+    ) {
         self.query = query
         self.column = column
         self.threshold = threshold
@@ -70,8 +72,11 @@ public struct FederatedJob: Equatable, Sendable {
     /// - Throws: `FederatedRunError.secAgg` for an invalid query, threshold or privacy target.
     public func plan(owners: Int) throws(FederatedRunError) -> FederatedAnalytics.Plan {
         let privacy = epsilon.flatMap { e in delta.map { (epsilon: e, delta: $0) } }
-        do { return try FederatedAnalytics.plan(query: query, owners: owners, threshold: threshold, privacy: privacy,
-                                                session: session) } catch { throw .secAgg(error) }
+        do {
+            return try FederatedAnalytics.plan(
+                query: query, owners: owners, threshold: threshold, privacy: privacy,
+                session: session)
+        } catch { throw .secAgg(error) }
     }
 
     /// The canonical JSON encoding.
@@ -83,10 +88,14 @@ public struct FederatedJob: Equatable, Sendable {
         case .sum(let l, let u): members += [("query", .string("sum")), ("lower", real(l)), ("upper", real(u))]
         case .mean(let l, let u): members += [("query", .string("mean")), ("lower", real(l)), ("upper", real(u))]
         case .histogram(let l, let u, let b):
-            members += [("query", .string("histogram")), ("lower", real(l)), ("upper", real(u)), ("bins", .number(String(b)))]
+            members += [
+                ("query", .string("histogram")), ("lower", real(l)), ("upper", real(u)), ("bins", .number(String(b))),
+            ]
         case .quantile(let q, let l, let u, let b):
-            members += [("query", .string("quantile")), ("quantile", real(q)), ("lower", real(l)), ("upper", real(u)),
-                        ("bins", .number(String(b)))]
+            members += [
+                ("query", .string("quantile")), ("quantile", real(q)), ("lower", real(l)), ("upper", real(u)),
+                ("bins", .number(String(b))),
+            ]
         }
         members += [("threshold", .number(String(threshold))), ("session", .string(String(session)))]
         if let epsilon, let delta { members += [("epsilon", real(epsilon)), ("delta", real(delta))] }
@@ -97,8 +106,10 @@ public struct FederatedJob: Equatable, Sendable {
     /// - Throws: `FederatedRunError.invalidJob` for anything but a well-formed job.
     public init(encoded bytes: [UInt8]) throws(FederatedRunError) {
         guard let tree = try? CanonicalJSON.parse(bytes), case .string(let name)? = tree["query"],
-              case .string(let column)? = tree["column"], case .number(let t)? = tree["threshold"], let threshold = Int(t),
-              case .string(let s)? = tree["session"], let session = UInt64(s) else { throw .invalidJob }
+            case .string(let column)? = tree["column"], case .number(let t)? = tree["threshold"],
+            let threshold = Int(t),
+            case .string(let s)? = tree["session"], let session = UInt64(s)
+        else { throw .invalidJob }
         func real(_ key: String) throws(FederatedRunError) -> Double {
             guard case .string(let text)? = tree[key], let v = Double(text), v.isFinite else { throw .invalidJob }
             return v
@@ -113,7 +124,8 @@ public struct FederatedJob: Equatable, Sendable {
         case "mean": query = .mean(lower: try real("lower"), upper: try real("upper"))
         case "histogram": query = .histogram(lower: try real("lower"), upper: try real("upper"), bins: try bins())
         case "quantile":
-            query = .quantile(try real("quantile"), lower: try real("lower"), upper: try real("upper"), bins: try bins())
+            query = .quantile(
+                try real("quantile"), lower: try real("lower"), upper: try real("upper"), bins: try bins())
         default: throw .invalidJob
         }
         self.column = column
@@ -167,8 +179,11 @@ public struct FederatedCoordinator: Sendable {
     {
         let plan = try job.plan(owners: owners)
         let round: String
-        do { round = try await client.createRound(coordinator: key.publicKey, participants: owners, job: job.encoded,
-                                                  lifetime: UInt64(joinTimeout + 5 * stepTimeout + 60)) } catch {
+        do {
+            round = try await client.createRound(
+                coordinator: key.publicKey, participants: owners, job: job.encoded,
+                lifetime: UInt64(joinTimeout + 5 * stepTimeout + 60))
+        } catch {
             throw .relay(error)
         }
         onRoundCreated(round)
@@ -176,12 +191,16 @@ public struct FederatedCoordinator: Sendable {
         var rejected: [(from: UInt32, error: SecAggError)] = []
         var bytes: [UInt32: Int] = [:]
 
-        func collect(_ step: SecAggRelayStep, expected: Int, timeout: Double,
-                     _ receive: (inout SecAggServer, [UInt8], UInt32) throws(SecAggError) -> Void) async throws(FederatedRunError) {
+        func collect(
+            _ step: SecAggRelayStep, expected: Int, timeout: Double,
+            _ receive: (inout SecAggServer, [UInt8], UInt32) throws(SecAggError) -> Void
+        ) async throws(FederatedRunError) {
             let deadline = Date().addingTimeInterval(timeout)
             var messages: [RelayMessage] = []
             while true {
-                do { messages = try await client.messages(round: round, step: step, to: 0) } catch { throw .relay(error) }
+                do { messages = try await client.messages(round: round, step: step, to: 0) } catch {
+                    throw .relay(error)
+                }
                 if messages.count >= expected || Date() >= deadline { break }
                 try? await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
             }
@@ -193,7 +212,9 @@ public struct FederatedCoordinator: Sendable {
             }
         }
         func post(_ step: SecAggRelayStep, to: UInt32?, _ payload: [UInt8]) async throws(FederatedRunError) {
-            do { try await client.postMessage(round: round, step: step, from: 0, to: to, payload: payload, key: key) } catch {
+            do {
+                try await client.postMessage(round: round, step: step, from: 0, to: to, payload: payload, key: key)
+            } catch {
                 throw .relay(error)
             }
         }
@@ -203,27 +224,31 @@ public struct FederatedCoordinator: Sendable {
         }
 
         do {
-            try await collect(.advertiseKeys, expected: owners, timeout: joinTimeout) { s, p, from throws(SecAggError) in
+            try await collect(.advertiseKeys, expected: owners, timeout: joinTimeout) {
+                s, p, from throws(SecAggError) in
                 let m = try AdvertiseKeys(serialized: p)
                 try check(m.from, from)
                 try s.receive(m)
             }
             try await post(.keyDirectory, to: nil, try server.keyDirectory().serialized)
-            try await collect(.shareKeys, expected: server.participants.advertised, timeout: stepTimeout) { s, p, from throws(SecAggError) in
+            try await collect(.shareKeys, expected: server.participants.advertised, timeout: stepTimeout) {
+                s, p, from throws(SecAggError) in
                 let m = try ShareKeys(serialized: p)
                 try check(m.from, from)
                 try s.receive(m)
             }
             let bundles = try server.shareBundles()
             for bundle in bundles { try await post(.shareBundle, to: bundle.to, bundle.serialized) }
-            try await collect(.maskedInput, expected: bundles.count, timeout: stepTimeout) { s, p, from throws(SecAggError) in
+            try await collect(.maskedInput, expected: bundles.count, timeout: stepTimeout) {
+                s, p, from throws(SecAggError) in
                 let m = try MaskedInput(serialized: p)
                 try check(m.from, from)
                 try s.receive(m)
             }
             let request = try server.unmaskRequest()
             try await post(.unmaskRequest, to: nil, request.serialized)
-            try await collect(.unmaskResponse, expected: request.survivors.count, timeout: stepTimeout) { s, p, from throws(SecAggError) in
+            try await collect(.unmaskResponse, expected: request.survivors.count, timeout: stepTimeout) {
+                s, p, from throws(SecAggError) in
                 let m = try UnmaskResponse(serialized: p)
                 try check(m.from, from)
                 try s.receive(m)
@@ -231,8 +256,9 @@ public struct FederatedCoordinator: Sendable {
             let survivors = request.survivors.count
             let sum = try server.aggregate()
             let sent = bytes.values.reduce(0, +)
-            let result = try FederatedAnalytics.decode(sum: sum, plan: plan, survivors: survivors,
-                                                       bytesPerOwner: bytes.isEmpty ? 0 : Double(sent) / Double(bytes.count))
+            let result = try FederatedAnalytics.decode(
+                sum: sum, plan: plan, survivors: survivors,
+                bytesPerOwner: bytes.isEmpty ? 0 : Double(sent) / Double(bytes.count))
             try await post(.result, to: nil, Self.encode(result))
             return Report(round: round, result: result, rejected: rejected)
         } catch let error as SecAggError {
@@ -247,10 +273,14 @@ public struct FederatedCoordinator: Sendable {
     /// The result message: canonical JSON `{"survivors", "owners", "value"?, "histogram"?, "epsilon"?}`
     /// with real numbers as decimal strings.
     public static func encode(_ result: AnalyticsResult) -> [UInt8] {
-        var members: [(String, JSONValue)] = [("survivors", .number(String(result.survivors))),
-                                              ("owners", .number(String(result.owners)))]
+        var members: [(String, JSONValue)] = [
+            ("survivors", .number(String(result.survivors))),
+            ("owners", .number(String(result.owners))),
+        ]
         if let value = result.value { members.append(("value", .string(String(value)))) }
-        if let histogram = result.histogram { members.append(("histogram", .array(histogram.map { .string(String($0)) }))) }
+        if let histogram = result.histogram {
+            members.append(("histogram", .array(histogram.map { .string(String($0)) })))
+        }
         if let epsilon = result.epsilon { members.append(("epsilon", .string(String(epsilon)))) }
         return CanonicalJSON.serialize(.object(members))
     }
@@ -311,7 +341,9 @@ public struct FederatedOwnerAgent: Sendable {
         let plan = try job.plan(owners: info.participants)
         let values = try records(job)
         let input: [UInt64]
-        do { input = try FederatedAnalytics.ownerInput(values, plan: plan) } catch { throw FederatedRunError.secAgg(error) }
+        do { input = try FederatedAnalytics.ownerInput(values, plan: plan) } catch {
+            throw FederatedRunError.secAgg(error)
+        }
         let id: UInt32
         do { id = try await client.joinRound(info.id, key: key) } catch { throw FederatedRunError.relay(error) }
         do {
@@ -319,10 +351,14 @@ public struct FederatedOwnerAgent: Sendable {
             try await post(info.id, .advertiseKeys, id, try agent.advertiseKeys().serialized)
             let directory = try KeyDirectory(serialized: try await receive(info.id, .keyDirectory, id))
             try await post(info.id, .shareKeys, id, try agent.shareKeys(directory: directory).serialized)
-            if stop == .afterShareKeys { return Report(round: info.id, participant: id, records: values.count, result: nil) }
+            if stop == .afterShareKeys {
+                return Report(round: info.id, participant: id, records: values.count, result: nil)
+            }
             let bundle = try ShareBundle(serialized: try await receive(info.id, .shareBundle, id))
             try await post(info.id, .maskedInput, id, try agent.maskedInput(bundle: bundle).serialized)
-            if stop == .afterMaskedInput { return Report(round: info.id, participant: id, records: values.count, result: nil) }
+            if stop == .afterMaskedInput {
+                return Report(round: info.id, participant: id, records: values.count, result: nil)
+            }
             let request = try UnmaskRequest(serialized: try await receive(info.id, .unmaskRequest, id))
             try await post(info.id, .unmaskResponse, id, try agent.unmask(request: request).serialized)
             let result = try? CanonicalJSON.parse(try await receive(info.id, .result, id))
@@ -339,15 +375,20 @@ public struct FederatedOwnerAgent: Sendable {
                 if let round { return try await client.round(round) }
                 if let open = try await client.rounds().first(where: {
                     $0.joined.contains(key.publicKey) || $0.joined.count < $0.participants
-                }) { return open }
+                }) {
+                    return open
+                }
             } catch { throw .relay(error) }
             guard Date() < deadline else { throw .noRound }
             try? await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
         }
     }
 
-    func post(_ round: String, _ step: SecAggRelayStep, _ id: UInt32, _ payload: [UInt8]) async throws(FederatedRunError) {
-        do { try await client.postMessage(round: round, step: step, from: id, to: 0, payload: payload, key: key) } catch {
+    func post(_ round: String, _ step: SecAggRelayStep, _ id: UInt32, _ payload: [UInt8])
+        async throws(FederatedRunError)
+    {
+        do { try await client.postMessage(round: round, step: step, from: id, to: 0, payload: payload, key: key) } catch
+        {
             throw .relay(error)
         }
     }

@@ -51,7 +51,9 @@ extension LedgerClient {
 
     /// The rounds alive on the node.
     public func rounds() async throws(LedgerClientError) -> [RelayRound] {
-        guard case .array(let list)? = try await getJSON("/v1/secagg/rounds")["rounds"] else { throw .malformed("rounds") }
+        guard case .array(let list)? = try await getJSON("/v1/secagg/rounds")["rounds"] else {
+            throw .malformed("rounds")
+        }
         return try list.map { item throws(LedgerClientError) in try Self.relayRound(item) }
     }
 
@@ -68,9 +70,11 @@ extension LedgerClient {
             ("key", .string(Hex.encode(key.publicKey.rawRepresentation))),
             ("signature", .string(Hex.encode(key.signature(for: SecAggRelayAuth.joinMessage(round: id))))),
         ])
-        let bytes = try await call(.POST, "/v1/secagg/rounds/\(Self.escape(id))/join", body: CanonicalJSON.serialize(body))
+        let bytes = try await call(
+            .POST, "/v1/secagg/rounds/\(Self.escape(id))/join", body: CanonicalJSON.serialize(body))
         guard let tree = try? CanonicalJSON.parse(bytes), case .number(let text)? = tree["participant"],
-              let participant = UInt32(text) else { throw .malformed("participant") }
+            let participant = UInt32(text)
+        else { throw .malformed("participant") }
         return participant
     }
 
@@ -85,15 +89,21 @@ extension LedgerClient {
     ///   - key: The sender's signing key.
     /// - Throws: `LedgerClientError.refused` with code `duplicate_message`, `message_too_large`,
     ///   `bad_signature`, `unknown_round`, ….
-    public func postMessage(round id: String, step: SecAggRelayStep, from: UInt32, to: UInt32?, payload: [UInt8],
-                            key: Signing.PrivateKey) async throws(LedgerClientError)
-    {
+    public func postMessage(
+        round id: String, step: SecAggRelayStep, from: UInt32, to: UInt32?, payload: [UInt8],
+        key: Signing.PrivateKey
+    ) async throws(LedgerClientError) {
         let signed = SecAggRelayAuth.postMessage(round: id, step: step.rawValue, from: from, to: to, payload: payload)
-        var members: [(String, JSONValue)] = [("step", .number(String(step.rawValue))), ("from", .number(String(from)))]
+        var members: [(String, JSONValue)] = [
+            ("step", .number(String(step.rawValue))), ("from", .number(String(from))),
+        ]
         if let to { members.append(("to", .number(String(to)))) }
-        members += [("payload", .string(Data(payload).base64EncodedString())),
-                    ("signature", .string(Hex.encode(key.signature(for: signed))))]
-        _ = try await call(.POST, "/v1/secagg/rounds/\(Self.escape(id))/messages", body: CanonicalJSON.serialize(.object(members)))
+        members += [
+            ("payload", .string(Data(payload).base64EncodedString())),
+            ("signature", .string(Hex.encode(key.signature(for: signed)))),
+        ]
+        _ = try await call(
+            .POST, "/v1/secagg/rounds/\(Self.escape(id))/messages", body: CanonicalJSON.serialize(.object(members)))
     }
 
     /// The messages of `step` addressed to participant `to`, with the coordinator's broadcasts.
@@ -104,7 +114,8 @@ extension LedgerClient {
         guard case .array(let list)? = tree["messages"] else { throw .malformed("messages") }
         return try list.map { item throws(LedgerClientError) in
             guard case .number(let f)? = item["from"], let from = UInt32(f), case .string(let p)? = item["payload"],
-                  let payload = Data(base64Encoded: p) else { throw .malformed("message") }
+                let payload = Data(base64Encoded: p)
+            else { throw .malformed("message") }
             var recipient: UInt32?
             if case .number(let t)? = item["to"] {
                 guard let v = UInt32(t) else { throw .malformed("message recipient") }
@@ -116,17 +127,20 @@ extension LedgerClient {
 
     static func relayRound(_ item: JSONValue) throws(LedgerClientError) -> RelayRound {
         guard case .string(let id)? = item["round"], case .string(let c)? = item["coordinator"],
-              let coordinator = try? Signing.PublicKey(rawRepresentation: Hex.decode(c, length: 32)),
-              case .string(let j)? = item["job"], let job = Data(base64Encoded: j),
-              case .number(let n)? = item["participants"], let participants = Int(n),
-              case .array(let joined)? = item["joined"], case .number(let e)? = item["expiresAt"], let expiresAt = UInt64(e)
+            let coordinator = try? Signing.PublicKey(rawRepresentation: Hex.decode(c, length: 32)),
+            case .string(let j)? = item["job"], let job = Data(base64Encoded: j),
+            case .number(let n)? = item["participants"], let participants = Int(n),
+            case .array(let joined)? = item["joined"], case .number(let e)? = item["expiresAt"],
+            let expiresAt = UInt64(e)
         else { throw .malformed("round") }
         let keys = try joined.map { value throws(LedgerClientError) in
-            guard case .string(let k) = value, let key = try? Signing.PublicKey(rawRepresentation: Hex.decode(k, length: 32))
+            guard case .string(let k) = value,
+                let key = try? Signing.PublicKey(rawRepresentation: Hex.decode(k, length: 32))
             else { throw .malformed("joined key") }
             return key
         }
-        return RelayRound(id: id, coordinator: coordinator, job: Array(job), participants: participants, joined: keys,
-                          expiresAt: expiresAt)
+        return RelayRound(
+            id: id, coordinator: coordinator, job: Array(job), participants: participants, joined: keys,
+            expiresAt: expiresAt)
     }
 }

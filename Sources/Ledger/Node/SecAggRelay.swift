@@ -27,9 +27,11 @@ public struct RelayLimits: Sendable {
 
     /// 64 rounds of up to 1,000 participants, 1 MiB messages, 64 MiB per round, 256 MiB in all,
     /// 20,000 messages per round, 4 KiB job descriptions, lifetimes up to an hour.
-    public init(maxRounds: Int = 64, maxParticipants: Int = 1000, maxMessageBytes: Int = 1 << 20,
-                maxRoundBytes: Int = 64 << 20, maxTotalBytes: Int = 256 << 20, maxMessagesPerRound: Int = 20_000,
-                maxJobBytes: Int = 4096, maxLifetime: UInt64 = 3600) {
+    public init(
+        maxRounds: Int = 64, maxParticipants: Int = 1000, maxMessageBytes: Int = 1 << 20,
+        maxRoundBytes: Int = 64 << 20, maxTotalBytes: Int = 256 << 20, maxMessagesPerRound: Int = 20_000,
+        maxJobBytes: Int = 4096, maxLifetime: UInt64 = 3600
+    ) {
         self.maxRounds = maxRounds
         self.maxParticipants = maxParticipants
         self.maxMessageBytes = maxMessageBytes
@@ -60,7 +62,8 @@ public final class SecAggRelay: Sendable {
         var bytes: Int
 
         func key(of participant: UInt32) -> Signing.PublicKey? {
-            participant == 0 ? coordinator : participant <= participants.count ? participants[Int(participant) - 1] : nil
+            participant == 0
+                ? coordinator : participant <= participants.count ? participants[Int(participant) - 1] : nil
         }
     }
 
@@ -81,14 +84,20 @@ public final class SecAggRelay: Sendable {
     let state = Mutex(State())
 
     /// A relay with `limits`, reading the time in seconds from `clock`.
-    public init(limits: RelayLimits = .init(),
-                clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }) {
+    public init(
+        limits: RelayLimits = .init(),
+        clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
+    ) {
         self.limits = limits
         self.clock = clock
     }
 
     /// Rounds alive now.
-    public var roundCount: Int { state.withLock { s in Self.expire(&s, now: clock()); return s.rounds.count } }
+    public var roundCount: Int {
+        state.withLock { s in
+            Self.expire(&s, now: clock()); return s.rounds.count
+        }
+    }
 
     static func expire(_ s: inout State, now: UInt64) {
         for (id, round) in s.rounds where round.expiresAt <= now {
@@ -97,7 +106,9 @@ public final class SecAggRelay: Sendable {
         }
     }
 
-    func withRound<T>(_ id: String, _ body: (inout Round, inout State) throws(NodeRefusal) -> T) throws(NodeRefusal) -> T {
+    func withRound<T>(_ id: String, _ body: (inout Round, inout State) throws(NodeRefusal) -> T) throws(NodeRefusal)
+        -> T
+    {
         let now = clock()
         return try state.withLock { (s: inout State) throws(NodeRefusal) -> T in
             Self.expire(&s, now: now)
@@ -121,7 +132,8 @@ public final class SecAggRelay: Sendable {
             throw NodeRefusal(.badRequest, "invalid_field", "participants must be in 2...\(limits.maxParticipants)")
         }
         guard job.count <= limits.maxJobBytes else {
-            throw NodeRefusal(.contentTooLarge, "job_too_large", "job of \(job.count) bytes (limit \(limits.maxJobBytes))")
+            throw NodeRefusal(
+                .contentTooLarge, "job_too_large", "job of \(job.count) bytes (limit \(limits.maxJobBytes))")
         }
         guard (1...limits.maxLifetime).contains(lifetime) else {
             throw NodeRefusal(.badRequest, "invalid_field", "lifetime must be in 1...\(limits.maxLifetime) seconds")
@@ -131,14 +143,17 @@ public final class SecAggRelay: Sendable {
         return try state.withLock { (s: inout State) throws(NodeRefusal) -> (id: String, expiresAt: UInt64) in
             Self.expire(&s, now: now)
             guard s.rounds.count < limits.maxRounds else {
-                throw NodeRefusal(.serviceUnavailable, "too_many_rounds", "\(limits.maxRounds) rounds are open",
-                                  retryAfter: 10)
+                throw NodeRefusal(
+                    .serviceUnavailable, "too_many_rounds", "\(limits.maxRounds) rounds are open",
+                    retryAfter: 10)
             }
             guard s.bytes + job.count <= limits.maxTotalBytes else {
-                throw NodeRefusal(.serviceUnavailable, "relay_full", "the relay holds its limit of bytes", retryAfter: 10)
+                throw NodeRefusal(
+                    .serviceUnavailable, "relay_full", "the relay holds its limit of bytes", retryAfter: 10)
             }
-            let round = Round(id: id, coordinator: coordinator, job: job, capacity: participants,
-                              expiresAt: now + lifetime, bytes: job.count)
+            let round = Round(
+                id: id, coordinator: coordinator, job: job, capacity: participants,
+                expiresAt: now + lifetime, bytes: job.count)
             s.rounds[id] = round
             s.bytes += job.count
             return (id, round.expiresAt)
@@ -176,8 +191,9 @@ public final class SecAggRelay: Sendable {
             throw NodeRefusal(.badRequest, "invalid_field", "step must be in 0...7")
         }
         guard payload.count <= limits.maxMessageBytes else {
-            throw NodeRefusal(.contentTooLarge, "message_too_large",
-                              "payload of \(payload.count) bytes (limit \(limits.maxMessageBytes))")
+            throw NodeRefusal(
+                .contentTooLarge, "message_too_large",
+                "payload of \(payload.count) bytes (limit \(limits.maxMessageBytes))")
         }
         guard to != nil || from == 0 else {
             throw NodeRefusal(.badRequest, "invalid_field", "only the coordinator (0) may broadcast")
@@ -191,7 +207,8 @@ public final class SecAggRelay: Sendable {
                 throw NodeRefusal(.badRequest, "invalid_field", "recipient \(to) has not joined")
             }
             guard key.isValidSignature(signature, for: signed) else {
-                throw NodeRefusal(.forbidden, "bad_signature", "the signature does not verify under participant \(from)'s key")
+                throw NodeRefusal(
+                    .forbidden, "bad_signature", "the signature does not verify under participant \(from)'s key")
             }
             let messageKey = MessageKey(step: step, from: from, to: to)
             guard round.messages[messageKey] == nil else {
@@ -202,7 +219,8 @@ public final class SecAggRelay: Sendable {
                 throw NodeRefusal(.contentTooLarge, "round_too_large", "the round holds its limit of messages or bytes")
             }
             guard s.bytes + payload.count <= limits.maxTotalBytes else {
-                throw NodeRefusal(.serviceUnavailable, "relay_full", "the relay holds its limit of bytes", retryAfter: 10)
+                throw NodeRefusal(
+                    .serviceUnavailable, "relay_full", "the relay holds its limit of bytes", retryAfter: 10)
             }
             round.messages[messageKey] = payload
             round.bytes += payload.count
@@ -225,10 +243,12 @@ public final class SecAggRelay: Sendable {
 
     /// A round's public description.
     func describe(_ round: Round) -> JSONValue {
-        .object([("round", .string(round.id)), ("coordinator", .string(Hex.encode(round.coordinator.rawRepresentation))),
-                 ("job", NodeHTTP.b64(round.job)), ("participants", NodeHTTP.int(UInt64(round.capacity))),
-                 ("joined", .array(round.participants.map { .string(Hex.encode($0.rawRepresentation)) })),
-                 ("expiresAt", NodeHTTP.int(round.expiresAt))])
+        .object([
+            ("round", .string(round.id)), ("coordinator", .string(Hex.encode(round.coordinator.rawRepresentation))),
+            ("job", NodeHTTP.b64(round.job)), ("participants", NodeHTTP.int(UInt64(round.capacity))),
+            ("joined", .array(round.participants.map { .string(Hex.encode($0.rawRepresentation)) })),
+            ("expiresAt", NodeHTTP.int(round.expiresAt)),
+        ])
     }
 
     // MARK: HTTP
@@ -242,7 +262,8 @@ public final class SecAggRelay: Sendable {
             let participants = try Self.count(body, "participants")
             let lifetime = body["lifetime"] == nil ? 600 : UInt64(try Self.count(body, "lifetime"))
             let job = try Self.base64(body, "job")
-            let (id, expiresAt) = try relay.create(coordinator: key, participants: participants, job: job, lifetime: lifetime)
+            let (id, expiresAt) = try relay.create(
+                coordinator: key, participants: participants, job: job, lifetime: lifetime)
             return NodeHTTP.json(.object([("round", .string(id)), ("expiresAt", NodeHTTP.int(expiresAt))]))
         }
         router.get("/v1/secagg/rounds") { _, _ in
@@ -259,22 +280,26 @@ public final class SecAggRelay: Sendable {
         }
         router.post("/v1/secagg/rounds/{round}/join") { request, context in
             let body = try await Self.body(request, limit: bodyLimit)
-            let client = try relay.join(round: context.parameters.get("round") ?? "", key: try Self.publicKey(body, "key"),
-                                        signature: try Self.signature(body))
+            let client = try relay.join(
+                round: context.parameters.get("round") ?? "", key: try Self.publicKey(body, "key"),
+                signature: try Self.signature(body))
             return NodeHTTP.json(.object([("participant", NodeHTTP.int(UInt64(client)))]))
         }
         router.post("/v1/secagg/rounds/{round}/messages") { request, context in
             let body = try await Self.body(request, limit: bodyLimit)
             let step = try Self.count(body, "step")
-            guard step <= Int(UInt8.max) else { throw NodeRefusal(.badRequest, "invalid_field", "step must be in 0...7") }
+            guard step <= Int(UInt8.max) else {
+                throw NodeRefusal(.badRequest, "invalid_field", "step must be in 0...7")
+            }
             let from = try Self.count(body, "from")
             let to = body["to"] == nil ? nil : try Self.count(body, "to")
             guard from <= Int(UInt32.max), (to ?? 0) <= Int(UInt32.max) else {
                 throw NodeRefusal(.badRequest, "invalid_field", "participant ids are below 2^32")
             }
             let payload = try Self.base64(body, "payload")
-            try relay.post(round: context.parameters.get("round") ?? "", step: UInt8(step), from: UInt32(from),
-                           to: to.map { UInt32($0) }, payload: payload, signature: try Self.signature(body))
+            try relay.post(
+                round: context.parameters.get("round") ?? "", step: UInt8(step), from: UInt32(from),
+                to: to.map { UInt32($0) }, payload: payload, signature: try Self.signature(body))
             return NodeHTTP.json(.object([("stored", .bool(true))]))
         }
         router.get("/v1/secagg/rounds/{round}/messages") { request, context in
@@ -283,13 +308,21 @@ public final class SecAggRelay: Sendable {
             guard step <= 7, to <= UInt64(UInt32.max) else {
                 throw NodeRefusal(.badRequest, "bad_query", "step must be in 0...7 and to below 2^32")
             }
-            let list = try relay.messages(round: context.parameters.get("round") ?? "", step: UInt8(step), to: UInt32(to))
-            return NodeHTTP.json(.object([("messages", .array(list.map { m in
-                var members: [(String, JSONValue)] = [("from", NodeHTTP.int(UInt64(m.from)))]
-                if let to = m.to { members.append(("to", NodeHTTP.int(UInt64(to)))) }
-                members.append(("payload", NodeHTTP.b64(m.payload)))
-                return .object(members)
-            }))]))
+            let list = try relay.messages(
+                round: context.parameters.get("round") ?? "", step: UInt8(step), to: UInt32(to))
+            return NodeHTTP.json(
+                .object([
+                    (
+                        "messages",
+                        .array(
+                            list.map { m in
+                                var members: [(String, JSONValue)] = [("from", NodeHTTP.int(UInt64(m.from)))]
+                                if let to = m.to { members.append(("to", NodeHTTP.int(UInt64(to)))) }
+                                members.append(("payload", NodeHTTP.b64(m.payload)))
+                                return .object(members)
+                            })
+                    )
+                ]))
         }
     }
 
@@ -322,7 +355,8 @@ public final class SecAggRelay: Sendable {
 
     static func publicKey(_ body: JSONValue, _ name: String) throws(NodeRefusal) -> Signing.PublicKey {
         guard case .string(let text)? = body[name], let bytes = try? Hex.decode(text, length: 32),
-              let key = try? Signing.PublicKey(rawRepresentation: bytes) else {
+            let key = try? Signing.PublicKey(rawRepresentation: bytes)
+        else {
             throw NodeRefusal(.badRequest, "invalid_field", "\(name) must be an Ed25519 public key in hex")
         }
         return key
