@@ -246,4 +246,30 @@ struct SecAggRelayTests {
         _ = try relay.create(coordinator: coordinator.publicKey, participants: 2, job: [], lifetime: 5)
         #expect(relay.roundCount == 2)
     }
+
+    /// A job description round-trips; wrong, truncated, huge or hostile ones are refused typedly.
+    @Test func jobDescriptionsParseOrAreRefused() throws {
+        let jobs = [
+            FederatedJob(query: .count, column: "", threshold: 2, session: 7),
+            FederatedJob(
+                query: .quantile(0.25, lower: -5, upper: 5.5, bins: 11), column: "x", threshold: 3, session: 8,
+                epsilon: 1, delta: 1e-6),
+        ]
+        for job in jobs { #expect(try FederatedJob(encoded: job.encoded) == job) }
+        let encoded = jobs[1].encoded
+        let hostile: [[UInt8]] = [
+            [], Array(encoded.prefix(encoded.count / 2)), [UInt8](repeating: 0x5B, count: 100_000),
+            Array(#"{"query":"median","column":"x","threshold":2,"session":"1"}"#.utf8),
+            Array(#"{"query":"sum","column":"x","threshold":2,"session":"1","lower":"nan","upper":"1"}"#.utf8),
+            Array(#"{"query":"count","column":"x","threshold":2,"session":"-1"}"#.utf8),
+            Array(#"{"query":"count","column":"x","threshold":2,"session":"1","epsilon":"1"}"#.utf8),
+        ]
+        for bytes in hostile { #expect(throws: FederatedRunError.invalidJob) { try FederatedJob(encoded: bytes) } }
+        // Parsed but impossible: the plan refuses it.
+        let badBins = try FederatedJob(
+            encoded: Array(
+                #"{"query":"histogram","column":"x","threshold":2,"session":"1","lower":"0","upper":"1","bins":0}"#.utf8
+            ))
+        #expect(throws: FederatedRunError.secAgg(.invalidDimension(0))) { try badBins.plan(owners: 3) }
+    }
 }
