@@ -28,8 +28,9 @@ let modules: [Module] = [
     Module("DataFiSodium", path: "Sources/Crypto/Sodium", dependencies: ["CSodium"]),
     Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"],
            testDependencies: ["DataFiSupport"]),
-    Module("DataFiZK", path: "Sources/Crypto/ZK", dependencies: ["DataFiRistretto", "DataFiSupport"],
-           testDependencies: ["DataFiSodium"]),
+    Module("DataFiZK", path: "Sources/Crypto/ZK",
+           dependencies: ["CSodium", "DataFiRistretto", "DataFiSodium", "DataFiSupport"],
+           testDependencies: ["CSodium", "DataFiSodium"]),
     Module("DataFiPaillier", path: "Sources/Crypto/Paillier", dependencies: ["CGMP", "DataFiBigNum", "DataFiSodium"]),
     Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiPaillier",
                                                                    "DataFiSupport"]),
@@ -95,12 +96,20 @@ var targets: [Target] = [
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
 ]
+// The SDK's HTTP calls (timeouts, bounded answers, retries) on async-http-client, shared by its network clients.
+targets += [
+    .target(name: "DataFiHTTPClient",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Sources/HTTPClient"),
+    .testTarget(name: "DataFiHTTPClientTests",
+                dependencies: ["DataFiHTTPClient", .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Tests/DataFiHTTPClientTests"),
+]
 // The PSI/PJC network services stay out of `modules`, so the umbrella library never builds a web server.
 targets += [
     .target(name: "DataFiPSIService",
-            dependencies: ["DataFiPSI", "DataFiPaillier", "DataFiJointRisk",
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["DataFiPSI", "DataFiPaillier", "DataFiJointRisk", "DataFiHTTPClient",
+                           .product(name: "Hummingbird", package: "hummingbird")],
             path: "Sources/Crypto/PSIService"),
     .testTarget(name: "DataFiPSIServiceTests", dependencies: ["DataFiPSIService", propertyBased],
                 path: "Tests/DataFiPSIServiceTests"),
@@ -122,8 +131,7 @@ targets += [
                            .product(name: "Logging", package: "swift-log")],
             path: "Sources/Ledger/Postgres"),
     .target(name: "DataFiLedgerClient",
-            dependencies: ["DataFiLedger", "DataFiSodium", "DataFiSecAgg", "DataFiSupport",
-                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["DataFiLedger", "DataFiSodium", "DataFiHTTPClient", "DataFiSecAgg", "DataFiSupport"],
             path: "Sources/Ledger/Client"),
     .testTarget(name: "DataFiNodeTests",
                 dependencies: ["DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres", "DataFiLedger",
@@ -146,7 +154,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [.library(name: "DataFi", targets: ["DataFi"]), .executable(name: "datafi", targets: ["datafi"])]
         + modules.map { .library(name: $0.name, targets: [$0.name]) }
-        + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"]),
+        + [.library(name: "DataFiHTTPClient", targets: ["DataFiHTTPClient"]),
+           .library(name: "DataFiPSIService", targets: ["DataFiPSIService"]),
            .library(name: "DataFiNode", targets: ["DataFiNode"]),
            .library(name: "DataFiLedgerClient", targets: ["DataFiLedgerClient"]),
            .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"])],

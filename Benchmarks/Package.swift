@@ -5,7 +5,7 @@ import PackageDescription
 // Each suite is one executable under Benchmarks/<Name>/ run by `swift package benchmark`.
 let suites: [(name: String, dependencies: [Target.Dependency])] = [
     ("BigNumBenchmarks", [datafi("DataFiBigNum"), "BenchNative", .product(name: "BigInt", package: "BigInt")]),
-    ("CryptoBenchmarks", [datafi("DataFiSodium"), datafi("DataFiRistretto"), "BenchNative"]),
+    ("CryptoBenchmarks", [datafi("DataFiSodium"), datafi("DataFiRistretto"), datafi("DataFiZK"), "BenchNative"]),
     ("AMMBenchmarks", [datafi("DataFiAMM"), datafi("DataFiBigNum")]),
     ("MarketBenchmarks", [datafi("DataFiMarket"), datafi("DataFiAMM"), datafi("DataFiBigNum")]),
     ("ZKBenchmarks", [datafi("DataFiZK"), datafi("DataFiPSI"), datafi("DataFiRistretto"), datafi("DataFiSupport")]),

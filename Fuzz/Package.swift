@@ -13,6 +13,7 @@ let package = Package(
                 .product(name: "DataFiZK", package: "DataFi"),
                 .product(name: "DataFiPSI", package: "DataFi"),
                 .product(name: "DataFiRistretto", package: "DataFi"),
+                .product(name: "DataFiSodium", package: "DataFi"),
             ],
             path: "Sources/ZKFuzz"),
     ],

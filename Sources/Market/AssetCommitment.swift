@@ -42,19 +42,23 @@ public struct CommittedAsset: Codable, Hashable, Sendable {
 
     /// The commitment bytes of `sealed` under `salt` (see the type's documentation).
     public static func commitment(to sealed: SealedAsset, salt: [UInt8]) -> [UInt8] {
-        var bytes = Array("DataFi sealed asset v1\n".utf8) + salt
-        func u32(_ v: Int) { for s in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: v >> s)) } }
-        func field(_ b: [UInt8]) { u32(b.count); bytes += b }
-        for text in [sealed.name, sealed.description, sealed.creator, sealed.license] { field(Array(text.utf8)) }
+        // Streamed into the hash: a join builds no copy of the asset's bytes.
+        var hash = SHA256()
+        hash.update("DataFi sealed asset v1\n".utf8)
+        hash.update(salt)
+        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).bigEndian) { hash.update($0) } }
+        func field(_ text: String) { u32(text.utf8.count); hash.update(text.utf8) }
+        for text in [sealed.name, sealed.description, sealed.creator, sealed.license] { field(text) }
         u32(sealed.keywords.count)
-        for keyword in sealed.keywords { field(Array(keyword.utf8)) }
+        for keyword in sealed.keywords { field(keyword) }
         u32(sealed.distribution.count)
         for entry in sealed.distribution {
-            field(Array(entry.encodingFormat.utf8))
-            field(entry.sealedContentUrl)
+            field(entry.encodingFormat)
+            u32(entry.sealedContentUrl.count)
+            hash.update(entry.sealedContentUrl)
         }
-        for s in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: sealed.records >> UInt64(s))) }
-        return SHA256.hash(bytes)
+        withUnsafeBytes(of: sealed.records.bigEndian) { hash.update($0) }
+        return hash.finalize()
     }
 
     /// Whether `sealed` and `salt` open this commitment (and its public fields agree with them).

@@ -87,10 +87,10 @@ public struct Market: Sendable, Equatable {
         guard genesis.treasury.isValid else { throw .invalidAccount(genesis.treasury.rawValue) }
         guard genesis.computeOperator.isValid else { throw .invalidAccount(genesis.computeOperator.rawValue) }
         guard !genesis.totalSupply.isZero, genesis.totalSupply <= Pair.maxReserve else {
-            throw .invalidGenesis("total supply must be in 1...2^112-1 raw units")
+            throw .invalidGenesis(.totalSupply)
         }
         guard let key = try? Box.PublicKey(rawRepresentation: genesis.computeKey) else {
-            throw .invalidGenesis("compute key must be 32 bytes")
+            throw .invalidGenesis(.computeKey)
         }
         baseToken = genesis.baseToken
         computeOperator = genesis.computeOperator
@@ -99,7 +99,7 @@ public struct Market: Sendable, Equatable {
         for allocation in genesis.allocations {
             guard allocation.account.isValid else { throw .invalidAccount(allocation.account.rawValue) }
             let (rest, underflow) = remaining.subtractingReportingOverflow(allocation.amount)
-            guard !underflow else { throw .invalidGenesis("allocations exceed the total supply") }
+            guard !underflow else { throw .invalidGenesis(.allocationsExceedSupply) }
             remaining = rest
             credit(.base, allocation.account, allocation.amount)
         }
@@ -326,34 +326,34 @@ public struct Market: Sendable, Equatable {
         let id = terms.id
         guard TokenID.isValidSymbol(id.rawValue) else { throw .invalidSymbol(id.rawValue) }
         guard tokens[id.token] == nil, datasetIndex[id] == nil else { throw .symbolTaken(id.rawValue) }
-        guard Self.text(terms.title, limit: 200) else { throw .invalidTerms("title must be 1-200 bytes without control characters") }
+        guard Self.text(terms.title, limit: 200) else { throw .invalidTerms(.title) }
         guard terms.requirements.utf8.count <= 5000, Self.text(terms.requirements.replacingControlNewlines, limit: 5000) else {
-            throw .invalidTerms("requirements must be 1-5000 bytes")
+            throw .invalidTerms(.requirements)
         }
         guard (1...16).contains(terms.usageScenarios.count), terms.usageScenarios.allSatisfy({ Self.text($0, limit: 200) }) else {
-            throw .invalidTerms("usage scenarios must be 1-16 entries of 1-200 bytes")
+            throw .invalidTerms(.usageScenarios)
         }
         guard (terms.description ?? "").utf8.count <= 5000,
               (terms.description ?? "").isEmpty || Self.text(terms.description!.replacingControlNewlines, limit: 5000) else {
-            throw .invalidTerms("description must be at most 5000 bytes without control characters")
+            throw .invalidTerms(.description)
         }
         guard (terms.keywords ?? []).count <= AssetMetadata.maxKeywords,
               (terms.keywords ?? []).allSatisfy({ Self.text($0, limit: AssetMetadata.maxKeywordLength) }) else {
-            throw .invalidTerms("keywords must be at most 32 entries of 1-64 bytes")
+            throw .invalidTerms(.keywords)
         }
         guard terms.license.map({ Self.text($0, limit: AssetMetadata.maxLicense) }) ?? true else {
-            throw .invalidTerms("licence must be 1-500 bytes without control characters")
+            throw .invalidTerms(.licence)
         }
-        if let problem = terms.review?.problem { throw .invalidTerms(problem) }
-        guard terms.dataTokenSupply <= Pair.maxReserve else { throw .invalidTerms("data token supply exceeds 2^112-1") }
-        guard !terms.poolDataTokens.isZero, !terms.poolBaseTokens.isZero else { throw .invalidTerms("pool deposits must be positive") }
+        if let problem = terms.review?.problem { throw .invalidTerms(.review(problem)) }
+        guard terms.dataTokenSupply <= Pair.maxReserve else { throw .invalidTerms(.dataTokenSupply) }
+        guard !terms.poolDataTokens.isZero, !terms.poolBaseTokens.isZero else { throw .invalidTerms(.poolDeposits) }
         let (committed, overflow) = terms.poolDataTokens.addingReportingOverflow(terms.rewardReserve)
         guard !overflow, committed <= terms.dataTokenSupply else {
-            throw .invalidTerms("pool deposit plus reward reserve exceed the data token supply")
+            throw .invalidTerms(.depositsExceedSupply)
         }
         switch terms.pricing {
         case .perUnit(let price), .perUnitWithMinimum(let price, _):
-            guard !price.isZero else { throw .invalidTerms("price per compute unit must be positive") }
+            guard !price.isZero else { throw .invalidTerms(.computePrice) }
         }
         try require(.base, maker, terms.poolBaseTokens)
         var pair: Pair
@@ -544,10 +544,10 @@ public struct Market: Sendable, Equatable {
         let c = order.complexity
         let records = rewards.verifiedRecords
         guard c.rows >= 1, c.rows <= records else {
-            throw .invalidComplexity("rows must be in 1...\(records) (the dataset's verified records)")
+            throw .invalidComplexity(.rows(verifiedRecords: records))
         }
         guard (1...TaskComplexity.maxOperationsPerRow).contains(c.operationsPerRow) else {
-            throw .invalidComplexity("operations per row must be in 1...\(TaskComplexity.maxOperationsPerRow)")
+            throw .invalidComplexity(.operationsPerRow)
         }
         let fee = try pricing.fee(for: c)
         guard !fee.isZero else { throw .zeroAmount }

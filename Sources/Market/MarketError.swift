@@ -45,10 +45,10 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidAccount(String)
     /// A token or dataset symbol is not 2...12 characters of `A-Z 0-9` starting with a letter.
     case invalidSymbol(String)
-    /// The genesis configuration is inconsistent (the reason says how).
-    case invalidGenesis(String)
-    /// A dataset's terms are inconsistent (the reason says how).
-    case invalidTerms(String)
+    /// The genesis configuration or a snapshot is inconsistent.
+    case invalidGenesis(GenesisProblem)
+    /// A dataset's terms are inconsistent.
+    case invalidTerms(TermsProblem)
     /// The token does not exist.
     case unknownToken(TokenID)
     /// The dataset does not exist.
@@ -75,8 +75,8 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case pool(AMMError)
     /// A compute task on a dataset that nobody has joined yet: there is nobody to pay.
     case noOwners(DatasetID)
-    /// A task's complexity is out of range (the reason says how).
-    case invalidComplexity(String)
+    /// A task's complexity is out of range.
+    case invalidComplexity(ComplexityProblem)
     /// A task's purpose is empty, too long or holds a control character.
     case invalidPurpose
     /// No paid task has this id.
@@ -137,8 +137,8 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidAccount(let id): "invalid account id \"\(id)\" (1-64 characters of A-Z a-z 0-9 _ . -)"
         case .invalidSymbol(let symbol): "invalid symbol \"\(symbol)\" (2-12 characters of A-Z 0-9, starting with a letter)"
-        case .invalidGenesis(let why): "invalid genesis: \(why)"
-        case .invalidTerms(let why): "invalid dataset terms: \(why)"
+        case .invalidGenesis(let problem): "invalid genesis: \(problem)"
+        case .invalidTerms(let problem): "invalid dataset terms: \(problem)"
         case .unknownToken(let token): "unknown token \(token)"
         case .unknownDataset(let dataset): "unknown dataset \(dataset)"
         case .symbolTaken(let symbol): "symbol \(symbol) is already in use"
@@ -154,7 +154,7 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .excessiveInput(let maximum, let actual): "input \(actual) above the maximum \(maximum)"
         case .pool(let error): "pool: \(error)"
         case .noOwners(let dataset): "dataset \(dataset) has no owners to pay"
-        case .invalidComplexity(let why): "invalid task complexity: \(why)"
+        case .invalidComplexity(let problem): "invalid task complexity: \(problem)"
         case .invalidPurpose: "purpose must be 1-200 bytes without control characters"
         case .unknownTask(let id): "no paid task \(id)"
         case .taskAlreadyExecuted(let id): "task \(id) was already executed"
@@ -182,6 +182,130 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .stakeBelowMinimum(let dataset, let needed, let staked): "stake \(staked) in \(dataset) below the minimum \(needed)"
         case .insufficientStake(let dataset, let staked, let requested): "stake \(staked) in \(dataset) is less than \(requested)"
         case .stakeLocked(let dataset, let open): "stake in \(dataset) is locked by \(open) unsettled review(s)"
+        }
+    }
+}
+
+/// What is inconsistent in a genesis configuration or a market snapshot.
+public enum GenesisProblem: Hashable, Sendable, CustomStringConvertible {
+    /// The total supply is not in 1...2^112 − 1 raw units.
+    case totalSupply
+    /// The compute key is not 32 bytes.
+    case computeKey
+    /// The allocations add up to more than the total supply.
+    case allocationsExceedSupply
+    /// The snapshot's version is not one this build reads.
+    case snapshotVersion
+    /// A dataset appears twice in the snapshot.
+    case duplicateDataset
+    /// A task names an unknown dataset or an amount out of range.
+    case taskReference
+    /// A balance names a dataset slot that does not exist.
+    case datasetSlot
+    /// An access position is out of range.
+    case accessPosition
+    /// A stake names an unknown dataset.
+    case stakeReference
+    /// A sealed asset names an asset that does not exist.
+    case sealedAssetReference
+    /// The bytes are not a market snapshot.
+    case notASnapshot
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .totalSupply: "total supply must be in 1...2^112-1 raw units"
+        case .computeKey: "compute key must be 32 bytes"
+        case .allocationsExceedSupply: "allocations exceed the total supply"
+        case .snapshotVersion: "unknown snapshot version"
+        case .duplicateDataset: "duplicate dataset in snapshot"
+        case .taskReference: "task references an unknown dataset or a too large amount"
+        case .datasetSlot: "unknown dataset slot"
+        case .accessPosition: "access position out of range"
+        case .stakeReference: "stake in an unknown dataset"
+        case .sealedAssetReference: "sealed asset of an unknown asset"
+        case .notASnapshot: "not a market snapshot"
+        }
+    }
+}
+
+/// What is inconsistent in a dataset's terms.
+public enum TermsProblem: Hashable, Sendable, CustomStringConvertible {
+    /// The title is not 1-200 bytes without control characters.
+    case title
+    /// The requirements are not 1-5000 bytes.
+    case requirements
+    /// The usage scenarios are not 1-16 entries of 1-200 bytes.
+    case usageScenarios
+    /// The description is over 5000 bytes or holds a control character.
+    case description
+    /// More than 32 keywords, or one not of 1-64 bytes.
+    case keywords
+    /// The licence is not 1-500 bytes without control characters.
+    case licence
+    /// The review terms are inconsistent.
+    case review(ReviewTermsProblem)
+    /// The data token supply exceeds 2^112 − 1.
+    case dataTokenSupply
+    /// A pool deposit is zero.
+    case poolDeposits
+    /// The pool deposit plus the reward reserve exceed the data token supply.
+    case depositsExceedSupply
+    /// The price per compute unit is zero.
+    case computePrice
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .title: "title must be 1-200 bytes without control characters"
+        case .requirements: "requirements must be 1-5000 bytes"
+        case .usageScenarios: "usage scenarios must be 1-16 entries of 1-200 bytes"
+        case .description: "description must be at most 5000 bytes without control characters"
+        case .keywords: "keywords must be at most 32 entries of 1-64 bytes"
+        case .licence: "licence must be 1-500 bytes without control characters"
+        case .review(let problem): "\(problem)"
+        case .dataTokenSupply: "data token supply exceeds 2^112-1"
+        case .poolDeposits: "pool deposits must be positive"
+        case .depositsExceedSupply: "pool deposit plus reward reserve exceed the data token supply"
+        case .computePrice: "price per compute unit must be positive"
+        }
+    }
+}
+
+/// What is inconsistent in a dataset's review terms.
+public enum ReviewTermsProblem: Hashable, Sendable, CustomStringConvertible {
+    /// The threshold, tolerance or slash is above 10,000 basis points.
+    case basisPoints
+    /// The reviews required are not 1...`ReviewTerms.maxReviews`.
+    case reviewsRequired
+    /// The minimum validator stake is zero.
+    case minimumStake
+    /// The review fee or minimum stake is 2^112 or more.
+    case amounts
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .basisPoints: "review threshold, tolerance and slash must be 0...10000 basis points"
+        case .reviewsRequired: "reviews required must be 1...\(ReviewTerms.maxReviews)"
+        case .minimumStake: "minimum validator stake must be positive"
+        case .amounts: "review fee and minimum stake must be below 2^112"
+        }
+    }
+}
+
+/// What is out of range in a task's complexity.
+public enum ComplexityProblem: Hashable, Sendable, CustomStringConvertible {
+    /// Rows are not in 1...the dataset's verified records.
+    case rows(verifiedRecords: UInt64)
+    /// Operations per row are not in 1...`TaskComplexity.maxOperationsPerRow`.
+    case operationsPerRow
+
+    /// A one-line explanation.
+    public var description: String {
+        switch self {
+        case .rows(let records): "rows must be in 1...\(records) (the dataset's verified records)"
+        case .operationsPerRow: "operations per row must be in 1...\(TaskComplexity.maxOperationsPerRow)"
         }
     }
 }

@@ -179,10 +179,10 @@ extension Market {
     ///   references (dataset slots, access positions) are inconsistent. Only snapshots taken by
     ///   ``snapshot()`` are meant to be restored: balances and accounting are taken as given.
     public init(snapshot s: MarketSnapshot) throws(MarketError) {
-        guard s.version == MarketSnapshot.currentVersion else { throw .invalidGenesis("unknown snapshot version") }
+        guard s.version == MarketSnapshot.currentVersion else { throw .invalidGenesis(.snapshotVersion) }
         guard let keyBytes = try? Hex.decode(s.computeKey, length: 32),
               let key = try? Box.PublicKey(rawRepresentation: keyBytes) else {
-            throw .invalidGenesis("compute key must be 32 bytes of hex")
+            throw .invalidGenesis(.computeKey)
         }
         baseToken = s.baseToken
         computeOperator = s.computeOperator
@@ -192,7 +192,7 @@ extension Market {
         }
         computeFees = s.computeFees
         for ds in s.datasets {
-            guard datasetIndex[ds.id] == nil else { throw .invalidGenesis("duplicate dataset in snapshot") }
+            guard datasetIndex[ds.id] == nil else { throw .invalidGenesis(.duplicateDataset) }
             let pool: Pair
             do { pool = try Pair(state: ds.pool) } catch { throw .pool(error) }
             var rewards = RewardAccounting(rewardReserve: ds.rewardReserve)
@@ -217,7 +217,7 @@ extension Market {
         }
         for task in s.tasks {
             guard Int(task.datasetSlot) < datasetList.count, task.dataTokens < (UInt256.one << 128)
-            else { throw .invalidGenesis("task references an unknown dataset or a too large amount") }
+            else { throw .invalidGenesis(.taskReference) }
             _ = taskStore.append(TaskRecord(
                 consumer: task.consumer, purpose: task.purpose, rows: task.rows, submittedAt: task.submittedAt,
                 deadline: task.deadline, dataTokens: Amount128(task.dataTokens), datasetSlot: task.datasetSlot,
@@ -226,7 +226,7 @@ extension Market {
         accessLog = s.accessLog
         for balance in s.baseBalances where !balance.amount.isZero { baseBalances[balance.account] = balance.amount }
         for balance in s.dataBalances where !balance.amount.isZero {
-            guard balance.slot >= 0, balance.slot < datasetList.count else { throw .invalidGenesis("unknown dataset slot") }
+            guard balance.slot >= 0, balance.slot < datasetList.count else { throw .invalidGenesis(.datasetSlot) }
             dataBalances[DataBalanceKey(slot: balance.slot, account: balance.account)] = balance.amount
         }
         for p in s.positions {
@@ -246,13 +246,13 @@ extension Market {
         }
         for owner in s.accessByOwner {
             guard owner.entries.allSatisfy({ $0 >= 0 && $0 < accessLog.count }) else {
-                throw .invalidGenesis("access position out of range")
+                throw .invalidGenesis(.accessPosition)
             }
             accessByOwner[owner.owner] = owner.entries
         }
         for stake in s.stakes {
             guard datasetIndex[stake.dataset] != nil, stake.openReviews >= 0 else {
-                throw .invalidGenesis("stake in an unknown dataset")
+                throw .invalidGenesis(.stakeReference)
             }
             stakes[PositionKey(dataset: stake.dataset, account: stake.validator)] =
                 ValidatorStake(amount: stake.amount, openReviews: stake.openReviews)
@@ -262,7 +262,7 @@ extension Market {
             guard let stored = storedAssets[entry.dataset], stored.indices.contains(entry.index),
                   stored[entry.index].asset.records == entry.asset.records,
                   stored[entry.index].asset.formats == entry.asset.distribution.map(\.encodingFormat) else {
-                throw .invalidGenesis("sealed asset of an unknown asset")
+                throw .invalidGenesis(.sealedAssetReference)
             }
             sealedAssets[AssetKey(dataset: entry.dataset, index: entry.index)] = entry.asset
         }
@@ -286,7 +286,7 @@ extension Market {
     public init(canonicalSnapshot bytes: some Collection<UInt8>) throws(MarketError) {
         let decoded: MarketSnapshot
         do { decoded = try JSONDecoder().decode(MarketSnapshot.self, from: Data(bytes)) } catch {
-            throw .invalidGenesis("not a market snapshot")
+            throw .invalidGenesis(.notASnapshot)
         }
         try self.init(snapshot: decoded)
     }

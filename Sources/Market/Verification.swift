@@ -75,15 +75,11 @@ public struct ReviewTerms: Codable, Hashable, Sendable {
     }
 
     /// Why the terms are inconsistent, or `nil` when they are valid.
-    var problem: String? {
-        if threshold > 10_000 || tolerance > 10_000 || slashBasisPoints > 10_000 {
-            return "review threshold, tolerance and slash must be 0...10000 basis points"
-        }
-        if !(1...Self.maxReviews).contains(reviewsRequired) { return "reviews required must be 1...\(Self.maxReviews)" }
-        if minimumStake.isZero { return "minimum validator stake must be positive" }
-        if minimumStake > Pair.maxReserve || reviewFee > Pair.maxReserve {
-            return "review fee and minimum stake must be below 2^112"
-        }
+    var problem: ReviewTermsProblem? {
+        if threshold > 10_000 || tolerance > 10_000 || slashBasisPoints > 10_000 { return .basisPoints }
+        if !(1...Self.maxReviews).contains(reviewsRequired) { return .reviewsRequired }
+        if minimumStake.isZero { return .minimumStake }
+        if minimumStake > Pair.maxReserve || reviewFee > Pair.maxReserve { return .amounts }
         return nil
     }
 }

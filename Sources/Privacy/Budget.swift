@@ -107,7 +107,7 @@ public enum Composition {
         try checkEpsilon(epsilon)
         guard delta.isFinite, delta >= 0, delta < 1 else { throw .invalidDelta(delta) }
         try checkDelta(deltaPrime)
-        guard k >= 1 else { throw .invalidInput("composition count \(k) must be positive") }
+        guard k >= 1 else { throw .parameterOutOfRange(.compositionCount, value: Double(k)) }
         let kd = Double(k)
         let advanced = (2 * kd * log(1 / deltaPrime)).squareRoot() * epsilon + kd * epsilon * expm1(epsilon)
         return (min(advanced, kd * epsilon), min(1, kd * delta + deltaPrime))

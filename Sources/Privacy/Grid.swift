@@ -12,7 +12,7 @@ public struct NoiseGrid: Sendable, Hashable {
 
     /// A grid with spacing 2^exponent; `exponent` must be in −1000...1000.
     public init(exponent: Int) throws(PrivacyError) {
-        guard (-1000...1000).contains(exponent) else { throw .parameterOutOfRange("grid exponent \(exponent)") }
+        guard (-1000...1000).contains(exponent) else { throw .parameterOutOfRange(.gridExponent, value: Double(exponent)) }
         self.exponent = exponent
     }
 
@@ -20,11 +20,11 @@ public struct NoiseGrid: Sendable, Hashable {
     public var granularity: Double { Double(sign: .plus, exponent: exponent, significand: 1) }
 
     /// The nearest grid index of `value` (halves round up).
-    /// - Throws: `PrivacyError.invalidInput` when `value` is not finite or its index exceeds 2^62.
+    /// - Throws: `PrivacyError.nonFiniteValue`, or `.parameterOutOfRange(.gridValue, …)` when its index exceeds 2^62.
     public func units(_ value: Double) throws(PrivacyError) -> Int64 {
-        guard value.isFinite else { throw .invalidInput("value \(value) is not finite") }
+        guard value.isFinite else { throw .nonFiniteValue(value) }
         let scaled = Double(sign: value.sign, exponent: -exponent, significand: value.magnitude)
-        guard scaled.magnitude < 0x1p62 else { throw .invalidInput("value \(value) too large for grid 2^\(exponent)") }
+        guard scaled.magnitude < 0x1p62 else { throw .parameterOutOfRange(.gridValue, value: value) }
         let floor = scaled.rounded(.down)
         let fraction = scaled - floor  // exact
         return Int64(floor) + (fraction >= 0.5 ? 1 : 0)
@@ -39,7 +39,7 @@ public struct NoiseGrid: Sendable, Hashable {
     func sensitivityUnits(_ sensitivity: Double) throws(PrivacyError) -> UInt64 {
         let scaled = Double(sign: .plus, exponent: -exponent, significand: sensitivity).rounded(.up)
         guard scaled.isFinite, scaled >= 1, scaled < 0x1p48 else {
-            throw .parameterOutOfRange("sensitivity \(sensitivity) on grid 2^\(exponent)")
+            throw .parameterOutOfRange(.gridSensitivity, value: sensitivity)
         }
         return UInt64(scaled)
     }
@@ -47,7 +47,7 @@ public struct NoiseGrid: Sendable, Hashable {
     /// The grid used for a quantity whose natural size is `magnitude`: about 2^10 grid points per unit
     /// of `magnitude` (spacing in (magnitude/2048, magnitude/1024]).
     static func relative(to magnitude: Double, bits: Int = 10) throws(PrivacyError) -> NoiseGrid {
-        guard magnitude.isFinite, magnitude > 0 else { throw .parameterOutOfRange("grid magnitude \(magnitude)") }
+        guard magnitude.isFinite, magnitude > 0 else { throw .parameterOutOfRange(.gridMagnitude, value: magnitude) }
         return try NoiseGrid(exponent: Int(magnitude.exponent) - bits)
     }
 }
@@ -58,7 +58,7 @@ func conservativeScale(_ numerator: Double, over epsilon: Double) throws(Privacy
     let quotient = numerator / epsilon
     let padded = quotient * (1 + 0x1p-40)
     guard padded.isFinite, padded <= 0x1p50 else {
-        throw .parameterOutOfRange("noise scale \(quotient) above 2^50 grid units")
+        throw .parameterOutOfRange(.noiseScale, value: quotient)
     }
     return try PrivacyRational.roundingUp(padded)
 }

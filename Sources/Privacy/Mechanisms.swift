@@ -31,7 +31,7 @@ public struct LaplaceMechanism: Sendable {
     public func release<R: RandomNumberGenerator>(integer value: Int64, using rng: inout R) throws(PrivacyError) -> Int64 {
         let noise = try ExactSampler.discreteLaplace(scale: integerScale(), using: &rng)
         let (sum, overflow) = value.addingReportingOverflow(noise)
-        guard !overflow else { throw .invalidInput("answer \(value) too large") }
+        guard !overflow else { throw .answerOverflow(value: Double(value)) }
         return sum
     }
 
@@ -41,7 +41,7 @@ public struct LaplaceMechanism: Sendable {
         let scale = try conservativeScale(Double(grid.sensitivityUnits(sensitivity)), over: epsilon)
         let noise = try ExactSampler.discreteLaplace(scale: scale, using: &rng)
         let (sum, overflow) = units.addingReportingOverflow(noise)
-        guard !overflow else { throw .invalidInput("answer \(value) too large") }
+        guard !overflow else { throw .answerOverflow(value: Double(value)) }
         return grid.value(sum)
     }
 
@@ -70,7 +70,7 @@ public enum AnalyticGaussian {
         var hi = sensitivity
         while self.delta(sigma: hi, epsilon: epsilon, sensitivity: sensitivity) > delta {
             hi *= 2
-            guard hi.isFinite, hi < 1e300 else { throw .parameterOutOfRange("σ for ε=\(epsilon), δ=\(delta)") }
+            guard hi.isFinite, hi < 1e300 else { throw .noCalibration(epsilon: epsilon, delta: delta) }
         }
         var lo = hi / 2
         while lo > 1e-300 && self.delta(sigma: lo, epsilon: epsilon, sensitivity: sensitivity) <= delta { lo /= 2 }
@@ -134,7 +134,7 @@ public struct GaussianMechanism: Sendable {
                 return
             }
             bits -= 1
-            guard bits >= -40 else { throw .parameterOutOfRange("σ/Δ = \(sigma / sensitivity) too large") }
+            guard bits >= -40 else { throw .parameterOutOfRange(.noiseScale, value: sigma / sensitivity) }
         }
     }
 
@@ -143,7 +143,7 @@ public struct GaussianMechanism: Sendable {
         let units = try grid.units(value)
         let noise = try ExactSampler.discreteGaussian(sigmaSquared: gridVariance, using: &rng)
         let (sum, overflow) = units.addingReportingOverflow(noise)
-        guard !overflow else { throw .invalidInput("answer \(value) too large") }
+        guard !overflow else { throw .answerOverflow(value: Double(value)) }
         return grid.value(sum)
     }
 
@@ -154,9 +154,9 @@ public struct GaussianMechanism: Sendable {
     /// Gaussian) for that inflated sensitivity. The (ε, δ) statement for the vector uses the continuous
     /// bound; the multivariate discrete Gaussian matches it up to terms exponentially small in σ² (Canonne,
     /// Kamath & Steinke 2020, Section 6), and σ here is at least 2^10 grid units whenever σ ≥ Δ.
-    /// - Throws: `PrivacyError.invalidInput` for non-finite or too large values or more than 10^8 values.
+    /// - Throws: `PrivacyError.nonFiniteValue`, `.answerOverflow`, or `.valueCount` past 10^8 values.
     public func release<R: RandomNumberGenerator>(_ values: [Double], using rng: inout R) throws(PrivacyError) -> [Double] {
-        guard values.count <= 100_000_000 else { throw .invalidInput("more than 10^8 values") }
+        guard values.count <= 100_000_000 else { throw .valueCount(values.count, allowed: 0...100_000_000) }
         if values.count <= 1 {
             return try values.map { (v: Double) throws(PrivacyError) -> Double in try release(v, using: &rng) }
         }
@@ -164,14 +164,14 @@ public struct GaussianMechanism: Sendable {
         let units = scaled + Double(values.count).squareRoot()
         let sigmaUnits = try AnalyticGaussian.sigma(epsilon: epsilon, delta: delta, sensitivity: units)
         let variance = sigmaUnits * sigmaUnits * (1 + 0x1p-40)
-        guard variance <= 0x1p50 else { throw .parameterOutOfRange("σ of \(sigmaUnits) grid units is too large") }
+        guard variance <= 0x1p50 else { throw .parameterOutOfRange(.noiseScale, value: sigmaUnits) }
         let plan = try DiscreteGaussianPlan(sigmaSquared: PrivacyRational.roundingUp(variance))
         var out: [Double] = []
         out.reserveCapacity(values.count)
         for value in values {
             let u = try grid.units(value)
             let (sum, overflow) = u.addingReportingOverflow(plan.sample(&rng))
-            guard !overflow else { throw .invalidInput("answer \(value) too large") }
+            guard !overflow else { throw .answerOverflow(value: Double(value)) }
             out.append(grid.value(sum))
         }
         return out
@@ -180,18 +180,18 @@ public struct GaussianMechanism: Sendable {
     /// Releases an integer-valued answer with discrete Gaussian noise of σ·⌈Δ⌉/Δ (raised if needed so the
     /// discrete mechanism's own (ε, δ) bound holds).
     /// - Throws: `PrivacyError.parameterOutOfRange` when ⌈Δ⌉ is 2^64 or more or σ does not fit the sampler,
-    ///   `.invalidInput` when the noisy answer overflows.
+    ///   `.answerOverflow` when the noisy answer overflows.
     public func release<R: RandomNumberGenerator>(integer value: Int64, using rng: inout R) throws(PrivacyError) -> Int64 {
         let units = sensitivity.rounded(.up)
         guard let integerUnits = UInt64(exactly: units) else {
-            throw .parameterOutOfRange("sensitivity \(sensitivity) is too large for an integer release")
+            throw .parameterOutOfRange(.integerSensitivity, value: sensitivity)
         }
         let s = try DiscreteGaussianPrivacy.calibrate(
             sigma: sigma * units / sensitivity, epsilon: epsilon, delta: delta, sensitivity: integerUnits)
         let variance = try PrivacyRational.roundingUp(s * s * (1 + 0x1p-40))
         let noise = try ExactSampler.discreteGaussian(sigmaSquared: variance, using: &rng)
         let (sum, overflow) = value.addingReportingOverflow(noise)
-        guard !overflow else { throw .invalidInput("answer \(value) too large") }
+        guard !overflow else { throw .answerOverflow(value: Double(value)) }
         return sum
     }
 }
@@ -215,13 +215,13 @@ public struct DiscreteGaussianNoise: Sendable {
     ///   exceeds 2^25 (σ² above 2^50).
     public init(standardDeviation: Double, granularityExponent: Int = -20) throws(PrivacyError) {
         guard standardDeviation.isFinite, standardDeviation > 0 else {
-            throw .parameterOutOfRange("standard deviation \(standardDeviation)")
+            throw .parameterOutOfRange(.standardDeviation, value: standardDeviation)
         }
         let grid = try NoiseGrid(exponent: granularityExponent)
         let units = Double(sign: .plus, exponent: -granularityExponent, significand: standardDeviation)
         let variance = units * units * (1 + 0x1p-40)
         guard variance.isFinite, variance <= 0x1p50 else {
-            throw .parameterOutOfRange("σ = \(standardDeviation) is more than 2^25 grid units of 2^\(granularityExponent)")
+            throw .parameterOutOfRange(.noiseScale, value: units)
         }
         self.standardDeviation = standardDeviation
         self.grid = grid
@@ -277,7 +277,7 @@ public enum DiscreteGaussianPrivacy {
     }
 
     /// The smallest σ' ≥ σ on the ladder σ·(1 + 2^-10)^k whose `deltaUpperBound` is at most δ.
-    /// - Throws: `PrivacyError.parameterOutOfRange` when no σ' within a factor 2^4 of σ qualifies.
+    /// - Throws: `PrivacyError.noCalibration` when no σ' within a factor 2^4 of σ qualifies.
     public static func calibrate(sigma: Double, epsilon: Double, delta: Double, sensitivity: UInt64) throws(PrivacyError) -> Double {
         var s = sigma
         for _ in 0..<3000 {
@@ -285,6 +285,6 @@ public enum DiscreteGaussianPrivacy {
             s *= 1 + 0x1p-10
             if s > sigma * 16 { break }
         }
-        throw .parameterOutOfRange("no discrete Gaussian σ near \(sigma) meets δ = \(delta) at ε = \(epsilon)")
+        throw .noCalibration(epsilon: epsilon, delta: delta)
     }
 }

@@ -29,7 +29,7 @@ public struct PLDAccountant: Sendable {
     public init(valueDiscretizationInterval: Double = 1e-4) throws(PrivacyError) {
         guard valueDiscretizationInterval.isFinite, valueDiscretizationInterval >= 1e-6,
               valueDiscretizationInterval <= 1 else {
-            throw .parameterOutOfRange("value discretization interval \(valueDiscretizationInterval)")
+            throw .parameterOutOfRange(.discretizationInterval, value: valueDiscretizationInterval)
         }
         self.valueDiscretizationInterval = valueDiscretizationInterval
         remove = DensePLDPmf(discretization: valueDiscretizationInterval, lowerLoss: 0, probs: [1], infinityMass: 0)
@@ -39,8 +39,8 @@ public struct PLDAccountant: Sendable {
     /// Composes `count` runs of the Gaussian mechanism with noise multiplier σ (sensitivity 1); as in
     /// dp-accounting this is one Gaussian of standard deviation σ/√count.
     public mutating func composeGaussian(noiseMultiplier sigma: Double, count: Int = 1) throws(PrivacyError) {
-        guard sigma.isFinite, sigma > 0 else { throw .parameterOutOfRange("noise multiplier \(sigma) must be positive") }
-        guard count >= 1 else { throw .parameterOutOfRange("count \(count) must be positive") }
+        guard sigma.isFinite, sigma > 0 else { throw .parameterOutOfRange(.noiseMultiplier, value: sigma) }
+        guard count >= 1 else { throw .parameterOutOfRange(.compositionCount, value: Double(count)) }
         let loss = GaussianPrivacyLoss(sigma: sigma / Double(count).squareRoot(), samplingRate: 1, adjacency: .remove)
         let pmf = try loss.discretize(interval: valueDiscretizationInterval)
         try compose(remove: pmf, add: nil)
@@ -53,8 +53,8 @@ public struct PLDAccountant: Sendable {
         samplingRate q: Double, noiseMultiplier sigma: Double, count: Int = 1
     ) throws(PrivacyError) {
         guard q.isFinite, q >= 0, q <= 1 else { throw .invalidProbability(q) }
-        guard sigma.isFinite, sigma > 0 else { throw .parameterOutOfRange("noise multiplier \(sigma) must be positive") }
-        guard count >= 1, count <= 100_000_000 else { throw .parameterOutOfRange("count \(count) must be in 1...10^8") }
+        guard sigma.isFinite, sigma > 0 else { throw .parameterOutOfRange(.noiseMultiplier, value: sigma) }
+        guard count >= 1, count <= 100_000_000 else { throw .parameterOutOfRange(.compositionCount, value: Double(count)) }
         if q == 0 { return }
         let removeLoss = GaussianPrivacyLoss(sigma: sigma, samplingRate: q, adjacency: .remove)
         let removePmf = try removeLoss.discretize(interval: valueDiscretizationInterval)
@@ -115,7 +115,7 @@ struct DensePLDPmf: Sendable {
 
     func compose(_ other: DensePLDPmf, truncation: Double) throws(PrivacyError) -> DensePLDPmf {
         guard probs.count + other.probs.count <= PLDAccountant.maxGridPoints else {
-            throw .parameterOutOfRange("composed PLD above \(PLDAccountant.maxGridPoints) grid points")
+            throw .parameterOutOfRange(.gridPoints, value: Double(PLDAccountant.maxGridPoints + 1))
         }
         let conv = FFT.linearConvolution(probs, other.probs)
         let inf = infinityMass + other.infinityMass - infinityMass * other.infinityMass
@@ -179,7 +179,7 @@ struct DensePLDPmf: Sendable {
         }
         let outputLength = upper - lower + 1
         guard outputLength >= 1, outputLength <= PLDAccountant.maxGridPoints else {
-            throw .parameterOutOfRange("self-composed PLD of \(outputLength) grid points")
+            throw .parameterOutOfRange(.gridPoints, value: Double(outputLength))
         }
         var size = 1
         while size < max(outputLength, n) { size <<= 1 }
@@ -330,7 +330,7 @@ struct GaussianPrivacyLoss {
         let lowerIndexD = (epsilonLower / interval).rounded(.down)
         guard upperIndexD.isFinite, lowerIndexD.isFinite,
               upperIndexD - lowerIndexD < Double(PLDAccountant.maxGridPoints) else {
-            throw .parameterOutOfRange("PLD needs more than \(PLDAccountant.maxGridPoints) grid points")
+            throw .parameterOutOfRange(.gridPoints, value: Double(PLDAccountant.maxGridPoints + 1))
         }
         let lo = Int(lowerIndexD), hi = Int(upperIndexD)
         var deltas = (lo...hi).map { delta(forEpsilon: Double($0) * interval) }

@@ -8,7 +8,7 @@ public enum PrivateQueries {
 
     /// The number of records plus discrete Laplace noise of scale 1/ε.
     public static func count<R: RandomNumberGenerator>(_ count: Int, epsilon: Double, using rng: inout R) throws(PrivacyError) -> Int64 {
-        guard count >= 0 else { throw .invalidInput("count \(count) is negative") }
+        guard count >= 0 else { throw .negativeCount(count) }
         return try LaplaceMechanism(sensitivity: 1, epsilon: epsilon).release(integer: Int64(count), using: &rng)
     }
 
@@ -21,13 +21,13 @@ public enum PrivateQueries {
     ) throws(PrivacyError) -> Double {
         try checkBounds(lower, upper)
         try checkEpsilon(epsilon)
-        guard values.count <= maxRecords else { throw .invalidInput("more than \(maxRecords) records") }
+        guard values.count <= maxRecords else { throw .valueCount(values.count, allowed: 0...maxRecords) }
         let magnitude = max(lower.magnitude, upper.magnitude)
         let grid = try NoiseGrid.relative(to: magnitude)
         let lo = try grid.units(lower), hi = try grid.units(upper)
         var total: Int64 = 0
-        for value in values {
-            guard !value.isNaN else { throw .invalidInput("NaN value") }
+        for (index, value) in values.enumerated() {
+            guard !value.isNaN else { throw .notANumber(index: index) }
             let units = try grid.units(min(max(value, lower), upper))
             total += min(max(units, lo), hi)   // |units| ≤ 2^12, count ≤ 5·10^7: no overflow
         }
@@ -58,13 +58,13 @@ public enum PrivateQueries {
     ) throws(PrivacyError) -> [Int64] {
         try checkBounds(lower, upper)
         try checkEpsilon(epsilon)
-        guard (1...100_000).contains(bins) else { throw .invalidInput("bins must be in 1...100000, got \(bins)") }
-        guard values.count <= maxRecords else { throw .invalidInput("more than \(maxRecords) records") }
+        guard (1...100_000).contains(bins) else { throw .parameterOutOfRange(.bins, value: Double(bins)) }
+        guard values.count <= maxRecords else { throw .valueCount(values.count, allowed: 0...maxRecords) }
         var counts = [Int64](repeating: 0, count: bins)
         // Halves (exact for normal numbers) keep the width finite when upper − lower exceeds the largest Double.
         let halfWidth = (upper / 2 - lower / 2) / Double(bins)
-        for value in values {
-            guard !value.isNaN else { throw .invalidInput("NaN value") }
+        for (index, value) in values.enumerated() {
+            guard !value.isNaN else { throw .notANumber(index: index) }
             let position = ((min(max(value, lower), upper) / 2 - lower / 2) / halfWidth).rounded(.down)
             // Compared before converting, so a NaN or huge position (subnormal width) cannot trap.
             counts[position >= Double(bins - 1) ? bins - 1 : position > 0 ? Int(position) : 0] += 1
@@ -83,7 +83,7 @@ public enum PrivateQueries {
         out.reserveCapacity(counts.count)
         for c in counts {
             let noisy = c.addingReportingOverflow(try ExactSampler.discreteLaplace(scale: scale, using: &rng))
-            guard !noisy.overflow else { throw .invalidInput("count \(c) too large") }
+            guard !noisy.overflow else { throw .answerOverflow(value: Double(c)) }
             out.append(noisy.partialValue)
         }
         return out
@@ -101,13 +101,13 @@ public enum PrivateQueries {
         try checkBounds(lower, upper)
         try checkEpsilon(epsilon)
         guard q.isFinite, q >= 0, q <= 1 else { throw .invalidProbability(q) }
-        guard values.count <= maxRecords else { throw .invalidInput("more than \(maxRecords) records") }
+        guard values.count <= maxRecords else { throw .valueCount(values.count, allowed: 0...maxRecords) }
         let grid = try NoiseGrid.relative(to: upper - lower, bits: 20)
         let a = try grid.units(lower), b = try grid.units(upper)
         var points: [Int64] = []
         points.reserveCapacity(values.count)
-        for value in values {
-            guard !value.isNaN else { throw .invalidInput("NaN value") }
+        for (index, value) in values.enumerated() {
+            guard !value.isNaN else { throw .notANumber(index: index) }
             points.append(min(max(try grid.units(min(max(value, lower), upper)), a), b))
         }
         points.sort()
@@ -148,7 +148,7 @@ public enum PrivateQueries {
     ) throws(PrivacyError) -> Int {
         try checkEpsilon(epsilon)
         guard sensitivity > 0 else { throw .invalidSensitivity(Double(sensitivity)) }
-        guard !scores.isEmpty, scores.count <= 10_000_000 else { throw .invalidInput("scores must have 1...10^7 entries") }
+        guard (1...10_000_000).contains(scores.count) else { throw .valueCount(scores.count, allowed: 1...10_000_000) }
         let top = scores.max() ?? 0
         var gaps: [UInt128] = []
         gaps.reserveCapacity(scores.count)

@@ -22,10 +22,13 @@ public struct RDPAccountant: Sendable, Equatable {
     public private(set) var rdp: [Double]
 
     /// An empty accountant over `orders`.
-    /// - Throws: `PrivacyError.parameterOutOfRange` when an order is not finite or not above 1.
+    /// - Throws: `PrivacyError.parameterOutOfRange` when there are no orders or more than 10,000, or an order is not finite or not above 1.
     public init(orders: [Double] = RDPAccountant.defaultOrders) throws(PrivacyError) {
-        guard !orders.isEmpty, orders.count <= 10_000, orders.allSatisfy({ $0.isFinite && $0 > 1 }) else {
-            throw .parameterOutOfRange("RDP orders must be finite and above 1")
+        guard (1...10_000).contains(orders.count) else {
+            throw .parameterOutOfRange(.rdpOrderCount, value: Double(orders.count))
+        }
+        if let bad = orders.first(where: { !($0.isFinite && $0 > 1) }) {
+            throw .parameterOutOfRange(.rdpOrder, value: bad)
         }
         self.orders = orders
         self.rdp = [Double](repeating: 0, count: orders.count)
@@ -45,7 +48,7 @@ public struct RDPAccountant: Sendable, Equatable {
         samplingRate q: Double, noiseMultiplier sigma: Double, count: Int = 1
     ) throws(PrivacyError) {
         let step = try Self.poissonSubsampledGaussianRDP(samplingRate: q, noiseMultiplier: sigma, orders: orders)
-        guard count >= 0 else { throw .parameterOutOfRange("count \(count) must not be negative") }
+        guard count >= 0 else { throw .parameterOutOfRange(.compositionCount, value: Double(count)) }
         for i in rdp.indices { rdp[i] += Double(count) * step[i] }
     }
 
@@ -54,7 +57,7 @@ public struct RDPAccountant: Sendable, Equatable {
         samplingRate q: Double, noiseMultiplier sigma: Double, orders: [Double]
     ) throws(PrivacyError) -> [Double] {
         guard q.isFinite, q >= 0, q <= 1 else { throw .invalidProbability(q) }
-        guard sigma.isFinite, sigma > 0 else { throw .parameterOutOfRange("noise multiplier \(sigma) must be positive") }
+        guard sigma.isFinite, sigma > 0 else { throw .parameterOutOfRange(.noiseMultiplier, value: sigma) }
         return orders.map { alpha in
             if q == 0 { return 0 }
             if q == 1 { return alpha / (2 * sigma * sigma) }

@@ -14,7 +14,7 @@ public struct RandomizedResponse: Sendable {
     /// - Throws: `PrivacyError.invalidEpsilon` unless ε is positive and finite.
     public init(epsilon: Double) throws(PrivacyError) {
         try checkEpsilon(epsilon)
-        guard epsilon <= 64 else { throw .parameterOutOfRange("randomized-response ε above 64") }
+        guard epsilon <= 64 else { throw .parameterOutOfRange(.randomizedResponseEpsilon, value: epsilon) }
         self.epsilon = epsilon
         // Rounding ε down only makes the response more private; the estimator uses the same value.
         self.exactEpsilon = try PrivacyRational.roundingDown(epsilon)
@@ -42,10 +42,10 @@ public struct RandomizedResponse: Sendable {
 
     /// The unbiased estimate of the true population rate of "yes" from `yesCount` perturbed yes answers
     /// out of `total`: (ŷ − (1 − p)) / (2p − 1) with p the truth probability. It may fall outside [0, 1].
-    /// - Throws: `PrivacyError.invalidInput` unless 0 ≤ yesCount ≤ total and total > 0.
+    /// - Throws: `PrivacyError.invalidTally` unless 0 ≤ yesCount ≤ total and total > 0.
     public func estimateRate(yesCount: Int, total: Int) throws(PrivacyError) -> Double {
         guard total > 0, yesCount >= 0, yesCount <= total else {
-            throw .invalidInput("yes count \(yesCount) of \(total)")
+            throw .invalidTally(yes: yesCount, total: total)
         }
         let p = truthProbability
         return (Double(yesCount) / Double(total) - (1 - p)) / (2 * p - 1)
@@ -75,12 +75,12 @@ public struct PersonalDataWallet: Sendable {
     }
 
     /// A randomized-response answer about `attribute` at local privacy ε, charged to the budget.
-    /// - Throws: `PrivacyError.invalidInput` for an unknown attribute, `.budgetExceeded` (nothing is
+    /// - Throws: `PrivacyError.unknownAttribute` for an unknown attribute, `.budgetExceeded` (nothing is
     ///   answered or charged) when ε would exceed the remaining budget.
     public mutating func answer<R: RandomNumberGenerator>(
         _ attribute: String, epsilon: Double, using rng: inout R
     ) throws(PrivacyError) -> Bool {
-        guard let truth = attributes[attribute] else { throw .invalidInput("unknown attribute \(attribute)") }
+        guard let truth = attributes[attribute] else { throw .unknownAttribute }
         let rr = try RandomizedResponse(epsilon: epsilon)
         try ledger.charge(epsilon: epsilon, delta: 0)
         return rr.respond(truth, using: &rng)

@@ -8,7 +8,7 @@ public struct PrivacyRational: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates `numerator / denominator`, reduced to lowest terms. `denominator` must be positive.
     public init(_ numerator: UInt64, _ denominator: UInt64) throws(PrivacyError) {
-        guard denominator > 0 else { throw .parameterOutOfRange("denominator must be positive") }
+        guard denominator > 0 else { throw .parameterOutOfRange(.denominator, value: 0) }
         let g = gcd(numerator, denominator)
         self.numerator = g == 0 ? 0 : numerator / g
         self.denominator = g == 0 ? 1 : denominator / g
@@ -25,7 +25,7 @@ public struct PrivacyRational: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: `PrivacyError.parameterOutOfRange` when `value` is not finite, negative, or above 2^52.
     public static func roundingUp(_ value: Double) throws(PrivacyError) -> PrivacyRational {
         guard value.isFinite, value >= 0, value <= Double(maxNumerator) else {
-            throw .parameterOutOfRange("value \(value) must be in [0, 2^52]")
+            throw .parameterOutOfRange(.rational, value: value)
         }
         var k = maxScaleExponent
         while k > 0 && (value * Double(UInt64(1) << UInt64(k))).rounded(.up) > Double(maxNumerator) { k -= 1 }
@@ -40,12 +40,12 @@ public struct PrivacyRational: Sendable, Hashable, CustomStringConvertible {
     ///   or so small that it rounds to zero.
     public static func roundingDown(_ value: Double) throws(PrivacyError) -> PrivacyRational {
         guard value.isFinite, value >= 0, value <= Double(maxNumerator) else {
-            throw .parameterOutOfRange("value \(value) must be in [0, 2^52]")
+            throw .parameterOutOfRange(.rational, value: value)
         }
         var k = maxScaleExponent
         while k > 0 && (value * Double(UInt64(1) << UInt64(k))).rounded(.down) > Double(maxNumerator) { k -= 1 }
         let n = UInt64((value * Double(UInt64(1) << UInt64(k))).rounded(.down))
-        guard n > 0 || value == 0 else { throw .parameterOutOfRange("value \(value) is below 2^-40") }
+        guard n > 0 || value == 0 else { throw .parameterOutOfRange(.rational, value: value) }
         return try PrivacyRational(n, UInt64(1) << UInt64(k))
     }
 

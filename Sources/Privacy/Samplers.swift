@@ -107,9 +107,9 @@ public enum ExactSampler {
     public static func discreteLaplace<R: RandomNumberGenerator>(
         scale: PrivacyRational, using rng: inout R
     ) throws(PrivacyError) -> Int64 {
-        guard scale.numerator > 0 else { throw .parameterOutOfRange("discrete Laplace scale must be positive") }
+        guard scale.numerator > 0 else { throw .parameterOutOfRange(.laplaceScale, value: scale.doubleValue) }
         guard scale.numerator <= parameterLimit, scale.denominator <= parameterLimit else {
-            throw .parameterOutOfRange("discrete Laplace scale \(scale) needs parts at most 2^52")
+            throw .parameterOutOfRange(.laplaceScale, value: scale.doubleValue)
         }
         return discreteLaplaceUnchecked(t: scale.numerator, s: scale.denominator, &rng)
     }
@@ -159,11 +159,11 @@ struct DiscreteGaussianPlan: Sendable {
     let denominator64: UInt64?  // the same when below 2^32 (so d·k stays in 64 bits)
 
     init(sigmaSquared: PrivacyRational) throws(PrivacyError) {
-        guard sigmaSquared.numerator > 0 else { throw .parameterOutOfRange("discrete Gaussian σ² must be positive") }
+        guard sigmaSquared.numerator > 0 else { throw .parameterOutOfRange(.gaussianVariance, value: sigmaSquared.doubleValue) }
         guard sigmaSquared.numerator <= ExactSampler.parameterLimit,
               sigmaSquared.denominator <= ExactSampler.parameterLimit,
               sigmaSquared.numerator / sigmaSquared.denominator < ExactSampler.varianceLimit else {
-            throw .parameterOutOfRange("discrete Gaussian σ² \(sigmaSquared) must be below 2^52 with parts at most 2^52")
+            throw .parameterOutOfRange(.gaussianVariance, value: sigmaSquared.doubleValue)
         }
         n = UInt128(sigmaSquared.numerator)
         d = UInt128(sigmaSquared.denominator)

@@ -8,7 +8,8 @@ struct RankCommand: ParsableCommand {
         commandName: "rank",
         abstract: "Rank accounts by time-decayed PageRank over credit relations; prints node,score CSV.",
         discussion: """
-            The edge list has columns source,target[,weight][,timestamp]. A header row is detected, \
+            The edge list is CSV (RFC 4180 quoting) with columns source,target[,weight][,timestamp]. \
+            A header row is detected, \
             not required: a first row starting with 'source,target' names the columns (weight and \
             timestamp in any order). Without a header the third column is the weight and the fourth \
             the timestamp. Output: 'node,score' then one row per node, highest score first, streamed. \

@@ -4,6 +4,24 @@ import DataFiSodium
 import Testing
 
 @Suite struct CommittedAssetTests {
+    @Test func theCommitmentIsTheDocumentedByteStringHashed() throws {
+        // Built here from the table in CommittedAsset's documentation, independently of the streamed hash.
+        var sealed = try Fixture.asset(records: 0x01_0203_0405)
+        sealed.keywords = ["health", "é"]
+        let salt = (0..<32).map { UInt8($0) }
+        func be(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * (n - 1 - $0))) } }
+        func text(_ t: String) -> [UInt8] { be(UInt64(t.utf8.count), 4) + Array(t.utf8) }
+        var bytes = Array("DataFi sealed asset v1\n".utf8) + salt
+        for t in [sealed.name, sealed.description, sealed.creator, sealed.license] { bytes += text(t) }
+        bytes += be(2, 4) + text("health") + text("é")
+        bytes += be(UInt64(sealed.distribution.count), 4)
+        for entry in sealed.distribution {
+            bytes += text(entry.encodingFormat) + be(UInt64(entry.sealedContentUrl.count), 4) + entry.sealedContentUrl
+        }
+        bytes += [0, 0, 0, 1, 2, 3, 4, 5]
+        #expect(CommittedAsset.commitment(to: sealed, salt: salt) == SHA256.hash(bytes))
+    }
+
     @Test func aCommittedJoinOpensOnlyWithItsSealedAssetAndSalt() throws {
         var market = try Fixture.marketWithDataset()
         let sealed = try Fixture.asset(records: 700)

@@ -15,10 +15,10 @@ import Testing
     @Test func genesisRefusesInconsistentConfigurations() throws {
         var g = try Fixture.genesis()
         g.allocations.append(.init(account: "whale", amount: tokens(1_000_000_000)))
-        #expect(throws: MarketError.invalidGenesis("allocations exceed the total supply")) { try Market(genesis: g) }
+        #expect(throws: MarketError.invalidGenesis(.allocationsExceedSupply)) { try Market(genesis: g) }
         g = try Fixture.genesis()
         g.computeKey = [1, 2, 3]
-        #expect(throws: MarketError.invalidGenesis("compute key must be 32 bytes")) { try Market(genesis: g) }
+        #expect(throws: MarketError.invalidGenesis(.computeKey)) { try Market(genesis: g) }
         g = try Fixture.genesis()
         g.baseToken = "alita"
         #expect(throws: MarketError.invalidSymbol("alita")) { try Market(genesis: g) }
@@ -159,20 +159,20 @@ import Testing
         expectRefused(&market, .createDataset(t), by: "maya", .invalidSymbol("h"))
         t = Fixture.terms(); t.rewardReserve = tokens(950_000)
         expectRefused(&market, .createDataset(t), by: "maya",
-                      .invalidTerms("pool deposit plus reward reserve exceed the data token supply"))
+                      .invalidTerms(.depositsExceedSupply))
         t = Fixture.terms(); t.poolBaseTokens = tokens(100_001)
         expectRefused(&market, .createDataset(t), by: "maya",
                       .insufficientBalance(token: "ALITA", account: "maya", needed: tokens(100_001), available: tokens(100_000)))
         t = Fixture.terms(); t.poolBaseTokens = UInt256(1 as UInt64); t.poolDataTokens = UInt256(1 as UInt64)
         expectRefused(&market, .createDataset(t), by: "maya", .pool(.mathUnderflow))
         t = Fixture.terms(); t.pricing = .perUnit(price: .zero)
-        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms("price per compute unit must be positive"))
+        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms(.computePrice))
         t = Fixture.terms(); t.usageScenarios = []
-        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms("usage scenarios must be 1-16 entries of 1-200 bytes"))
+        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms(.usageScenarios))
         t = Fixture.terms(); t.title = String(repeating: "x", count: 201)
-        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms("title must be 1-200 bytes without control characters"))
+        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms(.title))
         t = Fixture.terms(); t.dataTokenSupply = .max
-        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms("data token supply exceeds 2^112-1"))
+        expectRefused(&market, .createDataset(t), by: "maya", .invalidTerms(.dataTokenSupply))
         _ = try market.apply(.createDataset(Fixture.terms()), by: "maya", at: 1)
         expectRefused(&market, .createDataset(Fixture.terms()), by: "olu", .symbolTaken("HEALTH"))
         expectBalanced(market)
@@ -210,9 +210,9 @@ import Testing
         expectRefused(&market, .submitTask(Fixture.order(rows: 500)), by: "olu",
                       .insufficientBalance(token: "ALITA", account: "olu", needed: quote.fee, available: .zero))
         expectRefused(&market, .submitTask(Fixture.order(rows: 501)), by: "chen",
-                      .invalidComplexity("rows must be in 1...500 (the dataset's verified records)"))
+                      .invalidComplexity(.rows(verifiedRecords: 500)))
         expectRefused(&market, .submitTask(Fixture.order(rows: 10, ops: 0)), by: "chen",
-                      .invalidComplexity("operations per row must be in 1...1000000"))
+                      .invalidComplexity(.operationsPerRow))
         expectRefused(&market, .submitTask(Fixture.order(purpose: "")), by: "chen", .invalidPurpose)
         expectRefused(&market, .submitTask(Fixture.order(purpose: "a\u{0}b")), by: "chen", .invalidPurpose)
         expectRefused(&market, .submitTask(Fixture.order(rows: 500, maxFee: tokens(1))), by: "chen",

@@ -24,7 +24,7 @@ import Testing
         #expect(transfer == [.transferred(token: "ALITA", from: "chen", to: "omar", amount: tokens(1))])
         // A refused transaction returns nothing and leaves the earlier results alone.
         expectRefused(&market, .submitTask(Fixture.order(rows: 0)), by: "chen",
-                      .invalidComplexity("rows must be in 1...5000 (the dataset's verified records)"))
+                      .invalidComplexity(.rows(verifiedRecords: 5000)))
         #expect(first.count == 1 && second.count == 1)
     }
 

@@ -247,23 +247,23 @@ import Testing
         bad.review = ReviewTerms(threshold: 10_001, reviewsRequired: 1, tolerance: 0, slashBasisPoints: 0, reviewFee: .zero,
                                  minimumStake: .one)
         expectRefused(&market, .createDataset(bad), by: "maya",
-                      .invalidTerms("review threshold, tolerance and slash must be 0...10000 basis points"))
+                      .invalidTerms(.review(.basisPoints)))
         bad.review = ReviewTerms(threshold: 1, reviewsRequired: 33, tolerance: 0, slashBasisPoints: 0, reviewFee: .zero,
                                  minimumStake: .one)
-        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms("reviews required must be 1...32"))
+        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms(.review(.reviewsRequired)))
         bad.review = ReviewTerms(threshold: 1, reviewsRequired: 1, tolerance: 0, slashBasisPoints: 0, reviewFee: .zero,
                                  minimumStake: .zero)
-        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms("minimum validator stake must be positive"))
+        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms(.review(.minimumStake)))
         bad.review = nil
         bad.keywords = Array(repeating: "k", count: 33)
-        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms("keywords must be at most 32 entries of 1-64 bytes"))
+        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms(.keywords))
         bad.keywords = nil
         bad.license = ""
-        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms("licence must be 1-500 bytes without control characters"))
+        expectRefused(&market, .createDataset(bad), by: "maya", .invalidTerms(.licence))
         bad.license = nil
         bad.description = String(repeating: "d", count: 5_001)
         expectRefused(&market, .createDataset(bad), by: "maya",
-                      .invalidTerms("description must be at most 5000 bytes without control characters"))
+                      .invalidTerms(.description))
     }
 
     // MARK: The median and the settlement against slow obvious versions

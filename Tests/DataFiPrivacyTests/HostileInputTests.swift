@@ -95,3 +95,36 @@ import Testing
     #expect(throws: PrivacyError.negativeCount(Int.min)) { try noise.sample(count: Int.min) }
     #expect(try noise.sample(count: 0, using: &rng).isEmpty)
 }
+
+@Test func outOfRangeParametersNameTheParameterInTheirType() throws {
+    var rng = SplitMix64(seed: 12)
+    var rdp = try RDPAccountant()
+    #expect(throws: PrivacyError.parameterOutOfRange(.noiseMultiplier, value: -1)) {
+        try rdp.composeGaussian(noiseMultiplier: -1)
+    }
+    #expect(throws: PrivacyError.parameterOutOfRange(.compositionCount, value: -3)) {
+        try rdp.composeGaussian(noiseMultiplier: 1, count: -3)
+    }
+    #expect(throws: PrivacyError.parameterOutOfRange(.rdpOrder, value: 0.5)) { try RDPAccountant(orders: [2, 0.5]) }
+    #expect(throws: PrivacyError.parameterOutOfRange(.rdpOrderCount, value: 0)) { try RDPAccountant(orders: []) }
+    var pld = try PLDAccountant()
+    #expect(throws: PrivacyError.parameterOutOfRange(.compositionCount, value: 0)) {
+        try pld.composeGaussian(noiseMultiplier: 1, count: 0)
+    }
+    #expect(throws: PrivacyError.parameterOutOfRange(.bins, value: 0)) {
+        try PrivateQueries.histogram([1], lower: 0, upper: 1, bins: 0, epsilon: 1, using: &rng)
+    }
+    #expect(throws: PrivacyError.notANumber(index: 1)) {
+        try PrivateQueries.boundedSum([1, .nan], lower: 0, upper: 1, epsilon: 1, using: &rng)
+    }
+    #expect(throws: PrivacyError.nonFiniteValue(.infinity)) { try NoiseGrid(exponent: 0).units(.infinity) }
+    #expect(throws: PrivacyError.valueCount(0, allowed: 1...10_000_000)) { try PrivateQueries.reportNoisyMax(scores: [], epsilon: 1, using: &rng) }
+    #expect(throws: PrivacyError.negativeCount(-1)) { try PrivateQueries.count(-1, epsilon: 1, using: &rng) }
+    let rr = try RandomizedResponse(epsilon: 1)
+    #expect(throws: PrivacyError.invalidTally(yes: 5, total: 4)) { try rr.estimateRate(yesCount: 5, total: 4) }
+    // Every parameter's message names it and its range.
+    for parameter in PrivacyParameter.allCases {
+        let text = PrivacyError.parameterOutOfRange(parameter, value: 2).description
+        #expect(text.contains(parameter.name) && text.contains(parameter.allowed))
+    }
+}

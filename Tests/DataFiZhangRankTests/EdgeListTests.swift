@@ -35,7 +35,11 @@ import Testing
         "a,b,1,\n",                  // empty timestamp
         "a,b,\n",                    // empty weight
         ",b\n",                      // empty source
-        "\"a\",b\n",                 // quotes
+        "a\"b,c\n",                 // a quote inside an unquoted field
+        "\"a,b\n",                  // an unterminated quote
+        "a,b,0x10\n",               // hexadecimal weight
+        "a,b,+5\n",                 // signed weight
+        "a,b,1,2,3,4,5,6\n",        // past the field limit
         "source,target,colour\nx,y,1\n", // unknown column
         "source,target,weight,weight\n", // repeated column
     ]
@@ -46,7 +50,7 @@ import Testing
         _ = try EdgeListCSV.parse("a,b\nb,c\nc\n")
         Issue.record("expected an error")
     } catch {
-        #expect(error == .malformedEdgeList(line: 3, reason: "expected 2 columns, found 1"))
+        #expect(error == .malformedEdgeList(line: 3, problem: .columnCount(expected: 2, found: 1)))
     }
 }
 
@@ -60,19 +64,33 @@ import Testing
     }
 }
 
+@Test func quotedFieldsFollowTheSDKsCSV() throws {
+    let graph = try EdgeListCSV.parse("source,target,weight\n\"Acme, Inc.\",\"b\"\"c\",\"2.5\"\n")
+    #expect(graph.nodes == ["Acme, Inc.", "b\"c"])
+    #expect(graph.weights == [2.5])
+    #expect(throws: ZhangRankError.malformedEdgeList(line: 2, problem: .invalidWeight("0x10"))) {
+        try EdgeListCSV.parse("a,b,1\na,c,0x10\n")
+    }
+}
+
 @Test func parsesSeeds() throws {
     #expect(try EdgeListCSV.parseSeeds("node,weight\na,2\nb\n\na,1\n") == ["a": 3, "b": 1])
     #expect(try EdgeListCSV.parseSeeds("x\r\ny\r\n") == ["x": 1, "y": 1])
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds("a,-1\n") }
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds("a,1,2\n") }
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parseSeeds(",1\n") }
+    #expect(throws: ZhangRankError.malformedEdgeList(line: 2, problem: .invalidWeight("+5"))) {
+        try EdgeListCSV.parseSeeds("a\nb,+5\n")
+    }
+    #expect(try EdgeListCSV.parseSeeds("\"x,y\",2\n") == ["x,y": 2])
 }
 
 @Test func hostileBytesAndHugeValues() throws {
-    // Invalid UTF-8 in an id is decoded with replacement characters, not a crash.
-    let bytes: [UInt8] = Array("a,".utf8) + [0xFF, 0xFE] + Array(",2\n".utf8)
-    let graph = try bytes.withUnsafeBufferPointer { try EdgeListCSV.parse(bytes: $0) }
-    #expect(graph.nodeCount == 2 && graph.weights == [2])
+    // Invalid UTF-8 in an id is refused with its line and field, as everywhere in the SDK.
+    let bytes: [UInt8] = Array("a,b\na,".utf8) + [0xFF, 0xFE] + Array(",2\n".utf8)
+    #expect(throws: ZhangRankError.malformedEdgeList(line: 2, problem: .csv(.invalidUTF8(line: 2, field: 2)))) {
+        try bytes.withUnsafeBufferPointer { try EdgeListCSV.parse(bytes: $0) }
+    }
     // Overflowing numbers are rejected, not turned into infinity.
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parse("a,b,1e309\n") }
     #expect(throws: ZhangRankError.self) { try EdgeListCSV.parse("a,b,1,-1e400\n") }

@@ -49,7 +49,7 @@ import Testing
     #expect(try ZhangRank.compute(graph: EdgeListCSV.parse("a,a\n")) == [1.0])
     let zero = try ZhangRank.compute(graph: EdgeListCSV.parse("a,b,0\nb,a,0\n"))
     #expect(zero.allSatisfy { abs($0 - 0.5) < 1e-12 })
-    for bad in ["a,b,nan\n", "a,b,inf\n", "a,b,-1\n", "a,b,1,nan\n", ",b\n", "a\n", "a,b,1,2,3\n", "\"a\",b\n",
+    for bad in ["a,b,nan\n", "a,b,inf\n", "a,b,-1\n", "a,b,1,nan\n", ",b\n", "a\n", "a,b,1,2,3\n", "a\"b,c\n",
                 "a,b\na,b,1\n", "source,target,colour\n"] {
         #expect(throws: ZhangRankError.self) { try EdgeListCSV.parse(bad) }
     }

@@ -1,5 +1,6 @@
 import DataFiPSI
 import DataFiRistretto
+import DataFiSodium
 import DataFiZK
 
 // Input layout: byte 0 picks the bit width (low 2 bits: 8, 16, 32, 64) and the number of
@@ -26,6 +27,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             if proof.bytes != Array(body.dropFirst(32 * count)) { fatalError("range proof re-encoding differs") }
         }
     }
+    checkEd25519Batch(bytes)
     _ = try? DiscreteLogProof(bytes: body)
     _ = try? OpeningProof(bytes: body)
     _ = try? EqualityProof(bytes: body)
@@ -33,6 +35,29 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = try? PSIRequest(serialized: bytes)
     _ = try? PSIResponse(serialized: bytes)
     return 0
+}
+
+/// A fixed signer for the batch-verification oracle.
+let fuzzSigner = try? Signing.PrivateKey(seed: [UInt8](repeating: 7, count: 32))
+
+/// The input cut into 64-byte signatures over the rest of the input, beside one valid signature:
+/// `Ed25519BatchVerification` must give exactly libsodium's verdict on each.
+func checkEd25519Batch(_ bytes: [UInt8]) {
+    guard let signer = fuzzSigner else { fatalError("fixed seed refused") }
+    let message = Array(bytes.suffix(bytes.count % 64 + 1))
+    var items = [Ed25519BatchVerification.Item(publicKey: signer.publicKey, message: message,
+                                               signature: signer.signature(for: message))]
+    var offset = 0
+    while offset + 64 <= bytes.count && items.count < 8 {
+        items.append(Ed25519BatchVerification.Item(publicKey: signer.publicKey, message: message,
+                                                   signature: Array(bytes[offset..<offset + 64])))
+        offset += 64
+    }
+    items.append(Ed25519BatchVerification.Item(publicKey: signer.publicKey, message: message, signature: bytes))
+    for (item, verdict) in zip(items, Ed25519BatchVerification.verify(items))
+    where verdict != item.publicKey.isValidSignature(item.signature, for: item.message) {
+        fatalError("batch verification disagrees with libsodium")
+    }
 }
 
 // SwiftPM links executables with `main` aliased to `<module>_main`, so hand control to libFuzzer's

@@ -29,7 +29,7 @@ public enum ZhangRankError: Error, Equatable, Sendable, CustomStringConvertible 
     /// Power iteration did not reach the tolerance within the iteration limit.
     case didNotConverge(iterations: Int, residual: Double)
     /// A line of an edge-list CSV could not be read.
-    case malformedEdgeList(line: Int, reason: String)
+    case malformedEdgeList(line: Int, problem: EdgeListProblem)
 
     public var description: String {
         switch self {
@@ -61,8 +61,8 @@ public enum ZhangRankError: Error, Equatable, Sendable, CustomStringConvertible 
             return "graph exceeds \(limit) nodes or edges"
         case let .didNotConverge(iterations, residual):
             return "power iteration did not converge in \(iterations) iterations (residual \(residual))"
-        case let .malformedEdgeList(line, reason):
-            return "edge list line \(line): \(reason)"
+        case let .malformedEdgeList(line, problem):
+            return "edge list line \(line): \(problem)"
         }
     }
 }

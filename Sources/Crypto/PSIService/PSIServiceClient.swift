@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import DataFiHTTPClient
 import DataFiBigNum
 import DataFiJointRisk
 import DataFiPSI
@@ -70,55 +70,31 @@ public struct WireCount: Sendable, Equatable {
     public var received = 0
 }
 
-/// HTTP transport shared by the clients (async-http-client's shared client).
+/// HTTP transport shared by the clients.
 struct ServiceTransport: Sendable {
-    let base: String
-    let options: PSIClientOptions
+    let service: HTTPService
 
     init(base: String, options: PSIClientOptions) throws(PSIServiceError) {
-        var trimmed = base
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard let url = URL(string: trimmed), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw .invalidURL(base)
-        }
-        self.base = trimmed
-        self.options = options
+        let call = HTTPCallOptions(timeout: options.timeout, retries: options.retries, backoff: options.backoff,
+                                   maxAnswerBytes: options.maxAnswerBytes)
+        do { service = try HTTPService(url: base, options: call) } catch { throw .invalidURL(base) }
     }
 
     /// Sends one request, retrying connection failures; returns the body and the headers.
     func call(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, headers: [(String, String)] = [],
               retry: Bool = true, count: inout WireCount) async throws(PSIServiceError) -> ([UInt8], HTTPHeaders) {
-        var attempt = 0
-        while true {
-            var request = HTTPClientRequest(url: base + path)
-            request.method = method
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-            if let body {
-                request.body = .bytes(ByteBuffer(bytes: body))
-                request.headers.add(name: "content-type", value: "application/octet-stream")
-            }
-            do {
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(options.timeout * 1000)))
-                let buffer: ByteBuffer
-                do { buffer = try await response.body.collect(upTo: options.maxAnswerBytes) } catch is NIOTooManyBytesError {
-                    throw PSIServiceError.answerTooLarge(limit: options.maxAnswerBytes)
-                }
-                let bytes = Array(buffer.readableBytesView)
-                count.sent += body?.count ?? 0
-                count.received += bytes.count
-                guard response.status.code < 300 else {
-                    throw PSIServiceError.refused(status: Int(response.status.code), message: ServiceTransport.message(bytes))
-                }
-                return (bytes, response.headers)
-            } catch let error as PSIServiceError {
-                throw error
-            } catch {
-                attempt += 1
-                guard retry, attempt <= options.retries else { throw .unreachable("\(error)") }
-                let pause = options.backoff * Double(1 << Swift.min(attempt - 1, 10))
-                try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+        let answer: HTTPAnswer
+        do { answer = try await service.call(method, path, body: body, headers: headers, retry: retry) } catch {
+            switch error {
+            case .answerTooLarge(let limit): throw .answerTooLarge(limit: limit)
+            case .unreachable(let why): throw .unreachable(why)
+            case .invalidURL(let url): throw .invalidURL(url)
             }
         }
+        count.sent += body?.count ?? 0
+        count.received += answer.body.count
+        guard answer.isSuccess else { throw .refused(status: answer.status, message: ServiceTransport.message(answer.body)) }
+        return (answer.body, answer.headers)
     }
 
     static func message(_ bytes: [UInt8]) -> String {
@@ -191,8 +167,8 @@ public struct PSIServiceClient: Sendable {
     }
 }
 
-/// A lender's blacklist reached over HTTP, for ``MultiLenderScreening``. The lender's service must
-/// hash under ``BlacklistCheck/domain`` (`datafi psi serve --blacklist`).
+/// A lender's blacklist reached over HTTP, for `MultiLenderScreening`. The lender's service must
+/// hash under `BlacklistCheck/domain` (`datafi psi serve --blacklist`).
 public struct HTTPBlacklistEndpoint: BlacklistEndpoint {
     /// The lender's name.
     public let name: String

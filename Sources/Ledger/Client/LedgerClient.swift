@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import DataFiHTTPClient
 import DataFiLedger
 import DataFiSodium
 import Foundation
@@ -108,76 +108,49 @@ public struct LedgerAccount: Equatable, Sendable {
     public let nextNonce: UInt64
 }
 
-/// One HTTP client for every `LedgerClient` of the process: connection failures fail at once (no
-/// background reconnection until a deadline), and enough connections per node for concurrent submitters.
-let sharedHTTPClient: HTTPClient = {
-    var configuration = HTTPClient.Configuration()
-    configuration.timeout.connect = .seconds(10)
-    configuration.connectionPool.retryConnectionEstablishment = false
-    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
-    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-}()
-
 /// A small async client for a ledger node. Given the operator's public key, it verifies every checkpoint
 /// it receives and the proofs it fetches against them.
 public struct LedgerClient: Sendable {
-    let base: String
+    let service: HTTPService
     /// The operator's key; checkpoints are verified against it when set.
     public let operatorKey: Signing.PublicKey?
-    let options: LedgerClientOptions
 
     /// A client for the node at `url` (`http://host:port`).
     /// - Throws: ``LedgerClientError/invalidURL(_:)``.
     public init(url: String, operatorKey: Signing.PublicKey? = nil, options: LedgerClientOptions = .init())
         throws(LedgerClientError)
     {
-        var trimmed = url
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard let parsed = URL(string: trimmed), let scheme = parsed.scheme, ["http", "https"].contains(scheme),
-              parsed.host != nil else { throw .invalidURL(url) }
-        base = trimmed
+        let call = HTTPCallOptions(timeout: options.timeout, retries: options.retries, backoff: options.backoff,
+                                   maxAnswerBytes: options.maxAnswerBytes)
+        do { service = try HTTPService(url: url, options: call) } catch { throw .invalidURL(url) }
         self.operatorKey = operatorKey
-        self.options = options
     }
 
     // MARK: Transport
 
     /// Sends one request; returns the body. Reads are retried after connection failures.
     func call(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) async throws(LedgerClientError) -> [UInt8] {
-        var attempt = 0
-        while true {
-            var request = HTTPClientRequest(url: base + path)
-            request.method = method
-            if let body {
-                request.body = .bytes(ByteBuffer(bytes: body))
-                request.headers.add(name: "content-type", value: "application/json")
-            }
-            do {
-                let response = try await sharedHTTPClient.execute(request, timeout: .milliseconds(Int64(options.timeout * 1000)))
-                let buffer: ByteBuffer
-                do { buffer = try await response.body.collect(upTo: options.maxAnswerBytes) } catch is NIOTooManyBytesError {
-                    throw LedgerClientError.malformed("answer larger than \(options.maxAnswerBytes) bytes")
-                }
-                let bytes = Array(buffer.readableBytesView)
-                guard response.status.code < 300 else {
-                    var code = "http_\(response.status.code)", message = String(decoding: bytes.prefix(300), as: UTF8.self)
-                    if let tree = try? CanonicalJSON.parse(bytes), case .string(let c)? = tree["error"],
-                       case .string(let m)? = tree["message"] {
-                        code = c
-                        message = m
-                    }
-                    throw LedgerClientError.refused(status: Int(response.status.code), code: code, message: message,
-                                                    retryAfter: response.headers.first(name: "retry-after").flatMap { Int($0) })
-                }
-                return bytes
-            } catch let error as LedgerClientError {
-                throw error
-            } catch {
-                attempt += 1
-                guard method == .GET, attempt <= options.retries else { throw .unreachable("\(error)") }
-                try? await Task.sleep(nanoseconds: UInt64(options.backoff * Double(1 << min(attempt - 1, 10)) * 1e9))
+        let answer: HTTPAnswer
+        do {
+            answer = try await service.call(method, path, body: body, contentType: "application/json", retry: method == .GET)
+        } catch {
+            switch error {
+            case .answerTooLarge(let limit): throw .malformed("answer larger than \(limit) bytes")
+            case .unreachable(let why): throw .unreachable(why)
+            case .invalidURL(let url): throw .invalidURL(url)
             }
         }
+        guard answer.isSuccess else {
+            var code = "http_\(answer.status)", message = String(decoding: answer.body.prefix(300), as: UTF8.self)
+            if let tree = try? CanonicalJSON.parse(answer.body), case .string(let c)? = tree["error"],
+               case .string(let m)? = tree["message"] {
+                code = c
+                message = m
+            }
+            throw .refused(status: answer.status, code: code, message: message,
+                           retryAfter: answer.headers.first(name: "retry-after").flatMap { Int($0) })
+        }
+        return answer.body
     }
 
     func getJSON(_ path: String) async throws(LedgerClientError) -> JSONValue {

@@ -54,7 +54,7 @@ public final class LedgerNode<Store: LedgerStore>: Sendable {
     /// `sharedStore`: other node processes append to the same store (PostgreSQL); the node then catches
     /// up on their entries every `followInterval` while idle, and before retrying a batch that lost the
     /// race for the log's end. `relayLimits` bound the secure-aggregation relay (``SecAggRelay``).
-    /// - Throws: ``LedgerError/invalidField(_:)`` when `operatorKey` is not the ledger's.
+    /// - Throws: `LedgerError/invalidField(_:)` when `operatorKey` is not the ledger's.
     public init(ledger: MarketLedger<Store>, operatorKey: Signing.PrivateKey, limits: NodeLimits = .init(),
                 relayLimits: RelayLimits = .init(), sharedStore: Bool = false, followInterval: Duration = .milliseconds(100),
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,

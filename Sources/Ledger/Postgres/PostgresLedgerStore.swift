@@ -30,7 +30,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
 
     /// Connects to `url` (`postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, no TLS: loopback or a
     /// trusted network) and creates or migrates the schema.
-    /// - Throws: ``LedgerError/invalidField(_:)`` for a malformed URL; ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError/invalidField(_:)` for a malformed URL; `LedgerError/storage(_:)`.
     public init(url: String, logger: Logger = Logger(label: "datafi.ledger.postgres")) throws(LedgerError) {
         guard let parts = URLComponents(string: url), ["postgresql", "postgres"].contains(parts.scheme ?? ""),
               let host = parts.host, !host.isEmpty, let user = parts.user, !user.isEmpty else {
@@ -148,7 +148,7 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     /// Writes the metadata and the genesis snapshot in one transaction.
-    /// - Throws: ``LedgerError/alreadyExists(_:)`` when the database holds a ledger; ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError/alreadyExists(_:)` when the database holds a ledger; `LedgerError/storage(_:)`.
     public func create(metadata: LedgerMetadata, genesis: LedgerSnapshot) throws(LedgerError) {
         let interval = (0..<8).map { UInt8(truncatingIfNeeded: metadata.snapshotInterval >> UInt64(56 - 8 * $0)) }
         let origin = ByteBuffer(bytes: Array(metadata.origin.utf8)), key = ByteBuffer(bytes: metadata.operatorKey.rawRepresentation)
@@ -218,8 +218,8 @@ public final class PostgresLedgerStore: LedgerStore, @unchecked Sendable {
     }
 
     /// Appends a batch in one transaction that holds the sequencer row.
-    /// - Throws: ``LedgerError/invalidRange(from:to:)`` when another writer appended first (the batch does not
-    ///   start at the log's end; nothing was written); ``LedgerError/storage(_:)``.
+    /// - Throws: `LedgerError/invalidRange(from:to:)` when another writer appended first (the batch does not
+    ///   start at the log's end; nothing was written); `LedgerError/storage(_:)`.
     public func append(_ batch: LedgerBatch) throws(LedgerError) {
         let start = Int64(batch.start), count = Int64(batch.leaves.count)
         let indexes = (0..<count).map { start + $0 }
