@@ -7,7 +7,7 @@ struct AnalyticsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analytics",
         abstract: "Federated analytics: owners compute locally, only the securely aggregated result is revealed.",
-        subcommands: [AnalyticsSimulateCommand.self])
+        subcommands: [AnalyticsSimulateCommand.self, AnalyticsRunCommand.self])
 }
 
 /// `datafi analytics simulate`: splits a CSV among simulated owners and runs one job.
@@ -68,14 +68,7 @@ struct AnalyticsSimulateCommand: ParsableCommand {
                 if !(lower < upper) { upper = lower + 1 }
             }
         }
-        let q: AnalyticsQuery
-        switch query {
-        case "count": q = .count
-        case "sum": q = .sum(lower: lower, upper: upper)
-        case "mean": q = .mean(lower: lower, upper: upper)
-        case "histogram": q = .histogram(lower: lower, upper: upper, bins: bins)
-        default: q = .quantile(quantile, lower: lower, upper: upper, bins: bins)
-        }
+        let q = analyticsQuery(query, lower: lower, upper: upper, bins: bins, quantile: quantile)
         var shards = [[Double]](repeating: [], count: owners)
         for (i, v) in values.enumerated() { shards[i % owners].append(v) }
         let privacy = epsilon.flatMap { e in delta.map { (epsilon: e, delta: $0) } }
@@ -94,19 +87,35 @@ struct AnalyticsSimulateCommand: ParsableCommand {
         case .failure(let error):
             throw CLIError(error.description)
         }
-        var output: [String: Any] = [
-            "query": query, "owners": result.owners, "survivors": result.survivors,
-            "bytes_per_owner": result.bytesPerOwner,
-        ]
-        if let value = result.value { output["value"] = value }
-        if let histogram = result.histogram { output["histogram"] = histogram }
-        if query != "count" { output["bounds"] = [lower, upper] }
-        if let e = result.epsilon, let d = result.delta {
-            output["privacy"] = ["epsilon_spent": e, "delta": d, "per_owner_variance": result.perOwnerVariance ?? 0,
-                                 "accounting": "distributed discrete Gaussian, RDP, charged for the actual survivors"]
-        }
-        try CLIIO.printJSON(output)
+        try CLIIO.printJSON(analyticsOutput(result, query: query, bounds: (lower, upper)))
     }
+}
+
+/// The query named `name` (one of count, sum, mean, histogram, quantile) with its parameters.
+func analyticsQuery(_ name: String, lower: Double, upper: Double, bins: Int, quantile: Double) -> AnalyticsQuery {
+    switch name {
+    case "count": .count
+    case "sum": .sum(lower: lower, upper: upper)
+    case "mean": .mean(lower: lower, upper: upper)
+    case "histogram": .histogram(lower: lower, upper: upper, bins: bins)
+    default: .quantile(quantile, lower: lower, upper: upper, bins: bins)
+    }
+}
+
+/// The JSON both analytics commands print for a result.
+func analyticsOutput(_ result: AnalyticsResult, query: String, bounds: (Double, Double)) -> [String: Any] {
+    var output: [String: Any] = [
+        "query": query, "owners": result.owners, "survivors": result.survivors,
+        "bytes_per_owner": result.bytesPerOwner,
+    ]
+    if let value = result.value { output["value"] = value }
+    if let histogram = result.histogram { output["histogram"] = histogram }
+    if query != "count" { output["bounds"] = [bounds.0, bounds.1] }
+    if let e = result.epsilon, let d = result.delta {
+        output["privacy"] = ["epsilon_spent": e, "delta": d, "per_owner_variance": result.perOwnerVariance ?? 0,
+                             "accounting": "distributed discrete Gaussian, RDP, charged for the actual survivors"]
+    }
+    return output
 }
 
 /// The one place the analytics command reads CSV: one value per row — the numbers of `column`

@@ -2,6 +2,7 @@ import DataFiLedger
 import DataFiLedgerClient
 import DataFiMarket
 import DataFiNode
+import DataFiSecAgg
 import DataFiSodium
 import Foundation
 import NIOHTTP1
@@ -96,7 +97,7 @@ struct SchemaChecker {
         let one = String(decoding: createDataset.json(), as: UTF8.self)
         let many = "[" + String(decoding: transfer.json(), as: UTF8.self) + "," + String(decoding: transfer.json(), as: UTF8.self) + "]"
 
-        let calls: [(template: String, method: HTTPMethod, path: String, body: String?)] = [
+        var calls: [(template: String, method: HTTPMethod, path: String, body: String?)] = [
             ("/v1/transactions", .POST, "/v1/transactions", one),
             ("/v1/transactions", .POST, "/v1/transactions", many),
             ("/v1/transactions", .POST, "/v1/transactions", "[]"),
@@ -122,6 +123,7 @@ struct SchemaChecker {
             ("/metrics", .GET, "/metrics", nil),
             ("/openapi.json", .GET, "/openapi.json", nil),
         ]
+        calls += try await relayCalls(node)
         var succeeded: Set<String> = []
         for call in calls {
             let answer = try await raw(call.method, node.url + call.path, body: call.body.map { Array($0.utf8) })
@@ -150,5 +152,33 @@ struct SchemaChecker {
         let client = try node.client()
         #expect(try await client.datasets().count == 1)
         #expect(try await client.account("bob").balances["ALITA"] == (Market.unit * 1).description)
+    }
+
+    /// Calls on the secure-aggregation relay: a round opened here, an owner joining it and posting once.
+    func relayCalls(_ node: NodeProcess) async throws -> [(template: String, method: HTTPMethod, path: String, body: String?)] {
+        let coordinator = Signing.PrivateKey(), owner = Signing.PrivateKey()
+        let round = try await node.client().createRound(coordinator: coordinator.publicKey, participants: 2, job: [1, 2, 3])
+        let hex = { (key: Signing.PrivateKey) in Hex.encode(key.publicKey.rawRepresentation) }
+        let join = #"{"key":"\#(hex(owner))","signature":"\#(Hex.encode(owner.signature(for: SecAggRelayAuth.joinMessage(round: round))))"}"#
+        let badJoin = #"{"key":"\#(hex(owner))","signature":"\#(String(repeating: "00", count: 64))"}"#
+        let signature = Hex.encode(owner.signature(for: SecAggRelayAuth.postMessage(round: round, step: 0, from: 1, to: 0, payload: [7])))
+        let message = #"{"step":0,"from":1,"to":0,"payload":"Bw==","signature":"\#(signature)"}"#
+        let base = "/v1/secagg/rounds/" + round
+        return [
+            ("/v1/secagg/rounds", .POST, "/v1/secagg/rounds", #"{"coordinator":"\#(hex(coordinator))","participants":3,"job":"AA=="}"#),
+            ("/v1/secagg/rounds", .POST, "/v1/secagg/rounds", #"{"coordinator":"\#(hex(coordinator))","participants":1,"job":"AA=="}"#),
+            ("/v1/secagg/rounds", .GET, "/v1/secagg/rounds", nil),
+            ("/v1/secagg/rounds/{round}", .GET, base, nil),
+            ("/v1/secagg/rounds/{round}", .GET, "/v1/secagg/rounds/none", nil),
+            ("/v1/secagg/rounds/{round}/join", .POST, base + "/join", badJoin),
+            ("/v1/secagg/rounds/{round}/join", .POST, base + "/join", join),
+            ("/v1/secagg/rounds/{round}/join", .POST, "/v1/secagg/rounds/none/join", join),
+            ("/v1/secagg/rounds/{round}/messages", .POST, base + "/messages", message),
+            ("/v1/secagg/rounds/{round}/messages", .POST, base + "/messages", message),
+            ("/v1/secagg/rounds/{round}/messages", .POST, base + "/messages", #"{"step":9}"#),
+            ("/v1/secagg/rounds/{round}/messages", .GET, base + "/messages?step=0&to=0", nil),
+            ("/v1/secagg/rounds/{round}/messages", .GET, base + "/messages?step=0", nil),
+            ("/v1/secagg/rounds/{round}/messages", .GET, "/v1/secagg/rounds/none/messages?step=0&to=0", nil),
+        ]
     }
 }

@@ -117,6 +117,122 @@ public enum FederatedAnalytics {
         }
     }
 
+    /// The public parameters of one job, shared by the coordinator and every owner: the query, the
+    /// round's configuration and, with distributed DP, the noise each owner adds.
+    public struct Plan: Sendable {
+        /// The query.
+        public let query: AnalyticsQuery
+        /// The secure-aggregation round (complete graph, 62-bit group).
+        public let config: SecAggConfig
+        /// The owners invited.
+        public let owners: Int
+        /// The most records one owner may contribute (keeps the aggregate below the overflow bound).
+        public let maxRecordsPerOwner: Int
+        /// The privacy target, when the job is differentially private.
+        public let privacy: (epsilon: Double, delta: Double)?
+        let mechanism: DistributedDiscreteGaussian?
+        let margin: UInt64
+
+        /// Each owner's discrete Gaussian variance in integer units (with distributed DP).
+        public var perOwnerVariance: Double? { mechanism?.perClientVariance.doubleValue }
+    }
+
+    /// The plan of a job for `owners` owners with threshold `threshold` (default ⌊n/2⌋ + 1) in
+    /// round `session`; with `privacy`, the noise is calibrated so that `threshold` survivors
+    /// give (ε, δ)-DP.
+    /// - Throws: `SecAggError` for an invalid query, owners outside 2...`SecAggConfig.maxClients`,
+    ///   an invalid threshold or privacy parameters, or `.overflowRisk` when `maxRecords` records and
+    ///   the owners' noise could overflow.
+    public static func plan(query: AnalyticsQuery, owners: Int, threshold: Int? = nil,
+                            privacy: (epsilon: Double, delta: Double)? = nil, session: UInt64 = 0) throws(SecAggError) -> Plan {
+        try validate(query)
+        guard owners >= 2, owners <= SecAggConfig.maxClients else { throw .invalidClientID(UInt32(clamping: owners)) }
+        let t = threshold ?? Swift.min(owners, owners / 2 + 1)
+        let dimension = try localVector([], query: query).count
+        let config = try SecAggConfig(session: session, threshold: t, dimension: dimension, bits: bits)
+        var mechanism: DistributedDiscreteGaussian?
+        var margin: UInt64 = 0
+        if let privacy {
+            let m = try DistributedDiscreteGaussian.calibrated(epsilon: privacy.epsilon, delta: privacy.delta,
+                                                               sensitivity: sensitivity(of: query), dimension: dimension,
+                                                               minimumSurvivors: t)
+            mechanism = m
+            margin = m.noiseMargin(tailProbability: 0x1p-40)
+        }
+        try checkOverflow(records: maxRecords, owners: owners, margin: margin)
+        return Plan(query: query, config: config, owners: owners, maxRecordsPerOwner: maxRecords / owners,
+                    privacy: privacy, mechanism: mechanism, margin: margin)
+    }
+
+    /// |Σ local| ≤ records · 2^scaleBits and |Σ noise| ≤ owners · margin must stay below 2^61.
+    static func checkOverflow(records: Int, owners: Int, margin: UInt64) throws(SecAggError) {
+        let bound = Double(records) * Double(1 << scaleBits) + Double(owners) * Double(margin)
+        guard bound < 0x1p61 else { throw .overflowRisk(clients: owners, magnitude: bound / Double(owners), bits: bits) }
+    }
+
+    /// One owner's input to the round: the map of its records, with its share of the noise when
+    /// the job is differentially private (libsodium randomness), in Z_{2^62}.
+    /// - Throws: `SecAggError.tooManyEntries` above `Plan.maxRecordsPerOwner` records, and the
+    ///   errors of `localVector(_:query:)`.
+    public static func ownerInput(_ records: [Double], plan: Plan) throws(SecAggError) -> [UInt64] {
+        guard records.count <= plan.maxRecordsPerOwner else {
+            throw .tooManyEntries(declared: records.count, limit: plan.maxRecordsPerOwner)
+        }
+        var noiseSource = SecureBitSource()
+        return encode(try localVector(records, query: plan.query), plan: plan, noise: &noiseSource)
+    }
+
+    static func encode(_ local: [Int64], plan: Plan, noise: inout SecureBitSource) -> [UInt64] {
+        var v = local.map { UInt64(bitPattern: $0) & plan.config.valueMask }
+        plan.mechanism?.addNoise(to: &v, bits: bits, using: &noise)
+        return v
+    }
+
+    /// Decodes the aggregate of a round (the server's sum over `survivors` owners) into the answer;
+    /// with distributed DP, the ε spent is computed for the actual survivors.
+    /// - Parameters:
+    ///   - sum: The aggregate, `plan.config.dimension` values in Z_{2^62}.
+    ///   - plan: The job's plan.
+    ///   - survivors: The owners whose input is in the sum.
+    ///   - bytesPerOwner: Mean bytes an owner sent, for the report.
+    /// - Throws: `SecAggError.wrongDimension` for a sum of another length; the accountant's errors.
+    public static func decode(sum: [UInt64], plan: Plan, survivors: Int, bytesPerOwner: Double = 0)
+        throws(SecAggError) -> AnalyticsResult
+    {
+        guard sum.count == plan.config.dimension else {
+            throw .wrongDimension(expected: plan.config.dimension, actual: sum.count)
+        }
+        let shift = UInt64(64 - bits)
+        let aggregate = sum.map { Int64(bitPattern: $0 << shift) >> Int64(shift) }
+        var epsilon: Double?
+        if let mechanism = plan.mechanism, let privacy = plan.privacy {
+            var accountant = DistributedDPAccountant()
+            try accountant.compose(mechanism, survivors: survivors)
+            epsilon = try accountant.epsilon(delta: privacy.delta).epsilon
+        }
+        let value: Double?
+        var histogram: [Double]?
+        switch plan.query {
+        case .count:
+            value = Double(aggregate[0])
+        case .sum(let l, let u):
+            value = Double(aggregate[0]) / scale(l, u)
+        case .mean(let l, let u):
+            let count = Swift.max(1, Double(aggregate[1]) / Double(1 << scaleBits))
+            value = Swift.min(Swift.max(Double(aggregate[0]) / scale(l, u) / count, l), u)
+        case .histogram:
+            value = nil
+            histogram = aggregate.map(Double.init)
+        case .quantile(let q, let l, let u, let bins):
+            let counts = aggregate.map { Swift.max(0, Double($0)) }
+            histogram = aggregate.map(Double.init)
+            value = quantileFromHistogram(counts, q: q, lower: l, upper: u, bins: bins)
+        }
+        return AnalyticsResult(query: plan.query, value: value, histogram: histogram, survivors: survivors,
+                               owners: plan.owners, epsilon: epsilon, delta: plan.privacy?.delta,
+                               perOwnerVariance: plan.perOwnerVariance, bytesPerOwner: bytesPerOwner)
+    }
+
     /// Runs a job over the owners' records in one simulated secure-aggregation round (one client
     /// per owner, complete graph, threshold `threshold` or ⌊n/2⌋ + 1), with ⌊dropout·n + ½⌋ owners,
     /// chosen by `SplitMix64(seed:)`, dropping before their masked input. With `privacy`, each
@@ -133,68 +249,22 @@ public enum FederatedAnalytics {
         guard dropout.isFinite, dropout >= 0, dropout <= 1 else { throw .invalidDropout(dropout) }
         let records = shards.reduce(0) { $0 + $1.count }
         guard records <= maxRecords else { throw .tooManyEntries(declared: records, limit: maxRecords) }
-        let t = threshold ?? Swift.min(n, n / 2 + 1)
-        let locals = try shards.map { shard throws(SecAggError) in try localVector(shard, query: query) }
-        let dimension = locals[0].count
-        let config = try SecAggConfig(session: seed, threshold: t, dimension: dimension, bits: bits)
-
-        var mechanism: DistributedDiscreteGaussian?
-        var margin: UInt64 = 0
-        if let privacy {
-            let m = try DistributedDiscreteGaussian.calibrated(epsilon: privacy.epsilon, delta: privacy.delta,
-                                                               sensitivity: sensitivity(of: query), dimension: dimension,
-                                                               minimumSurvivors: t)
-            mechanism = m
-            margin = m.noiseMargin(tailProbability: 0x1p-40)
-        }
-        // Overflow bound: |Σ local| ≤ records · 2^scaleBits, |Σ noise| ≤ n · margin.
-        let bound = Double(records) * Double(1 << scaleBits) + Double(n) * Double(margin)
-        guard bound < 0x1p61 else { throw .overflowRisk(clients: n, magnitude: bound / Double(n), bits: bits) }
+        let plan = try plan(query: query, owners: n, threshold: threshold, privacy: privacy, session: seed)
+        try checkOverflow(records: records, owners: n, margin: plan.margin)
 
         var inputs: [ClientID: [UInt64]] = [:]
         var noiseSource = SecureBitSource()
-        for (i, local) in locals.enumerated() {
-            var v = local.map { UInt64(bitPattern: $0) & config.valueMask }
-            mechanism?.addNoise(to: &v, bits: bits, using: &noiseSource)
-            inputs[ClientID(i + 1)] = v
+        for (i, shard) in shards.enumerated() {
+            inputs[ClientID(i + 1)] = encode(try localVector(shard, query: query), plan: plan, noise: &noiseSource)
         }
         var rng = SplitMix64(seed: seed)
         var order = Array(1...UInt32(n))
         order.shuffle(using: &rng)
         var drops: [ClientID: DropPhase] = [:]
         for id in order.prefix(Int((dropout * Double(n)).rounded())) { drops[id] = .beforeMaskedInput }
-        let report = try SecAggSimulation.run(config: config, inputs: inputs, drops: drops)
-
-        let shift = UInt64(64 - bits)
-        let aggregate = report.sum.map { Int64(bitPattern: $0 << shift) >> Int64(shift) }
-        var epsilon: Double?
-        if let mechanism, let privacy {
-            var accountant = DistributedDPAccountant()
-            try accountant.compose(mechanism, survivors: report.survivors.count)
-            epsilon = try accountant.epsilon(delta: privacy.delta).epsilon
-        }
-        let value: Double?
-        var histogram: [Double]?
-        switch query {
-        case .count:
-            value = Double(aggregate[0])
-        case .sum(let l, let u):
-            value = Double(aggregate[0]) / scale(l, u)
-        case .mean(let l, let u):
-            let count = Swift.max(1, Double(aggregate[1]) / Double(1 << scaleBits))
-            value = Swift.min(Swift.max(Double(aggregate[0]) / scale(l, u) / count, l), u)
-        case .histogram:
-            value = nil
-            histogram = aggregate.map(Double.init)
-        case .quantile(let q, let l, let u, let bins):
-            let counts = aggregate.map { Swift.max(0, Double($0)) }
-            histogram = aggregate.map(Double.init)
-            value = quantileFromHistogram(counts, q: q, lower: l, upper: u, bins: bins)
-        }
-        return AnalyticsResult(query: query, value: value, histogram: histogram, survivors: report.survivors.count,
-                               owners: n, epsilon: epsilon, delta: privacy?.delta,
-                               perOwnerVariance: mechanism?.perClientVariance.doubleValue,
-                               bytesPerOwner: report.bytesPerClient)
+        let report = try SecAggSimulation.run(config: plan.config, inputs: inputs, drops: drops)
+        return try decode(sum: report.sum, plan: plan, survivors: report.survivors.count,
+                          bytesPerOwner: report.bytesPerClient)
     }
 
     /// The q-quantile of a histogram over [lower, upper], interpolating linearly inside the bin

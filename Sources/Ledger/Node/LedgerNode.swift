@@ -46,15 +46,17 @@ public final class LedgerNode<Store: LedgerStore>: Sendable {
     let limits: NodeLimits
     let metrics = NodeMetrics()
     let logger: Logger
+    /// The secure-aggregation relay served under `/v1/secagg/rounds`.
+    public let relay: SecAggRelay
 
     /// A node over `ledger`, signing checkpoints with `operatorKey` (the ledger's operator key).
     ///
     /// `sharedStore`: other node processes append to the same store (PostgreSQL); the node then catches
     /// up on their entries every `followInterval` while idle, and before retrying a batch that lost the
-    /// race for the log's end.
+    /// race for the log's end. `relayLimits` bound the secure-aggregation relay (``SecAggRelay``).
     /// - Throws: `LedgerError/invalidField(_:)` when `operatorKey` is not the ledger's.
     public init(ledger: MarketLedger<Store>, operatorKey: Signing.PrivateKey, limits: NodeLimits = .init(),
-                sharedStore: Bool = false, followInterval: Duration = .milliseconds(100),
+                relayLimits: RelayLimits = .init(), sharedStore: Bool = false, followInterval: Duration = .milliseconds(100),
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                 logger: Logger = Logger(label: "datafi.node"),
                 clock: @escaping @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) })
@@ -64,6 +66,7 @@ public final class LedgerNode<Store: LedgerStore>: Sendable {
         self.operatorKey = operatorKey
         self.limits = limits
         self.logger = logger
+        relay = SecAggRelay(limits: relayLimits, clock: clock)
         sequencer = Sequencer(ledger: ledger, maxQueued: limits.maxQueuedEnvelopes, maxBatch: limits.maxBatchEnvelopes,
                               threads: max(1, threads), metrics: metrics,
                               followInterval: sharedStore ? followInterval : nil, clock: clock)
@@ -120,6 +123,7 @@ public final class LedgerNode<Store: LedgerStore>: Sendable {
             return NodeHTTP.json(NodeJSON.dataset(dataset, market: market, full: true))
         }
         router.get("/v1/audit/{owner}") { _, context in try await node.audit(context.parameters.get("owner") ?? "") }
+        relay.routes(router, maxBodyBytes: limits.maxBodyBytes)
         return router
     }
 
