@@ -135,6 +135,21 @@ targets += [
                                .product(name: "PostgresNIO", package: "postgres-nio")],
                 path: "Tests/DataFiNodeTests"),
 ]
+// The Flower SuperNode (HTTP client, protobuf, P-384 keys) stays out of `modules` for the same reason.
+targets += [
+    .target(name: "DataFiFlower",
+            dependencies: ["DataFiFederated", "DataFiCreditData",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Federated/Flower"),
+    .testTarget(name: "DataFiFlowerTests",
+                dependencies: ["DataFiFlower", "DataFiFederated", "DataFiCreditData", "DataFiSupport",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                path: "Tests/DataFiFlowerTests"),
+]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
     guard module.hasTests else { continue }
@@ -152,7 +167,8 @@ let package = Package(
         + [.library(name: "DataFiPSIService", targets: ["DataFiPSIService"]),
            .library(name: "DataFiNode", targets: ["DataFiNode"]),
            .library(name: "DataFiLedgerClient", targets: ["DataFiLedgerClient"]),
-           .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"])],
+           .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"]),
+           .library(name: "DataFiFlower", targets: ["DataFiFlower"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
@@ -164,6 +180,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
