@@ -93,7 +93,7 @@ var targets: [Target] = [
         name: "datafi",
         dependencies: modules.map { .target(name: $0.name) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres",
+            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres", "DataFiFlower",
         ],
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
