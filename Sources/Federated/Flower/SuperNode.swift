@@ -51,6 +51,7 @@ public final class SuperNode: Sendable {
     private let logger: Logger
     private let trainer: Mutex<FlowerTrainer>
     private let stopped = Atomic<Bool>(false)
+    private let activeID = Atomic<UInt64>(0)
 
     /// A node for the SuperLink at `superlink` (`http://host:port`).
     /// - Parameters:
@@ -72,6 +73,12 @@ public final class SuperNode: Sendable {
 
     /// A copy of the trainer as it is now (its client's privacy record and the updates it sent).
     public var trainerSnapshot: FlowerTrainer { trainer.withLock { $0 } }
+
+    /// The node id while `run()` serves (after activation, before deactivation); nil otherwise.
+    public var activeNodeID: UInt64? {
+        let id = activeID.load(ordering: .sequentiallyConsistent)
+        return id == 0 ? nil : id
+    }
 
     /// Asks `run()` to finish: it completes the message in hand, then deactivates and unregisters.
     public func stop() { stopped.store(true, ordering: .sequentiallyConsistent) }
@@ -98,6 +105,7 @@ public final class SuperNode: Sendable {
         var node = Flwr_Proto_Node()
         node.nodeID = nodeID
         logger.info("node \(nodeID) active")
+        activeID.store(nodeID, ordering: .sequentiallyConsistent)
         var summary = SuperNodeSummary(nodeID: nodeID)
         let heartbeat = Task { [fleet, options, logger] in
             var request = Flwr_Proto_SendNodeHeartbeatRequest()
@@ -135,6 +143,7 @@ public final class SuperNode: Sendable {
             }
         }
         heartbeat.cancel()
+        activeID.store(0, ordering: .sequentiallyConsistent)
         var deactivate = Flwr_Proto_DeactivateNodeRequest()
         deactivate.nodeID = nodeID
         var unregister = Flwr_Proto_UnregisterNodeFleetRequest()
