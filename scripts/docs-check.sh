@@ -11,9 +11,10 @@ graphs=.build/docs/symbol-graphs
 mkdir -p "$graphs"
 swift build --scratch-path "$scratch" -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir \
     -Xswiftc "$PWD/$graphs" >/dev/null
+# DataFiFlower stays out of `modules` (it links an HTTP client) but is documented like them.
 modules=$(sed -n 's/^ *Module("\(DataFi[A-Za-z0-9]*\)".*/\1/p' Package.swift)
 failed=0
-for module in DataFi $modules; do
+for module in DataFi $modules DataFiFlower; do
     one=$(mktemp -d)
     cp "$graphs/$module.symbols.json" "$one/"
     cp "$graphs/$module"@*.symbols.json "$one/" 2>/dev/null || true
