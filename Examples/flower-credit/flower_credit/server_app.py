@@ -5,6 +5,7 @@ Run config: num-server-rounds, num-features, min-nodes, lr, local-epochs, proxim
 fraction-evaluate, result-path (a JSON file receiving the global model after every round and the
 evaluation metrics, when set)."""
 import json
+import time
 
 import numpy as np
 from flwr.app import Array, ArrayRecord, ConfigRecord, Context
@@ -20,11 +21,15 @@ class RecordingFedAvg(FedAvg):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.history = []
+        self.last = time.monotonic()
 
     def aggregate_train(self, server_round, replies):
         arrays, metrics = super().aggregate_train(server_round, replies)
+        now = time.monotonic()
+        seconds, self.last = now - self.last, now
         if arrays is not None:
             self.history.append({
+                "seconds": seconds,
                 "round": server_round,
                 "coefficients": arrays["coefficients"].numpy().tolist(),
                 "intercept": arrays["intercept"].numpy().tolist(),
