@@ -16,13 +16,22 @@ import Testing
         let cases: [([String], String)] = [
             (base + ["--data", dir.appendingPathComponent("missing.csv").path], "cannot read"),
             (base + ["--data", categorical.path], "city"),
-            (["fed", "node", "--superlink", "ftp://x", "--data", numeric.path, "--target", "bad", "--positive", "1"],
-             "--superlink"),
+            (
+                [
+                    "fed", "node", "--superlink", "ftp://x", "--data", numeric.path, "--target", "bad", "--positive",
+                    "1",
+                ],
+                "--superlink"
+            ),
             (base + ["--data", numeric.path, "--local-epochs", "0"], "localEpochs"),
             (base + ["--data", numeric.path, "--proximal-mu=-1"], "proximalMu"),
             (base + ["--data", numeric.path, "--node-key", badKey.path], "P-384"),
-            (["fed", "node", "--superlink", "http://127.0.0.1:9", "--data", numeric.path, "--target", "nope",
-              "--positive", "1"], "nope"),
+            (
+                [
+                    "fed", "node", "--superlink", "http://127.0.0.1:9", "--data", numeric.path, "--target", "nope",
+                    "--positive", "1",
+                ], "nope"
+            ),
         ]
         for (arguments, message) in cases {
             let result = try CLIRunner.run(arguments)
