@@ -1,6 +1,6 @@
 SWIFT ?= swift
 
-.PHONY: deps build test demo bench-smoke clean
+.PHONY: deps build test demo fed-demo bench-smoke clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -13,6 +13,10 @@ test: deps
 
 demo: deps
 	$(SWIFT) run datafi demo
+
+# Three Swift SuperNodes in a Flower federation on loopback (creates the Flower venv under .build).
+fed-demo: deps
+	bash Examples/flower-credit/demo.sh
 
 bench-smoke: deps
 	bash Benchmarks/smoke.sh

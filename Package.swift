@@ -73,6 +73,9 @@ let modules: [Module] = [
            testDependencies: ["DataFiMarket", "DataFiSodium", "DataFiBigNum", "DataFiSupport"]),
     Module("DataFiSecAgg", path: "Sources/Federated/SecureAggregation",
            dependencies: ["CSodium", "DataFiSodium", "DataFiBigNum", "DataFiPrivacy", "DataFiSupport"]),
+    Module("DataFiFederated", path: "Sources/Federated/Learning",
+           dependencies: ["DataFiPrivacy", "DataFiCreditData", "DataFiLogisticRegression", "DataFiCreditMetrics"],
+           testDependencies: ["DataFiCreditData", "DataFiSupport"]),
     Module("DataFiWallet", path: "Sources/Wallet",
            dependencies: ["DataFiSupport", "DataFiSodium", "DataFiRistretto", "DataFiZK", "DataFiPrivacy"]),
     Module("DataFiLedgerConsent", path: "Sources/Ledger/Consent", dependencies: ["DataFiLedger", "DataFiWallet"],
@@ -91,7 +94,7 @@ var targets: [Target] = [
         name: "datafi",
         dependencies: modules.map { .target(name: $0.name) } + [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres",
+            "DataFiPSIService", "DataFiNode", "DataFiLedgerClient", "DataFiLedgerPostgres", "DataFiFlower",
         ],
         path: "Sources/datafi"),
     .testTarget(name: "DataFiCLITests", dependencies: ["datafi", "DataFi"], path: "Tests/DataFiCLITests"),
@@ -140,6 +143,21 @@ targets += [
                                .product(name: "PostgresNIO", package: "postgres-nio")],
                 path: "Tests/DataFiNodeTests"),
 ]
+// The Flower SuperNode (HTTP client, protobuf, P-384 keys) stays out of `modules` for the same reason.
+targets += [
+    .target(name: "DataFiFlower",
+            dependencies: ["DataFiFederated", "DataFiCreditData",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Federated/Flower"),
+    .testTarget(name: "DataFiFlowerTests",
+                dependencies: ["DataFiFlower", "DataFiFederated", "DataFiCreditData", "DataFiSupport",
+                               .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                               .product(name: "Crypto", package: "swift-crypto")],
+                path: "Tests/DataFiFlowerTests"),
+]
 for module in modules {
     targets.append(.target(name: module.name, dependencies: module.dependencies, path: module.path))
     guard module.hasTests else { continue }
@@ -158,7 +176,8 @@ let package = Package(
            .library(name: "DataFiPSIService", targets: ["DataFiPSIService"]),
            .library(name: "DataFiNode", targets: ["DataFiNode"]),
            .library(name: "DataFiLedgerClient", targets: ["DataFiLedgerClient"]),
-           .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"])],
+           .library(name: "DataFiLedgerPostgres", targets: ["DataFiLedgerPostgres"]),
+           .library(name: "DataFiFlower", targets: ["DataFiFlower"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
@@ -170,6 +189,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]

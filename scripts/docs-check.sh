@@ -12,8 +12,8 @@ mkdir -p "$graphs"
 swift build --scratch-path "$scratch" -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir \
     -Xswiftc "$PWD/$graphs" >/dev/null
 modules=$(sed -n 's/^ *Module("\(DataFi[A-Za-z0-9]*\)".*/\1/p' Package.swift)
-# The network modules outside the umbrella.
-modules="$modules DataFiHTTPClient DataFiPSIService DataFiNode DataFiLedgerClient DataFiLedgerPostgres"
+# The network modules stay out of `modules` (the umbrella links no web stack) but are documented like them.
+modules="$modules DataFiHTTPClient DataFiPSIService DataFiNode DataFiLedgerClient DataFiLedgerPostgres DataFiFlower"
 failed=0
 for module in DataFi $modules; do
     one=$(mktemp -d)

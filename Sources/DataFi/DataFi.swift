@@ -6,6 +6,7 @@
 @_exported import DataFiCreditData
 @_exported import DataFiCreditMetrics
 @_exported import DataFiDPSGD
+@_exported import DataFiFederated
 @_exported import DataFiJointRisk
 @_exported import DataFiLogisticRegression
 @_exported import DataFiMarket

@@ -16,7 +16,7 @@ struct DataFiCommand: AsyncParsableCommand {
             DPCommand.self,
             MarketCommand.self,
             LedgerCommand.self, NodeCommand.self,
-            SecAggCommand.self, AnalyticsCommand.self, OwnerCommand.self,
+            SecAggCommand.self, AnalyticsCommand.self, OwnerCommand.self, FedCommand.self,
             WalletCommand.self, ConsentCommand.self, CredentialCommand.self,
             PaillierCommand.self, PJCCommand.self,
         ])

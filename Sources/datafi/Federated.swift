@@ -1,146 +1,99 @@
 import ArgumentParser
-import DataFiLedger
-import DataFiLedgerClient
-import DataFiSecAgg
-import DataFiSodium
+import DataFiCreditData
+import DataFiFederated
+import DataFiFlower
+import Dispatch
 import Foundation
+import Logging
 
-/// `datafi analytics run`: the coordinator of a federated job over a node's relay.
-struct AnalyticsRunCommand: AsyncParsableCommand {
+/// `datafi fed …`: federated learning with Flower.
+struct FedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Coordinate a federated analytics job over a node's relay; print the aggregate as `simulate` does.",
+        commandName: "fed",
+        abstract: "Federated learning: join a Flower federation as a SuperNode.",
+        subcommands: [FedNodeCommand.self])
+}
+
+struct FedNodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a Flower 1.42 SuperNode that trains logistic regression on a local CSV until SIGINT/SIGTERM.",
         discussion: """
-            Opens a secure-aggregation round on the node (its id is printed on standard error as \
-            "round ID"), waits up to --join-timeout for N owners' agents (`datafi owner agent`) to join \
-            and advertise keys, then acts as the secure-aggregation server through the relay, waiting up \
-            to --step-timeout for each later step; owners that do not answer count as dropped. The \
-            aggregate of the survivors is posted to the round and printed. The node only relays signed, \
-            opaque messages. Exit 1 when fewer than the threshold survive (no aggregate is released).
+            The server app sends the ArrayRecord `coefficients` (float64, shape [d], the CSV's columns in \
+            header order without the target, all numeric) and `intercept` (shape [1]); the ConfigRecord \
+            `config` may set `lr`, `local-epochs` and `proximal-mu`. Train replies carry the new arrays with \
+            `num-examples` and `loss`; evaluate replies `num-examples`, `loss` and `auc`. A bad message gets \
+            an error reply and the node keeps serving. On SIGINT/SIGTERM the node deactivates and \
+            unregisters, then prints a JSON summary.
             """)
 
-    @Option(help: "The node's base URL.") var node: String
-    @Option(help: "The coordinator's Ed25519 signing key file (`datafi keys generate --kind signing`).") var key: String
-    @Option(help: "Number of owners N the round admits.") var owners: Int
-    @Option(help: "count, sum, mean, histogram or quantile.") var query: String
-    @Option(help: "Column name the owners read. Optional for count.") var column: String?
-    @Option(help: "Clamping bounds L,U (required except for count); write --bounds=-5,5 for a negative L.") var bounds:
-        String?
-    @Option(help: "Number of histogram bins.") var bins: Int = 10
-    @Option(help: "Quantile in [0, 1] for the quantile query.") var quantile: Double = 0.5
-    @Option(help: "Distributed DP: ε of this job.") var epsilon: Double?
-    @Option(help: "Distributed DP: δ of this job.") var delta: Double?
-    @Option(help: "Shamir threshold t (default ⌊N/2⌋ + 1).") var threshold: Int?
-    @Option(help: "Seconds to wait for the owners to join.") var joinTimeout: Double = 60
-    @Option(help: "Seconds to wait for the owners at each later step.") var stepTimeout: Double = 30
+    @Option(help: "The SuperLink's Fleet API, http://HOST:PORT.") var superlink: String
+    @Option(help: "The local partition (CSV with a header).") var data: String
+    @Option(help: "The target column.") var target: String
+    @Option(help: "The target value that means label 1.") var positive: String
+    @Option(
+        name: .customLong("node-key"),
+        help: "ECDSA P-384 key file (PEM); created (mode 0600) when missing. Default: a fresh key.")
+    var nodeKey: String?
+    @Option(
+        name: .customLong("local-epochs"), help: "Local gradient steps per round unless the server sets local-epochs.")
+    var localEpochs = 1
+    @Option(name: .customLong("proximal-mu"), help: "FedProx's μ unless the server sets proximal-mu.")
+    var proximalMu = 0.0
+    @Option(help: "Learning rate unless the server sets lr.") var lr = 0.1
 
     func run() async throws {
-        guard ["count", "sum", "mean", "histogram", "quantile"].contains(query) else {
-            throw CLIError("unknown query \(query) (use count, sum, mean, histogram or quantile)")
+        guard let url = URL(string: superlink), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw CLIError("--superlink expects http://HOST:PORT")
         }
-        guard (epsilon == nil) == (delta == nil) else { throw CLIError("--epsilon and --delta go together") }
-        if query != "count" && column == nil { throw CLIError("--column is required for \(query)") }
-        guard joinTimeout > 0, joinTimeout <= 3600, stepTimeout > 0, stepTimeout <= 600 else {
-            throw CLIError("--join-timeout must be in (0, 3600] and --step-timeout in (0, 600] seconds")
+        let defaults = LocalTrainingOptions(learningRate: lr, localEpochs: localEpochs, proximalMu: proximalMu)
+        let table: DataTable
+        do { table = try DataTable(csv: try CLIIO.readText(data)) } catch let error as CreditError {
+            throw CLIError("\(data): \(error)")
         }
-        var lower = 0.0, upper = 1.0
-        if query != "count" {
-            guard let bounds else { throw CLIError("--bounds L,U is required for \(query)") }
-            (lower, upper) = try DPReleaseCommand.parseBounds(bounds)
-        }
-        let q = analyticsQuery(query, lower: lower, upper: upper, bins: bins, quantile: quantile)
-        let job = FederatedJob(
-            query: q, column: column ?? "", threshold: threshold ?? min(owners, owners / 2 + 1),
-            epsilon: epsilon, delta: delta)
-        let client: LedgerClient
-        do { client = try LedgerClient(url: node) } catch { throw NodeCommand.failure(error) }
-        var coordinator = FederatedCoordinator(client: client, key: try FoundationIO.signingKey(key))
-        coordinator.joinTimeout = joinTimeout
-        coordinator.stepTimeout = stepTimeout
-        let report: FederatedCoordinator.Report
+        let dataset: FederatedDataset
         do {
-            report = try await coordinator.run(job: job, owners: owners) { round in
-                FileHandle.standardError.write(Data("round \(round)\n".utf8))
-            }
-        } catch {
-            throw federatedFailure(error)
-        }
-        var output = analyticsOutput(report.result, query: query, bounds: (lower, upper))
-        output["round"] = report.round
-        output["rejected"] = report.rejected.map { ["from": Int($0.from), "error": $0.error.description] }
-        try CLIIO.printJSON(output)
-    }
-}
-
-/// `datafi owner …`: the data owner's side.
-struct OwnerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "owner",
-        abstract: "The data owner's side of federated jobs.",
-        subcommands: [OwnerAgentCommand.self])
-}
-
-/// `datafi owner agent`: takes part in one federated job over a node's relay.
-struct OwnerAgentCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "agent",
-        abstract:
-            "Join a federated job on a node, answer it over the local CSV, and run the secure-aggregation client.",
-        discussion: """
-            Joins --round, or the first open round with room that appears, with the owner's signing key; \
-            maps the CSV's rows as the job asks (its column, clamped to its bounds, with the job's \
-            distributed-DP noise) and sends only masked vectors and encrypted shares through the relay. \
-            Prints JSON: round, participant, records and the coordinator's result when it arrives. \
-            --stop-after leaves the round early, to rehearse a dropout.
-            """)
-
-    @Option(help: "The node's base URL.") var node: String
-    @Option(help: "CSV file with a header row ('-' for stdin).") var data: String
-    @Option(help: "The owner's Ed25519 signing key file (`datafi keys generate --kind signing`).") var key: String
-    @Option(help: "The round to join (default: the first open round with room).") var round: String?
-    @Option(help: "Seconds to wait for a round and for each step of the coordinator.") var timeout: Double = 120
-    @Option(help: "Leave after this step: share-keys or masked-input (to rehearse a dropout).") var stopAfter: String?
-
-    func run() async throws {
-        guard timeout > 0, timeout <= 3600 else { throw CLIError("--timeout must be in (0, 3600] seconds") }
-        let stop: FederatedOwnerAgent.Stop
-        switch stopAfter {
-        case nil: stop = .never
-        case "share-keys": stop = .afterShareKeys
-        case "masked-input": stop = .afterMaskedInput
-        case let other?: throw CLIError("--stop-after must be share-keys or masked-input, got \(other)")
-        }
-        let client: LedgerClient
-        do { client = try LedgerClient(url: node) } catch { throw NodeCommand.failure(error) }
-        var agent = FederatedOwnerAgent(client: client, key: try FoundationIO.signingKey(key))
-        agent.timeout = timeout
-        agent.stop = stop
-        let path = data
-        let report: FederatedOwnerAgent.Report
+            dataset = try FederatedDataset(table: table, target: TargetSpec(column: target, positive: positive))
+        } catch { throw CLIError("\(data): \(error)") }
+        var client = FederatedClient(data: dataset)
+        var probe = SystemRandomNumberGenerator()
         do {
-            report = try await agent.run(round: round) { job in
-                try readAnalyticsColumn(
-                    path: path, column: job.column.isEmpty ? nil : job.column, numeric: job.query != .count)
-            }
-        } catch let error as FederatedRunError {
-            throw federatedFailure(error)
+            _ = try client.train(from: .zero(features: dataset.features.columns), options: defaults, using: &probe)
+        } catch { throw CLIError("\(error)") }
+        let identity = try loadIdentity()
+        var logger = Logger(label: "datafi.fed.node")
+        logger.logLevel = .info
+        let node = SuperNode(
+            superlink: superlink, identity: identity,
+            trainer: FlowerTrainer(client: FederatedClient(data: dataset), defaults: defaults),
+            logger: logger)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { node.stop() }
+            source.resume()
+            return source
         }
-        var members: [(String, JSONValue)] = [
-            ("round", .string(report.round)), ("participant", .number(String(report.participant))),
-            ("records", .number(String(report.records))),
-        ]
-        if let result = report.result { members.append(("result", result)) }
-        try LedgerCLI.printLine(.object(members))
+        defer { sources.forEach { $0.cancel() } }
+        let summary: SuperNodeSummary
+        do { summary = try await node.run() } catch {
+            throw CLIError("\(error)", exitCode: CLIExit.environment)
+        }
+        try CLIIO.printJSON([
+            "node_id": summary.nodeID, "replied": summary.replied,
+            "error_replies": summary.errorReplies, "dropped": summary.dropped,
+        ])
     }
-}
 
-/// The exit of a failed federated job: 1 when too few owners survived, the node's class otherwise.
-func federatedFailure(_ error: FederatedRunError) -> Error {
-    switch error {
-    case .relay(let e): return NodeCommand.failure(e)
-    case .secAgg(.tooFewSurvivors), .secAgg(.notEnoughShares):
-        return CLIError(error.description, exitCode: CLIExit.negative)
-    case .timedOut, .noRound: return CLIError(error.description, exitCode: CLIExit.environment)
-    default: return CLIError(error.description)
+    private func loadIdentity() throws -> NodeIdentity {
+        guard let nodeKey else { return NodeIdentity() }
+        if FileManager.default.fileExists(atPath: nodeKey) {
+            let pem = String(decoding: try CLIIO.readSecret(nodeKey), as: UTF8.self)
+            do { return try NodeIdentity(pem: pem) } catch { throw CLIError("\(nodeKey): \(error)") }
+        }
+        let identity = NodeIdentity()
+        try CLIIO.write(Data(identity.privateKeyPEM.utf8), to: nodeKey, secret: true)
+        return identity
     }
 }

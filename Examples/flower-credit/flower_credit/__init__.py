@@ -1,0 +1,1 @@
+"""FedAvg over `coefficients` and `intercept`, trained by DataFi's Swift SuperNodes."""
