@@ -146,10 +146,9 @@ targets += [
 // The Flower SuperNode (HTTP client, protobuf, P-384 keys) stays out of `modules` for the same reason.
 targets += [
     .target(name: "DataFiFlower",
-            dependencies: ["DataFiFederated", "DataFiCreditData",
+            dependencies: ["DataFiFederated", "DataFiCreditData", "DataFiHTTPClient",
                            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "Logging", package: "swift-log")],
             path: "Sources/Federated/Flower"),
     .testTarget(name: "DataFiFlowerTests",

@@ -63,7 +63,7 @@ struct FedNodeCommand: AsyncParsableCommand {
         let identity = try loadIdentity()
         var logger = Logger(label: "datafi.fed.node")
         logger.logLevel = .info
-        let node = SuperNode(
+        let node = try SuperNode(
             superlink: superlink, identity: identity,
             trainer: FlowerTrainer(client: FederatedClient(data: dataset), defaults: defaults),
             logger: logger)

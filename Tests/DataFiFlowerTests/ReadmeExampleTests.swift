@@ -9,8 +9,8 @@ import Testing
 @Test func readmeExample() async throws {
     let data = try FederatedDataset(table: DataTable(csv: "income,debt,default\n5,1,no\n2,4,yes\n4,2,no\n"),
                                     target: TargetSpec(column: "default", positive: "yes"))
-    let node = SuperNode(superlink: "http://127.0.0.1:8000", identity: NodeIdentity(),
-                         trainer: FlowerTrainer(client: FederatedClient(data: data)))
+    let node = try SuperNode(superlink: "http://127.0.0.1:8000", identity: NodeIdentity(),
+                             trainer: FlowerTrainer(client: FederatedClient(data: data)))
     // try await node.run() serves until node.stop() (the CLI calls it on SIGINT/SIGTERM).
 
     // The arrays travel as .npy files, byte for byte what NumPy writes.
@@ -19,4 +19,7 @@ import Testing
 
     // Checks (from the readme-test comment under the example).
     #expect(decoded == coefficients && node.activeNodeID == nil)
+    #expect(throws: FlowerError.invalidSuperLinkURL("127.0.0.1:8000")) {
+        try SuperNode(superlink: "127.0.0.1:8000", identity: NodeIdentity(), trainer: FlowerTrainer(client: FederatedClient(data: data)))
+    }
 }

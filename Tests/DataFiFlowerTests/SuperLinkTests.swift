@@ -122,8 +122,8 @@ import Testing
         let options = SuperNodeOptions(
             heartbeatInterval: 30, pollInterval: 0.2,
             fleet: FleetClientOptions(timeout: 30, retries: 30, backoff: 0.2))
-        let nodes = parts.map {
-            SuperNode(
+        let nodes = try parts.map {
+            try SuperNode(
                 superlink: "http://127.0.0.1:\(port)", identity: NodeIdentity(),
                 trainer: FlowerTrainer(client: FederatedClient(data: $0)), options: options)
         }

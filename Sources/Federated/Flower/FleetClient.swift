@@ -1,6 +1,5 @@
-import AsyncHTTPClient
+import DataFiHTTPClient
 import Foundation
-import NIOCore
 import SwiftProtobuf
 
 /// Timeouts and retries of Fleet API calls.
@@ -26,21 +25,13 @@ public struct FleetClientOptions: Sendable, Equatable {
 /// The Fleet API of a Flower 1.42 SuperLink: `POST /v1/fleet/<method>` with a protobuf body and the node's
 /// authentication headers.
 package struct FleetClient: Sendable {
-    let base: String
+    let service: HTTPService
     let identity: NodeIdentity
     let options: FleetClientOptions
 
-    static let http: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(10)
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
-
-    package init(superlink: String, identity: NodeIdentity, options: FleetClientOptions) {
-        var trimmed = superlink
-        while trimmed.hasSuffix("/") { trimmed.removeLast() }
-        base = trimmed + "/v1/fleet/"
+    package init(superlink: String, identity: NodeIdentity, options: FleetClientOptions) throws(FlowerError) {
+        let call = HTTPCallOptions(timeout: options.timeout, retries: 0, maxAnswerBytes: options.maxAnswerBytes)
+        do { service = try HTTPService(url: superlink, options: call) } catch { throw .invalidSuperLinkURL(superlink) }
         self.identity = identity
         self.options = options
     }
@@ -52,26 +43,25 @@ package struct FleetClient: Sendable {
         let body = FlowerObjects.serialize(request)
         var attempt = 0
         while true {
-            var http = HTTPClientRequest(url: base + method)
-            http.method = .POST
-            http.body = .bytes(ByteBuffer(bytes: body))
-            http.headers.add(name: "content-type", value: "application/protobuf")
-            http.headers.add(name: "accept", value: "application/protobuf")
-            for (name, value) in identity.headers() { http.headers.add(name: name, value: value) }
+            // Headers are made per attempt: the signature covers a fresh timestamp.
+            let headers = [("accept", "application/protobuf")] + identity.headers()
             var failure: FlowerError
             do {
-                let response = try await Self.http.execute(http, timeout: .milliseconds(Int64(options.timeout * 1000)))
-                let buffer = try await response.body.collect(upTo: options.maxAnswerBytes)
-                let status = Int(response.status.code)
-                if status == 200 {
-                    do { return try Response(serializedBytes: Array(buffer.readableBytesView)) } catch {
+                let answer = try await service.call(
+                    .POST, "/v1/fleet/" + method, body: body, contentType: "application/protobuf", headers: headers,
+                    retry: false)
+                if answer.status == 200 {
+                    guard let response = try? Response(serializedBytes: answer.body) else {
                         throw FlowerError.malformedResponse(method: method)
                     }
+                    return response
                 }
-                failure = .httpStatus(method: method, status: status)
-                guard status >= 500 else { throw failure }
+                failure = .httpStatus(method: method, status: answer.status)
+                guard answer.status >= 500 else { throw failure }
             } catch let error as FlowerError {
                 throw error
+            } catch HTTPCallError.answerTooLarge {
+                throw .malformedResponse(method: method)
             } catch {
                 failure = .transport(method: method)
             }

@@ -37,6 +37,8 @@ public enum FlowerError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedResponse(method: String)
     /// The SuperLink has not made an object available after every retry.
     case objectUnavailable(String)
+    /// The SuperLink URL is not `http(s)://host[:port]`.
+    case invalidSuperLinkURL(String)
 
     /// A one-line explanation.
     public var description: String {
@@ -60,6 +62,8 @@ public enum FlowerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .transport(method): return "\(method): the SuperLink could not be reached"
         case let .malformedResponse(method): return "\(method): malformed response"
         case let .objectUnavailable(id): return "object \(id) is not available"
+        case let .invalidSuperLinkURL(url):
+            return "SuperLink URL \(url.prefix(200).debugDescription) is not http(s)://host[:port]"
         }
     }
 }

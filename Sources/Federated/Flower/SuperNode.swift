@@ -60,11 +60,12 @@ public final class SuperNode: Sendable {
     ///   - trainer: answers the messages.
     ///   - options: polling, limits and retries.
     ///   - logger: where the node reports what it does.
+    /// - Throws: `FlowerError.invalidSuperLinkURL` unless `superlink` is `http(s)://host[:port]`.
     public init(
         superlink: String, identity: NodeIdentity, trainer: FlowerTrainer,
         options: SuperNodeOptions = SuperNodeOptions(), logger: Logger = Logger(label: "datafi.flower")
-    ) {
-        fleet = FleetClient(superlink: superlink, identity: identity, options: options.fleet)
+    ) throws(FlowerError) {
+        fleet = try FleetClient(superlink: superlink, identity: identity, options: options.fleet)
         self.identity = identity
         self.options = options
         self.logger = logger
