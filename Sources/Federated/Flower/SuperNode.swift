@@ -6,7 +6,9 @@ import Synchronization
 public struct SuperNodeOptions: Sendable, Equatable {
     /// Heartbeat interval announced to the SuperLink, in seconds; heartbeats go out three times as often.
     public var heartbeatInterval: Double
-    /// Seconds between polls when no message is waiting.
+    /// Seconds between polls while idle. Right after a message the node polls again after 0.1 s, then
+    /// doubles the pause up to this: the next message of a round (evaluate after train) usually follows
+    /// soon, and an idle node still costs the SuperLink one request per interval.
     public var pollInterval: Double
     /// Largest number of array elements accepted in one message (all arrays together).
     public var maxElements: Int
@@ -122,6 +124,7 @@ public final class SuperNode: Sendable {
             }
         }
         var failure: FlowerError?
+        var pause = options.pollInterval
         while !isStopped {
             var pull = Flwr_Proto_PullMessagesRequest()
             pull.node = node
@@ -133,12 +136,14 @@ public final class SuperNode: Sendable {
             }
             if pulled.messagesList.isEmpty {
                 var waited = 0.0
-                while waited < options.pollInterval, !isStopped {
+                while waited < pause, !isStopped {
                     try? await Task.sleep(nanoseconds: 100_000_000)
                     waited += 0.1
                 }
+                pause = min(pause * 2, options.pollInterval)
                 continue
             }
+            pause = min(0.1, options.pollInterval)
             for (message, tree) in zip(pulled.messagesList, pulled.messageObjectTrees) {
                 await handle(message, tree, node: node, summary: &summary)
             }
