@@ -153,6 +153,23 @@ struct Round {
         #expect(mask[2 * MaskExpander.chunkWords] == word)
     }
 
+    @Test func oneClientsNeighboursMatchTheWholeGraph() {
+        // A client computes only its own neighbours; they must be the graph's, for rings and for
+        // the complete graph, and empty for a non-member.
+        var rng = SplitMix64(seed: 23)
+        for (n, k) in [(3, 2), (10, 4), (31, 6), (100, 14), (9, nil), (5, 8)] as [(Int, Int?)] {
+            let members = (1...UInt32(n)).map { $0 * 3 }
+            let seed = (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let graph = NeighbourGraph(members: members, neighbours: k, seed: seed)
+            for id in members {
+                let own = NeighbourGraph.neighbours(of: id, members: members, neighbours: k, seed: seed)
+                #expect(own == graph.neighbours(of: id), "n \(n), k \(String(describing: k)), id \(id)")
+                #expect(own.count == min(k ?? n - 1, n - 1))
+            }
+            #expect(NeighbourGraph.neighbours(of: 1, members: members, neighbours: k, seed: seed).isEmpty)
+        }
+    }
+
     @Test func maskingReducesAsItAddsTheLastMask() throws {
         // The reduction mod 2^bits fused into the last mask's pass equals masking then reducing,
         // with one seed (first and last pass at once) and with several, over a partial chunk.

@@ -95,8 +95,8 @@ public struct SecAggClient: Sendable {
         guard message.entries.count >= config.threshold else {
             throw .tooFewSurvivors(phase: .advertiseKeys, survivors: message.entries.count, threshold: config.threshold)
         }
-        let graph = NeighbourGraph(members: message.entries.map(\.id), neighbours: config.neighbours, seed: message.digest)
-        let peers = graph.neighbours(of: id)
+        let peers = NeighbourGraph.neighbours(of: id, members: message.entries.map(\.id), neighbours: config.neighbours,
+                                              seed: message.digest)
         guard peers.count + 1 >= config.threshold else {
             throw .tooFewSurvivors(phase: .advertiseKeys, survivors: peers.count + 1, threshold: config.threshold)
         }
