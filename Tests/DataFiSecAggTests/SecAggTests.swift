@@ -153,6 +153,62 @@ struct Round {
         #expect(mask[2 * MaskExpander.chunkWords] == word)
     }
 
+    @Test func oneClientsNeighboursMatchTheWholeGraph() {
+        // A client computes only its own neighbours; they must be the graph's, for rings and for
+        // the complete graph, and empty for a non-member.
+        var rng = SplitMix64(seed: 23)
+        for (n, k) in [(3, 2), (10, 4), (31, 6), (100, 14), (9, nil), (5, 8)] as [(Int, Int?)] {
+            let members = (1...UInt32(n)).map { $0 * 3 }
+            let seed = (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            let graph = NeighbourGraph(members: members, neighbours: k, seed: seed)
+            for id in members {
+                let own = NeighbourGraph.neighbours(of: id, members: members, neighbours: k, seed: seed)
+                #expect(own == graph.neighbours(of: id), "n \(n), k \(String(describing: k)), id \(id)")
+                #expect(own.count == min(k ?? n - 1, n - 1))
+            }
+            #expect(NeighbourGraph.neighbours(of: 1, members: members, neighbours: k, seed: seed).isEmpty)
+        }
+    }
+
+    @Test func maskingReducesAsItAddsTheLastMask() throws {
+        // The reduction mod 2^bits fused into the last mask's pass equals masking then reducing,
+        // with one seed (first and last pass at once) and with several, over a partial chunk.
+        var rng = SplitMix64(seed: 21)
+        let seeds = (0..<3).map { i in (seed: SecureBytes(count: 32), negate: i == 1) }
+        let expander = MaskExpander()
+        for bits in [1, 7, 16, 32, 62, 64] {
+            let input = (0..<(MaskExpander.chunkWords + 77)).map { _ in rng.next() }
+            for used in [1, 3] {
+                let chosen = Array(seeds.prefix(used))
+                var expected = expander.masked(input, seeds: chosen)
+                MaskExpander.reduce(&expected, bits: bits)
+                let fused = withExtendedLifetime(chosen) {
+                    expander.masked(input, keys: chosen.map { ($0.seed.pointer, $0.negate) }, bits: bits)
+                }
+                #expect(fused == expected, "bits \(bits), \(used) seeds")
+            }
+        }
+    }
+
+    @Test func maskedInputWireLayoutAtEveryWidth() throws {
+        // Values are written little-endian in ⌈bits/8⌉ bytes after the 19-byte header, for the
+        // word-at-a-time widths (4, 8) and the byte-at-a-time ones alike, and read back equal.
+        var rng = SplitMix64(seed: 22)
+        for bits in [1, 8, 9, 17, 24, 25, 31, 32, 33, 48, 56, 57, 62] {
+            let width = (bits + 7) / 8
+            let values = (0..<37).map { _ in rng.next() & ((UInt64(1) << UInt64(bits)) - 1) }
+            let message = MaskedInput(session: 9, from: 4, bits: bits, values: values)
+            let bytes = message.serialized
+            #expect(bytes.count == 19 + width * values.count)
+            for (i, v) in values.enumerated() {
+                let field = bytes[(19 + width * i)..<(19 + width * (i + 1))]
+                let read = field.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+                #expect(read == v, "bits \(bits), value \(i)")
+            }
+            #expect(try MaskedInput(serialized: bytes) == message)
+        }
+    }
+
     @Test func maskedVectorLooksUniform() throws {
         // Client 1's masked vector over many rounds with a fixed all-zero input, k = 4 bits:
         // chi-square against uniform over 16 cells (15 degrees of freedom).

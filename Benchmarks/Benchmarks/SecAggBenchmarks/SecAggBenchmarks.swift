@@ -103,8 +103,9 @@ let benchmarks: @Sendable () -> Void = {
     _ = sodium_init()
     let key = [UInt8](repeating: 7, count: 32)
     let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096 * 8)
-    // Client rows repeat the work 10 times per sample so CPU time (10 ms ticks) resolves it.
-    let repeats = BenchSupport.smoke ? 1 : 10
+    // Client rows repeat the work 20 times per sample so CPU time (10 ms ticks) resolves it to
+    // about 7% of a client row.
+    let repeats = BenchSupport.smoke ? 1 : 20
     let label = "100 clients, d=\(BenchSupport.smoke ? 1_000 : 100_000), K=14, 10% dropped"
 
     Benchmark("Client round (share keys + masked input + unmask) ×\(repeats) [\(label)]") { benchmark in

@@ -74,6 +74,12 @@ public enum KeyAgreement {
             self.rawRepresentation = bytes
         }
 
+        /// Hashes the key bytes in one call (the synthesized conformance feeds the hasher byte by
+        /// byte, which dominates set and dictionary operations on keys).
+        public func hash(into hasher: inout Hasher) {
+            rawRepresentation.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+
         /// Lowercase hex of the key.
         public var description: String { Hex.encode(rawRepresentation) }
     }

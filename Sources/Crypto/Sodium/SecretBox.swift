@@ -53,6 +53,20 @@ public enum SecretBox {
     /// Seals with a caller-chosen nonce, for known-answer tests. Never reuse a nonce with a key.
     package static func seal(_ plaintext: some Collection<UInt8>, using key: Key, nonce: [UInt8],
                              authenticating associatedData: [UInt8]) -> [UInt8] {
+        seal(plaintext, keyPointer: key.secret.pointer, nonce: nonce, authenticating: associatedData)
+    }
+
+    /// `seal(_:using:authenticating:)` with a key addressed directly, for callers that keep many
+    /// keys side by side in one secure allocation. `key` must address 32 bytes during the call.
+    package static func seal(_ plaintext: some Collection<UInt8>, keyPointer key: UnsafePointer<UInt8>,
+                             authenticating associatedData: [UInt8]) -> [UInt8] {
+        var nonce = [UInt8](repeating: 0, count: nonceLength)
+        nonce.withUnsafeMutableBytes { SecureRandom.fill($0) }
+        return seal(plaintext, keyPointer: key, nonce: nonce, authenticating: associatedData)
+    }
+
+    private static func seal(_ plaintext: some Collection<UInt8>, keyPointer key: UnsafePointer<UInt8>,
+                             nonce: [UInt8], authenticating associatedData: [UInt8]) -> [UInt8] {
         precondition(nonce.count == nonceLength)
         SodiumRuntime.ensureInitialized()
         return ByteInput.with(plaintext) { m, n in
@@ -61,7 +75,7 @@ public enum SecretBox {
                     out.update(from: nonce, count: nonceLength)
                     _ = crypto_aead_xchacha20poly1305_ietf_encrypt(
                         out + nonceLength, nil, m, UInt64(n), adCount == 0 ? nil : ad, UInt64(adCount),
-                        nil, nonce, key.secret.pointer)
+                        nil, nonce, key)
                 }
             }
         }
@@ -72,6 +86,13 @@ public enum SecretBox {
     ///   `.authenticationFailed` when any byte, the associated data or the key differs.
     public static func open(_ sealed: some Collection<UInt8>, using key: Key,
                             authenticating associatedData: [UInt8] = []) throws(SodiumError) -> [UInt8] {
+        try open(sealed, keyPointer: key.secret.pointer, authenticating: associatedData)
+    }
+
+    /// `open(_:using:authenticating:)` with a key addressed directly (see
+    /// `seal(_:keyPointer:authenticating:)`). `key` must address 32 bytes during the call.
+    package static func open(_ sealed: some Collection<UInt8>, keyPointer key: UnsafePointer<UInt8>,
+                             authenticating associatedData: [UInt8]) throws(SodiumError) -> [UInt8] {
         let count = sealed.count
         guard count >= overhead else { throw .ciphertextTooShort(minimum: overhead, actual: count) }
         SodiumRuntime.ensureInitialized()
@@ -81,7 +102,7 @@ public enum SecretBox {
                 ByteInput.output(count: n - overhead) { m in
                     status = crypto_aead_xchacha20poly1305_ietf_decrypt(
                         m, nil, nil, c + nonceLength, UInt64(n - nonceLength),
-                        adCount == 0 ? nil : ad, UInt64(adCount), c, key.secret.pointer)
+                        adCount == 0 ? nil : ad, UInt64(adCount), c, key)
                 }
             }
         }

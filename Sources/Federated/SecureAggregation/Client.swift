@@ -39,7 +39,10 @@ public struct SecAggClient: Sendable {
     private let maskingKey = KeyAgreement.PrivateKey()
     private let selfMaskSeed = SecureBytes(count: 32)
     private var directory: [ClientID: KeyDirectory.Entry] = [:]
-    private var channelKeys: [ClientID: SecretBox.Key] = [:]
+    /// The share-channel keys of the neighbours, side by side in one secure allocation (32 bytes
+    /// each), and each neighbour's slot in it.
+    private var channelKeys: SecureBytes?
+    private var channelSlots: [ClientID: Int] = [:]
     private var neighbours: [ClientID] = []
     private var held: [ClientID: HeldShares] = [:]
     private var revealed: [ClientID: ShareKind] = [:]
@@ -85,15 +88,15 @@ public struct SecAggClient: Sendable {
               mine.channelKey == channelKey.publicKey, mine.maskingKey == maskingKey.publicKey else {
             throw .ownKeysMissing
         }
-        var keys = Set<KeyAgreement.PublicKey>()
+        var seen = Set<KeyAgreement.PublicKey>(minimumCapacity: 2 * message.entries.count)
         for e in message.entries {
-            guard keys.insert(e.channelKey).inserted, keys.insert(e.maskingKey).inserted else { throw .duplicateKey }
+            guard seen.insert(e.channelKey).inserted, seen.insert(e.maskingKey).inserted else { throw .duplicateKey }
         }
         guard message.entries.count >= config.threshold else {
             throw .tooFewSurvivors(phase: .advertiseKeys, survivors: message.entries.count, threshold: config.threshold)
         }
-        let graph = NeighbourGraph(members: message.entries.map(\.id), neighbours: config.neighbours, seed: message.digest)
-        let peers = graph.neighbours(of: id)
+        let peers = NeighbourGraph.neighbours(of: id, members: message.entries.map(\.id), neighbours: config.neighbours,
+                                              seed: message.digest)
         guard peers.count + 1 >= config.threshold else {
             throw .tooFewSurvivors(phase: .advertiseKeys, survivors: peers.count + 1, threshold: config.threshold)
         }
@@ -102,29 +105,39 @@ public struct SecAggClient: Sendable {
         let xs = (peers + [id]).sorted()
         let selfShares = Shamir.split(selfMaskSeed, threshold: config.threshold, at: xs)
         let keyShares = Shamir.split(maskingKey.rawRepresentation, threshold: config.threshold, at: xs)
+        var recipients: [(id: ClientID, key: KeyAgreement.PublicKey)] = []
+        for x in xs where x != id {
+            if let peer = entries[x] { recipients.append((x, peer.channelKey)) }
+        }
+        // All channel keys in one secure allocation (one `sodium_malloc`, not one per neighbour).
+        let keys = try SecAggKeys.channels(own: channelKey, peers: recipients, session: config.session)
+        var slots: [ClientID: Int] = [:]
+        for (slot, peer) in recipients.enumerated() { slots[peer.id] = slot }
         var out: [EncryptedShare] = []
+        out.reserveCapacity(recipients.count)
         var own: HeldShares?
-        var keysByPeer: [ClientID: SecretBox.Key] = [:]
-        for (i, x) in xs.enumerated() {
-            if x == id {
-                own = HeldShares(selfMask: selfShares[i], key: keyShares[i])
-                continue
+        var plaintext: [UInt8] = []
+        plaintext.reserveCapacity(8 + 2 * Shamir.elementLength)
+        withExtendedLifetime(keys) {
+            for (i, x) in xs.enumerated() {
+                if x == id {
+                    own = HeldShares(selfMask: selfShares[i], key: keyShares[i])
+                    continue
+                }
+                guard let slot = slots[x] else { continue }
+                plaintext.removeAll(keepingCapacity: true)
+                withUnsafeBytes(of: id.littleEndian) { plaintext.append(contentsOf: $0) }
+                withUnsafeBytes(of: x.littleEndian) { plaintext.append(contentsOf: $0) }
+                plaintext += selfShares[i].value
+                plaintext += keyShares[i].value
+                out.append(EncryptedShare(peer: x, ciphertext: SecretBox.seal(plaintext, keyPointer: keys.pointer + 32 * slot,
+                    authenticating: SecAggKeys.shareAD(session: config.session, from: id, to: x))))
+                for j in plaintext.indices { plaintext[j] = 0 }
             }
-            guard let peer = entries[x] else { continue }
-            let key = try SecAggKeys.channel(own: channelKey, peer: peer.channelKey, session: config.session, peerID: x)
-            keysByPeer[x] = key
-            var plaintext: [UInt8] = []
-            plaintext.reserveCapacity(8 + 2 * Shamir.elementLength)
-            withUnsafeBytes(of: id.littleEndian) { plaintext.append(contentsOf: $0) }
-            withUnsafeBytes(of: x.littleEndian) { plaintext.append(contentsOf: $0) }
-            plaintext += selfShares[i].value
-            plaintext += keyShares[i].value
-            out.append(EncryptedShare(peer: x, ciphertext: SecretBox.seal(plaintext, using: key,
-                authenticating: SecAggKeys.shareAD(session: config.session, from: id, to: x))))
-            for j in plaintext.indices { plaintext[j] = 0 }
         }
         directory = entries
-        channelKeys = keysByPeer
+        channelKeys = keys
+        channelSlots = slots
         neighbours = peers
         if let own { held = [id: own] }
         phase = .maskedInput
@@ -143,11 +156,13 @@ public struct SecAggClient: Sendable {
         var newHeld = held
         for share in bundle.shares {
             // The channel key of every neighbour was derived when sharing keys.
-            guard let key = channelKeys[share.peer] else { throw .unknownSender(share.peer) }
+            guard let slot = channelSlots[share.peer], let keys = channelKeys else { throw .unknownSender(share.peer) }
             let plaintext: [UInt8]
             do {
-                plaintext = try SecretBox.open(share.ciphertext, using: key,
-                                               authenticating: SecAggKeys.shareAD(session: config.session, from: share.peer, to: id))
+                plaintext = try withExtendedLifetime(keys) { () throws(SodiumError) -> [UInt8] in
+                    try SecretBox.open(share.ciphertext, keyPointer: keys.pointer + 32 * slot,
+                                       authenticating: SecAggKeys.shareAD(session: config.session, from: share.peer, to: id))
+                }
             } catch { throw .shareAuthenticationFailed(from: share.peer) }
             guard plaintext.count == 8 + 2 * Shamir.elementLength else { throw .misaddressedShare(from: share.peer) }
             let from = plaintext[0..<4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
@@ -167,12 +182,11 @@ public struct SecAggClient: Sendable {
         }
         // All pairwise seeds in one secure allocation, expanded together with the self mask.
         let seeds = try SecAggKeys.pairwiseSeeds(own: maskingKey, peers: peers, session: config.session)
-        var y = withExtendedLifetime((seeds, selfMaskSeed)) {
+        let y = withExtendedLifetime((seeds, selfMaskSeed)) {
             var keys: [(key: UnsafePointer<UInt8>, negate: Bool)] = [(selfMaskSeed.pointer, false)]
             for (i, peer) in peers.enumerated() { keys.append((seeds.pointer + 32 * i, id > peer.id)) }
-            return MaskExpander().masked(input, keys: keys)
+            return MaskExpander().masked(input, keys: keys, bits: config.bits)
         }
-        MaskExpander.reduce(&y, bits: config.bits)
         held = newHeld
         phase = .unmask
         return MaskedInput(session: config.session, from: id, bits: config.bits, values: y)

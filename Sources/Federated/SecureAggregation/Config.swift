@@ -66,26 +66,48 @@ public struct NeighbourGraph: Sendable {
     /// The graph for `members` (sorted, distinct) with `neighbours` K, randomised by `seed`.
     public init(members: [ClientID], neighbours: Int?, seed: [UInt8]) {
         self.members = members
-        let n = members.count
         var adjacency: [ClientID: [ClientID]] = [:]
-        if let k = neighbours, k < n - 1 {
-            var seedWord: UInt64 = 0
-            for (i, b) in seed.prefix(8).enumerated() { seedWord |= UInt64(b) << UInt64(8 * i) }
-            var rng = SplitMix64(seed: seedWord)
-            var order = members
-            order.shuffle(using: &rng)
-            for (position, id) in order.enumerated() {
-                var list: [ClientID] = []
-                for offset in 1...(k / 2) {
-                    list.append(order[(position + offset) % n])
-                    list.append(order[(position - offset + n) % n])
-                }
-                adjacency[id] = list.sorted()
-            }
+        if let (order, k) = Self.ring(members: members, neighbours: neighbours, seed: seed) {
+            for (position, id) in order.enumerated() { adjacency[id] = Self.around(position, in: order, k: k) }
         } else {
             for id in members { adjacency[id] = members.filter { $0 != id } }
         }
         self.adjacency = adjacency
+    }
+
+    /// The neighbours of one member without building the whole graph (what a client needs):
+    /// the same list as `NeighbourGraph(members:neighbours:seed:).neighbours(of: id)`.
+    static func neighbours(of id: ClientID, members: [ClientID], neighbours: Int?, seed: [UInt8]) -> [ClientID] {
+        guard let (order, k) = ring(members: members, neighbours: neighbours, seed: seed) else {
+            return members.contains(id) ? members.filter { $0 != id } : []
+        }
+        guard let position = order.firstIndex(of: id) else { return [] }
+        return around(position, in: order, k: k)
+    }
+
+    /// The members in ring order (shuffled by `seed`) and K, or nil when every member neighbours
+    /// every other (no K, or K ≥ n − 1).
+    private static func ring(members: [ClientID], neighbours: Int?, seed: [UInt8]) -> (order: [ClientID], k: Int)? {
+        guard let k = neighbours, k < members.count - 1 else { return nil }
+        var seedWord: UInt64 = 0
+        for (i, b) in seed.prefix(8).enumerated() { seedWord |= UInt64(b) << UInt64(8 * i) }
+        var rng = SplitMix64(seed: seedWord)
+        var order = members
+        order.shuffle(using: &rng)
+        return (order, k)
+    }
+
+    /// The K/2 members on each side of `position` in the ring, sorted.
+    private static func around(_ position: Int, in order: [ClientID], k: Int) -> [ClientID] {
+        let n = order.count
+        var list: [ClientID] = []
+        list.reserveCapacity(k)
+        for offset in 1...(k / 2) {
+            list.append(order[(position + offset) % n])
+            list.append(order[(position - offset + n) % n])
+        }
+        list.sort()
+        return list
     }
 
     /// The neighbours of `id` (sorted; without `id` itself); empty for a non-member.

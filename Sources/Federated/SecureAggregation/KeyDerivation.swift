@@ -40,24 +40,22 @@ enum SecAggKeys {
         return out
     }
 
-    /// The key that encrypts shares between two clients (from their channel keys).
-    static func channel(own: KeyAgreement.PrivateKey, peer: KeyAgreement.PublicKey, session: UInt64,
-                        peerID: ClientID) throws(SecAggError) -> SecretBox.Key {
-        let bytes = try derive(label: "DataFiSecAgg v1 share channel", own: own, peer: peer, session: session, peerID: peerID)
-        do { return try SecretBox.Key(bytes) } catch { preconditionFailure("derived key has 32 bytes") }
-    }
+    /// Label of the keys that encrypt shares between two clients (from their channel keys).
+    static let channelLabel = "DataFiSecAgg v1 share channel"
+    /// Label of the pairwise mask seeds (from the clients' masking keys).
+    static let pairwiseLabel = "DataFiSecAgg v1 pairwise mask"
 
-    /// Pairwise mask seeds with several peers, written side by side into one secure allocation
-    /// (32 bytes each, in the order of `peers`).
-    static func pairwiseSeeds(own: KeyAgreement.PrivateKey, peers: [(id: ClientID, key: KeyAgreement.PublicKey)],
-                              session: UInt64) throws(SecAggError) -> SecureBytes {
+    /// Keys derived with several peers under `label`, written side by side into one secure
+    /// allocation (32 bytes each, in the order of `peers`): one `sodium_malloc` for all of them
+    /// instead of one per peer.
+    static func derive(label: String, own: KeyAgreement.PrivateKey, peers: [(id: ClientID, key: KeyAgreement.PublicKey)],
+                       session: UInt64) throws(SecAggError) -> SecureBytes {
         var failure: SecAggError?
         let out = SecureBytes(count: 32 * peers.count) { buffer in
             guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
             for (i, peer) in peers.enumerated() {
                 do throws(SecAggError) {
-                    try derive(label: "DataFiSecAgg v1 pairwise mask", own: own, peer: peer.key, session: session,
-                               peerID: peer.id, into: base + 32 * i)
+                    try derive(label: label, own: own, peer: peer.key, session: session, peerID: peer.id, into: base + 32 * i)
                 } catch {
                     failure = error
                     return
@@ -68,10 +66,22 @@ enum SecAggKeys {
         return out
     }
 
+    /// The share-channel keys with several peers (see `derive(label:own:peers:session:)`).
+    static func channels(own: KeyAgreement.PrivateKey, peers: [(id: ClientID, key: KeyAgreement.PublicKey)],
+                         session: UInt64) throws(SecAggError) -> SecureBytes {
+        try derive(label: channelLabel, own: own, peers: peers, session: session)
+    }
+
+    /// Pairwise mask seeds with several peers (see `derive(label:own:peers:session:)`).
+    static func pairwiseSeeds(own: KeyAgreement.PrivateKey, peers: [(id: ClientID, key: KeyAgreement.PublicKey)],
+                              session: UInt64) throws(SecAggError) -> SecureBytes {
+        try derive(label: pairwiseLabel, own: own, peers: peers, session: session)
+    }
+
     /// The 32-byte seed of the pairwise mask between two clients (from their masking keys).
     static func pairwiseSeed(own: KeyAgreement.PrivateKey, peer: KeyAgreement.PublicKey, session: UInt64,
                              peerID: ClientID) throws(SecAggError) -> SecureBytes {
-        try derive(label: "DataFiSecAgg v1 pairwise mask", own: own, peer: peer, session: session, peerID: peerID)
+        try derive(label: pairwiseLabel, own: own, peer: peer, session: session, peerID: peerID)
     }
 
     /// Associated data of an encrypted share: label ‖ session ‖ sender ‖ recipient.

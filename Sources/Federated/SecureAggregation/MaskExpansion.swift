@@ -60,10 +60,12 @@ public struct MaskExpander: ~Copyable {
         return withExtendedLifetime(seeds) { masked(input, keys: seeds.map { ($0.seed.pointer, $0.negate) }) }
     }
 
-    /// `masked(_:seeds:)` over raw 32-byte keys, which must stay valid during the call.
-    func masked(_ input: [UInt64], keys seeds: [(key: UnsafePointer<UInt8>, negate: Bool)]) -> [UInt64] {
-        precondition(!seeds.isEmpty)
+    /// `masked(_:seeds:)` over raw 32-byte keys, which must stay valid during the call, reduced
+    /// mod 2^`bits` (1 ≤ bits ≤ 64) as the last mask is added, while each chunk is in cache.
+    func masked(_ input: [UInt64], keys seeds: [(key: UnsafePointer<UInt8>, negate: Bool)], bits: Int = 64) -> [UInt64] {
+        precondition(!seeds.isEmpty && (1...64).contains(bits))
         let count = input.count
+        let reduction = bits == 64 ? UInt64.max : (UInt64(1) << UInt64(bits)) - 1
         return [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
             input.withUnsafeBufferPointer { x in
                 var start = 0
@@ -76,11 +78,13 @@ public struct MaskExpander: ~Copyable {
                     for (k, (seed, negate)) in seeds.enumerated() {
                         ChaCha20Stream.fillUnchecked(UnsafeMutableRawBufferPointer(start: src, count: n * 8),
                                                      key: seed, nonce: nonce)
+                        // All ones except on the last mask, where the sum is reduced.
+                        let m = k == seeds.count - 1 ? reduction : UInt64.max
                         switch (k == 0, negate) {
-                        case (true, false): for i in 0..<n { dst[i] = xs[i] &+ UInt64(littleEndian: src[i]) }
-                        case (true, true): for i in 0..<n { dst[i] = xs[i] &- UInt64(littleEndian: src[i]) }
-                        case (false, false): for i in 0..<n { dst[i] &+= UInt64(littleEndian: src[i]) }
-                        case (false, true): for i in 0..<n { dst[i] &-= UInt64(littleEndian: src[i]) }
+                        case (true, false): for i in 0..<n { dst[i] = (xs[i] &+ UInt64(littleEndian: src[i])) & m }
+                        case (true, true): for i in 0..<n { dst[i] = (xs[i] &- UInt64(littleEndian: src[i])) & m }
+                        case (false, false): for i in 0..<n { dst[i] = (dst[i] &+ UInt64(littleEndian: src[i])) & m }
+                        case (false, true): for i in 0..<n { dst[i] = (dst[i] &- UInt64(littleEndian: src[i])) & m }
                         }
                     }
                     start += n

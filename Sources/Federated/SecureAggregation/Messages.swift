@@ -340,24 +340,39 @@ public struct MaskedInput: Sendable, Equatable {
     /// The serialized message: from (4) ‖ bits (1) ‖ count (4) ‖ count values of ⌈bits/8⌉ bytes each (LE).
     public var serialized: [UInt8] {
         let width = (bits + 7) / 8
-        var w = WireWriter(type: .maskedInput, session: session, capacity: 19 + width * values.count)
+        var w = WireWriter(type: .maskedInput, session: session, capacity: 19)
         w.u32(from)
         w.u8(UInt8(bits))
         w.u32(UInt32(values.count))
-        let start = w.bytes.count
-        w.bytes.append(contentsOf: repeatElement(0, count: width * values.count))
-        w.bytes.withUnsafeMutableBufferPointer { out in
-            var p = start
-            for v in values {
-                var x = v
-                for _ in 0..<width {
-                    out[p] = UInt8(truncatingIfNeeded: x)
-                    x >>= 8
-                    p += 1
+        let header = w.bytes
+        let total = header.count + width * values.count
+        // Written once, without zero-filling first; the common widths store whole words.
+        return [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            let base = UnsafeMutableRawPointer(out.baseAddress!)
+            header.withUnsafeBytes { base.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
+            let body = base + header.count
+            values.withUnsafeBufferPointer { v in
+                switch width {
+                case 4:
+                    for i in v.indices {
+                        body.storeBytes(of: UInt32(truncatingIfNeeded: v[i]).littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+                    }
+                case 8:
+                    for i in v.indices { body.storeBytes(of: v[i].littleEndian, toByteOffset: 8 * i, as: UInt64.self) }
+                default:
+                    var p = 0
+                    for x0 in v {
+                        var x = x0
+                        for _ in 0..<width {
+                            body.storeBytes(of: UInt8(truncatingIfNeeded: x), toByteOffset: p, as: UInt8.self)
+                            x >>= 8
+                            p += 1
+                        }
+                    }
                 }
             }
+            initialized = total
         }
-        return w.bytes
     }
 
     /// Parses a serialized message.
