@@ -26,20 +26,6 @@ enum SecAggKeys {
         guard ok else { throw .lowOrderKey(peerID) }
     }
 
-    /// The derived key in its own secure memory.
-    static func derive(label: String, own: KeyAgreement.PrivateKey, peer: KeyAgreement.PublicKey,
-                       session: UInt64, peerID: ClientID) throws(SecAggError) -> SecureBytes {
-        var failure: SecAggError?
-        let out = SecureBytes(count: 32) { buffer in
-            do throws(SecAggError) {
-                try derive(label: label, own: own, peer: peer, session: session, peerID: peerID,
-                           into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return out
-    }
-
     /// Label of the keys that encrypt shares between two clients (from their channel keys).
     static let channelLabel = "DataFiSecAgg v1 share channel"
     /// Label of the pairwise mask seeds (from the clients' masking keys).
@@ -76,12 +62,6 @@ enum SecAggKeys {
     static func pairwiseSeeds(own: KeyAgreement.PrivateKey, peers: [(id: ClientID, key: KeyAgreement.PublicKey)],
                               session: UInt64) throws(SecAggError) -> SecureBytes {
         try derive(label: pairwiseLabel, own: own, peers: peers, session: session)
-    }
-
-    /// The 32-byte seed of the pairwise mask between two clients (from their masking keys).
-    static func pairwiseSeed(own: KeyAgreement.PrivateKey, peer: KeyAgreement.PublicKey, session: UInt64,
-                             peerID: ClientID) throws(SecAggError) -> SecureBytes {
-        try derive(label: pairwiseLabel, own: own, peer: peer, session: session, peerID: peerID)
     }
 
     /// Associated data of an encrypted share: label ‖ session ‖ sender ‖ recipient.

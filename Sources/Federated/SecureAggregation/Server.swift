@@ -177,12 +177,9 @@ public struct SecAggServer: Sendable {
         }
         guard let graph, let request else { throw .wrongPhase(expected: .unmask, actual: phase) }
         let t = config.threshold
-        var selfSeeds: [SecureBytes] = []
-        for owner in request.survivors {
-            let shares = (selfShares[owner] ?? []).sorted { $0.x < $1.x }
-            selfSeeds.append(try Shamir.reconstruct(shares, threshold: t, owner: owner))
-        }
-        var pairwise: [(seed: SecureBytes, negate: Bool)] = []
+        // Reconstructed dropped keys first (each checked against its advertised key), then every
+        // seed to regenerate, written side by side into one secure allocation.
+        var droppedKeys: [(owner: ClientID, key: KeyAgreement.PrivateKey)] = []
         for owner in request.dropped {
             let shares = (keyShares[owner] ?? []).sorted { $0.x < $1.x }
             let raw = try Shamir.reconstruct(shares, threshold: t, owner: owner)
@@ -193,16 +190,44 @@ public struct SecAggServer: Sendable {
             guard let entry = advertised[owner], key.publicKey == entry.maskingKey else {
                 throw .reconstructionMismatch(client: owner)
             }
+            droppedKeys.append((owner, key))
+        }
+        // Survivor v added the pairwise mask with a dropped owner when v < owner and subtracted it
+        // otherwise: undo that. Self masks were added by every survivor: subtract them.
+        var pairs: [(owner: ClientID, key: KeyAgreement.PrivateKey, peer: ClientID, peerKey: KeyAgreement.PublicKey)] = []
+        for (owner, key) in droppedKeys {
             for v in graph.neighbours(of: owner) where masked.contains(v) {
                 guard let peer = advertised[v] else { continue }
-                let seed = try SecAggKeys.pairwiseSeed(own: key, peer: peer.maskingKey, session: config.session, peerID: v)
-                // Survivor v added the mask when v < owner and subtracted it otherwise: undo that.
-                pairwise.append((seed, v < owner))
+                pairs.append((owner, key, v, peer.maskingKey))
             }
         }
+        let survivors = request.survivors
+        var failure: SecAggError?
+        let seeds = SecureBytes(count: 32 * (survivors.count + pairs.count)) { buffer in
+            guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            do throws(SecAggError) {
+                for (i, owner) in survivors.enumerated() {
+                    let shares = (selfShares[owner] ?? []).sorted { $0.x < $1.x }
+                    try Shamir.reconstruct(shares, threshold: t, owner: owner, into: base + 32 * i)
+                }
+                for (j, pair) in pairs.enumerated() {
+                    try SecAggKeys.derive(label: SecAggKeys.pairwiseLabel, own: pair.key, peer: pair.peerKey,
+                                          session: config.session, peerID: pair.peer,
+                                          into: base + 32 * (survivors.count + j))
+                }
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let negations = survivors.map { _ in true } + pairs.map { $0.peer < $0.owner }
         var result = sum
-        MaskExpander().apply(seeds: selfSeeds.map { ($0, true) } + pairwise, to: &result)
-        MaskExpander.reduce(&result, bits: config.bits)
+        if negations.isEmpty {
+            MaskExpander.reduce(&result, bits: config.bits)
+        } else {
+            result = withExtendedLifetime(seeds) {
+                let keys = negations.enumerated().map { (key: seeds.pointer + 32 * $0.offset, negate: $0.element) }
+                return MaskExpander().masked(sum, keys: keys, bits: config.bits)
+            }
+        }
         phase = .finished
         return result
     }

@@ -1,3 +1,4 @@
+import CSodium
 import DataFiBigNum
 import DataFiSodium
 
@@ -118,6 +119,21 @@ public enum Shamir {
     ///   `.invalidShare` when the points repeat or the result is not a 32-byte value (the shares
     ///   are inconsistent).
     public static func reconstruct(_ shares: [Share], threshold: Int, owner: ClientID = 0) throws(SecAggError) -> SecureBytes {
+        var failure: SecAggError?
+        let out = SecureBytes(count: 32) { buffer in
+            do throws(SecAggError) {
+                try reconstruct(shares, threshold: threshold, owner: owner,
+                                into: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    /// `reconstruct(_:threshold:owner:)` writing the 32-byte secret to `destination` (which is left
+    /// untouched on a throw), so many secrets can share one secure allocation.
+    static func reconstruct(_ shares: [Share], threshold: Int, owner: ClientID,
+                            into destination: UnsafeMutablePointer<UInt8>) throws(SecAggError) {
         guard shares.count >= threshold, threshold >= 1 else {
             throw .notEnoughShares(client: owner, have: shares.count, need: threshold)
         }
@@ -128,9 +144,11 @@ public enum Shamir {
         for (share, lambda) in zip(used, coefficients) {
             secret = (secret + element(share.value) * lambda) % prime
         }
-        let bytes = secret.bigEndianMagnitude
+        var bytes = secret.bigEndianMagnitude
+        defer { sodium_memzero(&bytes, bytes.count) }
         guard bytes.count <= 32 else { throw .invalidShare }
-        let padded = [UInt8](repeating: 0, count: 32 - bytes.count) + bytes
-        return SecureBytes(copying: padded)
+        let pad = 32 - bytes.count
+        destination.update(repeating: 0, count: pad)
+        (destination + pad).update(from: bytes, count: bytes.count)
     }
 }
