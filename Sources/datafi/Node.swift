@@ -47,6 +47,18 @@ struct NodeServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queued"), help: "Most envelopes waiting to be committed (then 503).")
     var maxQueued = 20_000
     @Option(name: .customLong("max-batch"), help: "Most envelopes per committed batch.") var maxBatch = 8192
+    @Option(name: .customLong("relay-max-rounds"), help: "Secure-aggregation rounds open at once (then 503).")
+    var relayMaxRounds = 64
+    @Option(name: .customLong("relay-max-participants"), help: "Most owners in one secure-aggregation round.")
+    var relayMaxParticipants = 1000
+    @Option(name: .customLong("relay-max-message-bytes"), help: "Largest relayed message payload, in bytes.")
+    var relayMaxMessageBytes = 1 << 20
+    @Option(name: .customLong("relay-max-round-bytes"), help: "Most payload bytes one round holds.")
+    var relayMaxRoundBytes = 64 << 20
+    @Option(name: .customLong("relay-max-bytes"), help: "Most payload bytes all rounds hold together.")
+    var relayMaxBytes = 256 << 20
+    @Option(name: .customLong("relay-max-lifetime"), help: "Longest lifetime of a round, in seconds.")
+    var relayMaxLifetime = 3600
 
     func run() async throws {
         let (host, port) = try ServiceCLI.listen(listen)
@@ -54,6 +66,7 @@ struct NodeServeCommand: AsyncParsableCommand {
             throw CLIError("origin must be 1-255 printable ASCII characters without spaces or '+'")
         }
         guard maxQueued >= 1, maxBatch >= 1 else { throw CLIError("--max-queued and --max-batch must be at least 1") }
+        _ = try relayLimits()
         guard ["sqlite:", "postgresql://", "postgres://"].contains(where: { store.hasPrefix($0) }) else {
             throw CLIError("--store expects sqlite:PATH or postgresql://USER@HOST:PORT/DB")
         }
@@ -83,6 +96,24 @@ struct NodeServeCommand: AsyncParsableCommand {
         } else {
             throw CLIError("--store expects sqlite:PATH or postgresql://USER@HOST:PORT/DB")
         }
+    }
+
+    /// The relay's bounds from the `--relay-*` options, each checked against a sane range.
+    func relayLimits() throws -> RelayLimits {
+        func check(_ value: Int, _ name: String, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else {
+                throw CLIError("--relay-\(name) must be in \(range.lowerBound)...\(range.upperBound)")
+            }
+        }
+        try check(relayMaxRounds, "max-rounds", 1...100_000)
+        try check(relayMaxParticipants, "max-participants", 2...1_000_000)
+        try check(relayMaxMessageBytes, "max-message-bytes", 1024...(4 << 20))
+        try check(relayMaxRoundBytes, "max-round-bytes", relayMaxMessageBytes...(1 << 40))
+        try check(relayMaxBytes, "max-bytes", relayMaxRoundBytes...(1 << 40))
+        try check(relayMaxLifetime, "max-lifetime", 1...(7 * 86_400))
+        return RelayLimits(
+            maxRounds: relayMaxRounds, maxParticipants: relayMaxParticipants, maxMessageBytes: relayMaxMessageBytes,
+            maxRoundBytes: relayMaxRoundBytes, maxTotalBytes: relayMaxBytes, maxLifetime: UInt64(relayMaxLifetime))
     }
 
     /// The market of a new ledger: --genesis, or the operator holding the whole supply.
@@ -150,7 +181,7 @@ struct NodeServeCommand: AsyncParsableCommand {
         do {
             node = try LedgerNode(ledger: ledger, operatorKey: key,
                                   limits: NodeLimits(maxQueuedEnvelopes: maxQueued, maxBatchEnvelopes: maxBatch),
-                                  sharedStore: shared)
+                                  relayLimits: try relayLimits(), sharedStore: shared)
         } catch {
             throw CLIError("--operator-key is not this ledger's operator key")
         }
