@@ -154,7 +154,9 @@ targets += [
     .testTarget(name: "DataFiFlowerTests",
                 dependencies: ["DataFiFlower", "DataFiFederated", "DataFiCreditData", "DataFiSupport",
                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-                               .product(name: "Crypto", package: "swift-crypto")],
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Logging", package: "swift-log")],
                 path: "Tests/DataFiFlowerTests"),
 ]
 for module in modules {

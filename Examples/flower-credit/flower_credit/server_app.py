@@ -2,8 +2,10 @@
 `coefficients` (float64, shape [d]) and `intercept` (float64, shape [1]).
 
 Run config: num-server-rounds, num-features, min-nodes, lr, local-epochs, proximal-mu,
-fraction-evaluate, result-path (a JSON file receiving the global model after every round and the
-evaluation metrics, when set)."""
+fraction-evaluate, result-path (a JSON file receiving the global model after every round, the ids of
+the nodes whose replies it averages, and the evaluation metrics, when set). FedAvg goes on when a
+sampled node fails or vanishes (the SuperLink answers for an offline node with an error reply) as
+long as min-nodes remain online."""
 import json
 import time
 
@@ -16,7 +18,7 @@ app = ServerApp()
 
 
 class RecordingFedAvg(FedAvg):
-    """FedAvg that keeps the global model of every round."""
+    """FedAvg that keeps the global model of every round and the nodes whose replies made it."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -24,6 +26,7 @@ class RecordingFedAvg(FedAvg):
         self.last = time.monotonic()
 
     def aggregate_train(self, server_round, replies):
+        replies = list(replies)
         arrays, metrics = super().aggregate_train(server_round, replies)
         now = time.monotonic()
         seconds, self.last = now - self.last, now
@@ -31,6 +34,7 @@ class RecordingFedAvg(FedAvg):
             self.history.append({
                 "seconds": seconds,
                 "round": server_round,
+                "nodes": [str(m.metadata.src_node_id) for m in replies if not m.has_error()],
                 "coefficients": arrays["coefficients"].numpy().tolist(),
                 "intercept": arrays["intercept"].numpy().tolist(),
             })

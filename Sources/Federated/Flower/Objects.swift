@@ -252,16 +252,6 @@ package enum FlowerObjects {
             objects[id] = bytes
             return id
         }
-        func tree(_ id: String, _ children: [Flwr_Proto_ObjectTree] = []) -> Flwr_Proto_ObjectTree {
-            var t = Flwr_Proto_ObjectTree()
-            t.objectID = id
-            t.children = children
-            return t
-        }
-        func json(_ pairs: [(String, String)]) -> [UInt8] {
-            let inner = pairs.map { "\(quote($0.0)): \(quote($0.1))" }.joined(separator: ", ")
-            return Array("{\(inner)}".utf8)
-        }
         var records: [(String, String)] = [], recordTrees: [Flwr_Proto_ObjectTree] = []
         if let content {
             for name in content.arrays.keys.sorted() {
@@ -275,13 +265,13 @@ package enum FlowerObjects {
                     let arrayID = store(FlowerObject(type: "Array", children: [chunkID], body: Array(meta.utf8)))
                     arrayRefs.append((arrayName, arrayID))
                     if !arrayTrees.contains(where: { $0.objectID == arrayID }) {
-                        arrayTrees.append(tree(arrayID, [tree(chunkID)]))
+                        arrayTrees.append(Self.tree(arrayID, [Self.tree(chunkID)]))
                     }
                 }
                 let children = arrayTrees.map(\.objectID)
-                let id = store(FlowerObject(type: "ArrayRecord", children: children, body: json(arrayRefs)))
+                let id = store(FlowerObject(type: "ArrayRecord", children: children, body: Self.json(arrayRefs)))
                 records.append((name, id))
-                recordTrees.append(tree(id, arrayTrees))
+                recordTrees.append(Self.tree(id, arrayTrees))
             }
             for name in content.configs.keys.sorted() {
                 var record = Flwr_Proto_ConfigRecord()
@@ -299,7 +289,7 @@ package enum FlowerObjects {
                 }
                 let id = store(FlowerObject(type: "ConfigRecord", children: [], body: serialize(record)))
                 records.append((name, id))
-                recordTrees.append(tree(id))
+                recordTrees.append(Self.tree(id))
             }
             for name in content.metrics.keys.sorted() {
                 var record = Flwr_Proto_MetricRecord()
@@ -315,7 +305,7 @@ package enum FlowerObjects {
                 }
                 let id = store(FlowerObject(type: "MetricRecord", children: [], body: serialize(record)))
                 records.append((name, id))
-                recordTrees.append(tree(id))
+                recordTrees.append(Self.tree(id))
             }
         }
         var unique: [Flwr_Proto_ObjectTree] = []
@@ -326,14 +316,29 @@ package enum FlowerObjects {
         if let error { message.error = error }
         var messageChildren: [Flwr_Proto_ObjectTree] = []
         if content != nil {
-            let dictID = store(FlowerObject(type: "RecordDict", children: unique.map(\.objectID), body: json(records)))
-            messageChildren = [tree(dictID, unique)]
+            let dictID = store(
+                FlowerObject(type: "RecordDict", children: unique.map(\.objectID), body: Self.json(records)))
+            messageChildren = [Self.tree(dictID, unique)]
         }
         let messageID = store(
             FlowerObject(
                 type: "Message", children: messageChildren.map(\.objectID),
                 body: serialize(message)))
-        return (messageID, objects, tree(messageID, messageChildren))
+        return (messageID, objects, Self.tree(messageID, messageChildren))
+    }
+
+    /// The tree node of object `id` over `children`.
+    package static func tree(_ id: String, _ children: [Flwr_Proto_ObjectTree] = []) -> Flwr_Proto_ObjectTree {
+        var t = Flwr_Proto_ObjectTree()
+        t.objectID = id
+        t.children = children
+        return t
+    }
+
+    /// The JSON body of a `RecordDict` or an `ArrayRecord`: names to object ids, in the given order.
+    package static func json(_ pairs: [(String, String)]) -> [UInt8] {
+        let inner = pairs.map { "\(quote($0.0)): \(quote($0.1))" }.joined(separator: ", ")
+        return Array("{\(inner)}".utf8)
     }
 
     private static func quote(_ s: String) -> String {

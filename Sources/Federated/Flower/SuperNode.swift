@@ -53,6 +53,7 @@ public final class SuperNode: Sendable {
     private let logger: Logger
     private let trainer: Mutex<FlowerTrainer>
     private let stopped = Atomic<Bool>(false)
+    private let halted = Atomic<Bool>(false)
     private let activeID = Atomic<UInt64>(0)
 
     /// A node for the SuperLink at `superlink` (`http://host:port`).
@@ -85,6 +86,14 @@ public final class SuperNode: Sendable {
 
     /// Asks `run()` to finish: it completes the message in hand, then deactivates and unregisters.
     public func stop() { stopped.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Makes `run()` end as a killed process would, for tests of the federation's side: after the message in
+    /// hand it sends nothing more (no pulls, no heartbeats, no deactivation) and returns its summary, so the
+    /// SuperLink only learns of the loss when the node's heartbeats stop.
+    package func halt() {
+        halted.store(true, ordering: .sequentiallyConsistent)
+        stopped.store(true, ordering: .sequentiallyConsistent)
+    }
 
     private var isStopped: Bool { stopped.load(ordering: .sequentiallyConsistent) }
 
@@ -150,6 +159,11 @@ public final class SuperNode: Sendable {
         }
         heartbeat.cancel()
         activeID.store(0, ordering: .sequentiallyConsistent)
+        if halted.load(ordering: .sequentiallyConsistent) {
+            logger.warning("node \(nodeID) halted without deactivating")
+            if let failure { throw failure }
+            return summary
+        }
         var deactivate = Flwr_Proto_DeactivateNodeRequest()
         deactivate.nodeID = nodeID
         var unregister = Flwr_Proto_UnregisterNodeFleetRequest()
