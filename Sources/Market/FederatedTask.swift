@@ -230,6 +230,21 @@ public struct FederatedTaskOutcome: Codable, Hashable, Sendable {
     }
 }
 
+/// A task order's federated job, held by reference (an order's job never changes once made). Encodes as the job.
+final class FederatedJobStorage: Codable, Hashable, Sendable {
+    let job: FederatedTaskJob
+
+    init(_ job: FederatedTaskJob) { self.job = job }
+
+    init(from decoder: any Decoder) throws { job = try FederatedTaskJob(from: decoder) }
+
+    func encode(to encoder: any Encoder) throws { try job.encode(to: encoder) }
+
+    static func == (lhs: FederatedJobStorage, rhs: FederatedJobStorage) -> Bool { lhs.job == rhs.job }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(job) }
+}
+
 /// A federated task's job and, once recorded, its outcome.
 struct FederatedTaskState: Hashable, Sendable {
     let job: FederatedTaskJob

@@ -89,7 +89,17 @@ public struct TaskOrder: Codable, Hashable, Sendable {
     /// the aggregate reaches the consumer (``Transaction/recordFederatedResult(task:contributors:digest:)``).
     /// Omitted from the JSON when `nil`, so a central order's encoding and signed bytes are those of an order
     /// written before federated execution existed.
-    public var federated: FederatedTaskJob?
+    public var federated: FederatedTaskJob? {
+        get { federatedStorage?.job }
+        set { federatedStorage = newValue.map(FederatedJobStorage.init) }
+    }
+    /// The job out of line, so that it does not set the size of every order and transaction value.
+    private var federatedStorage: FederatedJobStorage?
+
+    private enum CodingKeys: String, CodingKey {
+        case dataset, complexity, purpose, maximumFee, maximumDataTokens, deadline
+        case federatedStorage = "federated"
+    }
 
     /// Creates a task order; `federated` chooses federated execution.
     public init(dataset: DatasetID, complexity: TaskComplexity, purpose: String, maximumFee: UInt256,
@@ -100,7 +110,7 @@ public struct TaskOrder: Codable, Hashable, Sendable {
         self.maximumFee = maximumFee
         self.maximumDataTokens = maximumDataTokens
         self.deadline = deadline
-        self.federated = federated
+        self.federatedStorage = federated.map(FederatedJobStorage.init)
     }
 }
 

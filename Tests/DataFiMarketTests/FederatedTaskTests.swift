@@ -304,6 +304,11 @@ func analyticsQuery(_ query: FederatedTaskQuery) throws -> AnalyticsQuery {
             let tx = Transaction.submitTask(order)
             #expect(try JSONDecoder().decode(Transaction.self, from: encoder.encode(tx)) == tx)
         }
+        // The job is held out of line: an order is its central fields and one reference.
+        #expect(MemoryLayout<TaskOrder>.size <= 128)
+        var copy = Self.order(job)
+        copy.federated = nil
+        #expect(copy == central && Self.order(job) != central && Self.order(job).federated == job)
         let result = Transaction.recordFederatedResult(
             task: 3, contributors: [0, 2], digest: String(repeating: "a", count: 64))
         #expect(try JSONDecoder().decode(Transaction.self, from: encoder.encode(result)) == result)
