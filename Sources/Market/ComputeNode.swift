@@ -1,6 +1,7 @@
 import DataFiSodium
 
-/// The compute node: the only party that can open sealed URLs, and only for a paid task.
+/// The compute node: the only party that can open sealed URLs, and only for a paid central task (a federated
+/// task's assets are never opened).
 ///
 /// Its X25519 private key lives here, outside the market's state; the market holds the public key.
 /// ``verify(asset:of:in:at:inspect:)`` opens a pending asset once to count and check it;
@@ -47,8 +48,9 @@ public struct ComputeNode: Sendable {
     /// - Throws: ``MarketError/notComputeOperator(_:)`` when this node's account is not the market's operator;
     ///   ``MarketError/wrongComputeKey`` when its key is not the market's sealing key;
     ///   ``MarketError/unknownTask(_:)`` for a task that was never paid; ``MarketError/taskAlreadyExecuted(_:)``,
-    ///   ``MarketError/taskCancelled(_:)``, ``MarketError/taskExpired(task:deadline:now:)``. Nothing is opened
-    ///   then and the market is unchanged.
+    ///   ``MarketError/taskCancelled(_:)``, ``MarketError/taskExpired(task:deadline:now:)``, and
+    ///   ``MarketError/taskIsFederated(_:)`` for a federated task (its owners' agents compute their parts; the
+    ///   node never opens its assets). Nothing is opened then and the market is unchanged.
     public func execute(task id: UInt64, in market: inout Market, at time: UInt64,
                         read: (OpenedAsset) -> Bool = { _ in true })
         throws(MarketError) -> (opened: [OpenedAsset], events: [MarketEvent])
@@ -61,6 +63,7 @@ public struct ComputeNode: Sendable {
         case .executed: throw .taskAlreadyExecuted(id)
         case .cancelled: throw .taskCancelled(id)
         }
+        guard task.federated == nil else { throw .taskIsFederated(id) }
         guard time <= task.deadline else { throw .taskExpired(task: id, deadline: task.deadline, now: time) }
         var opened: [OpenedAsset] = []
         var failed: [Int] = []

@@ -1,6 +1,7 @@
 import DataFiBigNum
 
-/// One entry of the access log: a single opening of one owner's asset, for one task or for its verification.
+/// One entry of the access log: a single opening of one owner's asset, for one task or for its verification,
+/// or its owner's part in a federated task (``federated``), computed by the owner's agent without opening it.
 public struct AccessRecord: Codable, Hashable, Sendable {
     /// Position in the market's access log (0-based).
     public let sequence: Int
@@ -19,12 +20,24 @@ public struct AccessRecord: Codable, Hashable, Sendable {
     public let purpose: String
     /// When it was opened (seconds).
     public let time: UInt64
-    /// The compute-node operator that opened it.
+    /// The compute-node operator that opened it (for a federated task: that recorded the aggregate).
     public let node: AccountID
+    /// `true` in JSON when the asset took part in a federated job; absent for an opening.
+    private let federatedMark: Bool?
 
-    /// Creates a record.
+    /// True when the asset was not opened: its owner's agent computed its part of a federated task's
+    /// aggregate (``Transaction/recordFederatedResult(task:contributors:digest:)``).
+    public var federated: Bool { federatedMark == true }
+
+    private enum CodingKeys: String, CodingKey {
+        case sequence, task, consumer, owner, dataset, asset, purpose, time, node
+        case federatedMark = "federated"
+    }
+
+    /// Creates a record; `federated` marks a part in a federated task rather than an opening.
     public init(sequence: Int, task: UInt64, consumer: AccountID, owner: AccountID, dataset: DatasetID, asset: Int,
-                purpose: String, time: UInt64, node: AccountID) {
+                purpose: String, time: UInt64, node: AccountID, federated: Bool = false) {
+        self.federatedMark = federated ? true : nil
         self.sequence = sequence
         self.task = task
         self.consumer = consumer
@@ -61,8 +74,13 @@ public enum MarketEvent: Codable, Hashable, Sendable {
                        node: AccountID)
     /// An owner claimed rewards.
     case claimed(dataset: DatasetID, owner: AccountID, amount: UInt256)
-    /// An asset was opened for a task.
+    /// An asset was opened for a task (or, when the record is ``AccessRecord/federated``, its owner's part
+    /// entered a federated task's aggregate).
     case accessed(AccessRecord)
+    /// A federated task's aggregate was recorded: `contributors` (ascending asset indexes) are in it, and
+    /// `digest` identifies it. The settlement follows as ``taskSettled(task:dataset:consumer:fee:paid:refunded:excluded:)``,
+    /// which excludes the verified assets that did not contribute.
+    case federatedResultRecorded(task: UInt64, dataset: DatasetID, contributors: [Int], digest: String)
     /// The compute operator withdrew its accrued compute fees (base token).
     case computeFeesWithdrawn(node: AccountID, amount: UInt256)
     /// A task was executed: `fee` accrued to the operator, `paid` data tokens went to the owners of the

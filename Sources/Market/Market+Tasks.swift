@@ -1,7 +1,8 @@
 import DataFiBigNum
 
 // The rules of compute tasks: payment into escrow, execution over the verified assets with failures
-// excluded and refunded, cancellation after the deadline.
+// excluded and refunded (centrally, or federated with the non-contributors excluded), cancellation after the
+// deadline.
 extension Market {
     mutating func submitTask(_ order: TaskOrder, consumer: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         try Self.check(order.deadline, time)
@@ -10,6 +11,13 @@ extension Market {
         let index = try slot(id)
         guard Self.text(order.purpose, limit: 200) else { throw .invalidPurpose }
         let rewards = datasetList[index].rewards
+        if let job = order.federated {
+            if let problem = job.problem { throw .invalidFederatedJob(problem) }
+            guard job.threshold <= rewards.verifiedAssets else {
+                throw .invalidFederatedJob(.thresholdAboveParticipants(threshold: job.threshold,
+                                                                       participants: rewards.verifiedAssets))
+            }
+        }
         let dataIs0 = datasetList[index].dataIsToken0
         let reserve0 = datasetList[index].pool.reserve0, reserve1 = datasetList[index].pool.reserve1
         let (fee, dataTokens) = try Self.price(order, rewards: rewards, pricing: datasetList[index].pricing,
@@ -45,6 +53,7 @@ extension Market {
             consumer: consumer, purpose: order.purpose, rows: order.complexity.rows, submittedAt: time,
             deadline: order.deadline, dataTokens: Amount128(dataTokens), datasetSlot: UInt32(index),
             operationsPerRow: UInt32(order.complexity.operationsPerRow), status: .paid))
+        if let job = order.federated { federatedTasks[taskID] = FederatedTaskState(job: job) }
         return [.taskSubmitted(task: taskID, dataset: id, consumer: consumer, fee: fee, dataTokens: dataTokens,
                                node: computeOperator)]
     }
@@ -59,26 +68,73 @@ extension Market {
         }
     }
 
-    /// Executes a paid task over the dataset's verified assets. The owners of assets opened share
-    /// `floor(dataTokens · openedShares / allShares)` pro rata through the reward per share; the failed assets'
-    /// owners get nothing from it (their debt absorbs the increment), and the rest returns to the consumer.
+    /// Executes a paid central task over the dataset's verified assets (see ``settle(_:_:excluded:node:at:federated:)``).
     mutating func recordAccess(_ taskID: UInt64, failed: [Int], node: AccountID, at time: UInt64) throws(MarketError) -> [MarketEvent] {
         guard node == computeOperator else { throw .notComputeOperator(node) }
         let record = try paidTask(taskID)
+        guard federatedTasks[taskID] == nil else { throw .taskIsFederated(taskID) }
         guard time <= record.deadline else { throw .taskExpired(task: taskID, deadline: record.deadline, now: time) }
+        guard let excluded = Self.ascendingVerified(failed, in: storedAssets[datasetList[Int(record.datasetSlot)].id] ?? [])
+        else { throw .invalidFailedAssets(task: taskID) }
+        return try settle(taskID, record, excluded: excluded, node: node, at: time, federated: false)
+    }
+
+    /// Completes a paid federated task with the aggregate of `contributors` (ascending verified assets, at least
+    /// the job's threshold); the verified assets that did not contribute are excluded as failed ones are.
+    mutating func recordFederatedResult(_ taskID: UInt64, contributors: [Int], digest: String, node: AccountID,
+                                        at time: UInt64) throws(MarketError) -> [MarketEvent] {
+        guard node == computeOperator else { throw .notComputeOperator(node) }
+        let record = try paidTask(taskID)
+        guard let state = federatedTasks[taskID] else { throw .taskNotFederated(taskID) }
+        guard time <= record.deadline else { throw .taskExpired(task: taskID, deadline: record.deadline, now: time) }
+        guard FederatedTaskJob.isWellFormedDigest(digest) else { throw .invalidResultDigest(task: taskID) }
+        let dataset = datasetList[Int(record.datasetSlot)].id
+        let assets = storedAssets[dataset] ?? []
+        guard Self.ascendingVerified(contributors, in: assets) != nil else { throw .invalidContributors(task: taskID) }
+        guard contributors.count >= state.job.threshold else {
+            throw .tooFewContributors(task: taskID, contributors: contributors.count, threshold: state.job.threshold)
+        }
+        // The verified assets that are not contributors, ascending.
+        var excluded: [Int] = []
+        var next = 0
+        for asset in assets {
+            guard case .verified = asset.status else { continue }
+            if next < contributors.count, contributors[next] == asset.index {
+                next += 1
+            } else {
+                excluded.append(asset.index)
+            }
+        }
+        let settled = try settle(taskID, record, excluded: excluded, node: node, at: time, federated: true)
+        federatedTasks[taskID]?.outcome = FederatedTaskOutcome(contributors: contributors, digest: digest)
+        return [.federatedResultRecorded(task: taskID, dataset: dataset, contributors: contributors, digest: digest)]
+            + settled
+    }
+
+    /// `indexes` when it is an ascending list of verified assets of `assets`, otherwise `nil`.
+    private static func ascendingVerified(_ indexes: [Int], in assets: [StoredAsset]) -> [Int]? {
+        var previous = -1
+        for index in indexes {
+            guard index > previous, assets.indices.contains(index), case .verified = assets[index].status else {
+                return nil
+            }
+            previous = index
+        }
+        return indexes
+    }
+
+    /// Settles a paid task whose `excluded` assets (ascending, verified) took no part. The owners of the others
+    /// share `floor(dataTokens · includedShares / allShares)` pro rata through the reward per share; the
+    /// excluded assets' owners get nothing from it (their debt absorbs the increment), and the rest returns to
+    /// the consumer. Each included asset gets an access-log entry (marked `federated` when it was not opened).
+    /// Checks everything before writing: on a throw nothing changed.
+    private mutating func settle(_ taskID: UInt64, _ record: TaskRecord, excluded failed: [Int], node: AccountID,
+                                 at time: UInt64, federated: Bool) throws(MarketError) -> [MarketEvent] {
         let slot = Int(record.datasetSlot)
         let ds = datasetList[slot]
         let assets = storedAssets[ds.id] ?? []
-        // The failed list: ascending, each a verified asset.
         var failedShares: UInt64 = 0
-        var previous = -1
-        for index in failed {
-            guard index > previous, assets.indices.contains(index), case .verified = assets[index].status else {
-                throw .invalidFailedAssets(task: taskID)
-            }
-            previous = index
-            failedShares += assets[index].shares   // a subset of totalShares: no overflow
-        }
+        for index in failed { failedShares += assets[index].shares }   // a subset of totalShares: no overflow
         let dataTokens = record.dataTokens.value
         let fee = record.fee(under: ds.pricing)
         let totalShares = ds.totalShares, openedShares = totalShares - failedShares
@@ -106,7 +162,7 @@ extension Market {
         datasetList[slot].rewards.totalPaidIn = paidIn
         computeFees = fees
         credit(.data(slot: slot), record.consumer, refund)
-        // A failed asset's shares take no part in this increment: its owner's debt grows by what they would
+        // An excluded asset's shares take no part in this increment: its owner's debt grows by what they would
         // accrue from it (rounded up, so an owner is never credited more than its exact share).
         if !increment.isZero {
             for index in failed {
@@ -123,7 +179,8 @@ extension Market {
                 continue
             }
             let access = AccessRecord(sequence: accessLog.count, task: taskID, consumer: record.consumer, owner: asset.owner,
-                                      dataset: ds.id, asset: asset.index, purpose: record.purpose, time: time, node: node)
+                                      dataset: ds.id, asset: asset.index, purpose: record.purpose, time: time, node: node,
+                                      federated: federated)
             accessLog.append(access)
             accessByOwner[asset.owner, default: []].append(access.sequence)
             events.append(.accessed(access))

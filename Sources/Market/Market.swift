@@ -58,6 +58,8 @@ public struct Market: Sendable, Equatable {
     public internal(set) var computeFees: UInt256 = .zero
     /// Every paid task, packed.
     var taskStore = TaskStore()
+    /// The jobs (and outcomes) of federated tasks by task id; central tasks have no entry.
+    var federatedTasks: [UInt64: FederatedTaskState] = [:]
     /// Every opening of an asset, in order.
     public internal(set) var accessLog: [AccessRecord] = []
 
@@ -166,7 +168,8 @@ public struct Market: Sendable, Equatable {
         let ds = datasetList[Int(record.datasetSlot)]
         return ComputeTask(id: id, dataset: ds.id, consumer: record.consumer, complexity: record.complexity,
                            purpose: record.purpose, fee: record.fee(under: ds.pricing), dataTokens: record.dataTokens.value,
-                           submittedAt: record.submittedAt, deadline: record.deadline, status: record.status)
+                           submittedAt: record.submittedAt, deadline: record.deadline, status: record.status,
+                           federated: federatedTasks[id]?.job, federatedOutcome: federatedTasks[id]?.outcome)
     }
 
     /// Every opening of `owner`'s assets, in order: what a data subject audits.
@@ -283,6 +286,8 @@ public struct Market: Sendable, Equatable {
             return try claim(dataset, owner: signer)
         case .recordAccess(let task, let failed):
             return try recordAccess(task, failed: failed, node: signer, at: time)
+        case .recordFederatedResult(let task, let contributors, let digest):
+            return try recordFederatedResult(task, contributors: contributors, digest: digest, node: signer, at: time)
         case .withdrawComputeFees:
             guard signer == computeOperator else { throw .notComputeOperator(signer) }
             let amount = computeFees

@@ -131,6 +131,18 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case insufficientStake(dataset: DatasetID, staked: UInt256, requested: UInt256)
     /// The validator has unsettled reviews: its stake is locked until they settle.
     case stakeLocked(dataset: DatasetID, openReviews: Int)
+    /// A federated task order's job is malformed or cannot run on the dataset.
+    case invalidFederatedJob(FederatedTaskProblem)
+    /// The operation is for central tasks, and this task runs federated: its assets are never opened.
+    case taskIsFederated(UInt64)
+    /// The operation is for federated tasks, and this task runs centrally.
+    case taskNotFederated(UInt64)
+    /// The contributors of a federated result are not an ascending list of the dataset's verified assets.
+    case invalidContributors(task: UInt64)
+    /// A federated result has fewer contributors than its job's threshold: no aggregate may be released.
+    case tooFewContributors(task: UInt64, contributors: Int, threshold: Int)
+    /// A federated result's digest is not 64 lowercase hex digits.
+    case invalidResultDigest(task: UInt64)
 
     /// A one-line explanation.
     public var description: String {
@@ -182,6 +194,13 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .stakeBelowMinimum(let dataset, let needed, let staked): "stake \(staked) in \(dataset) below the minimum \(needed)"
         case .insufficientStake(let dataset, let staked, let requested): "stake \(staked) in \(dataset) is less than \(requested)"
         case .stakeLocked(let dataset, let open): "stake in \(dataset) is locked by \(open) unsettled review(s)"
+        case .invalidFederatedJob(let problem): "invalid federated job: \(problem)"
+        case .taskIsFederated(let id): "task \(id) runs federated: its assets are never opened"
+        case .taskNotFederated(let id): "task \(id) runs centrally, not federated"
+        case .invalidContributors(let id): "contributors of task \(id) must be ascending verified assets"
+        case .tooFewContributors(let id, let count, let threshold):
+            "task \(id) has \(count) contributor(s), fewer than its threshold \(threshold)"
+        case .invalidResultDigest(let id): "result digest of task \(id) must be 64 lowercase hex digits"
         }
     }
 }
@@ -208,6 +227,8 @@ public enum GenesisProblem: Hashable, Sendable, CustomStringConvertible {
     case stakeReference
     /// A sealed asset names an asset that does not exist.
     case sealedAssetReference
+    /// A federated task names a task that does not exist, or its outcome names assets that do not.
+    case federatedTaskReference
     /// The bytes are not a market snapshot.
     case notASnapshot
 
@@ -224,6 +245,7 @@ public enum GenesisProblem: Hashable, Sendable, CustomStringConvertible {
         case .accessPosition: "access position out of range"
         case .stakeReference: "stake in an unknown dataset"
         case .sealedAssetReference: "sealed asset of an unknown asset"
+        case .federatedTaskReference: "federated job of an unknown task or asset"
         case .notASnapshot: "not a market snapshot"
         }
     }

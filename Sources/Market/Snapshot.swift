@@ -7,9 +7,14 @@ import Foundation
 /// markets give equal snapshots and equal bytes (``Market/canonicalSnapshot()``). A ledger stores it every N
 /// entries and hashes it into its checkpoints.
 public struct MarketSnapshot: Codable, Hashable, Sendable {
-    /// The snapshot format this type writes. Version 2: assets hold a ``CommittedAsset`` instead of the
-    /// sealed asset, which moved to ``sealedAssets`` (outside the canonical bytes).
-    public static let currentVersion = 2
+    /// The newest snapshot format this type writes. Version 2: assets hold a ``CommittedAsset`` instead of the
+    /// sealed asset, which moved to ``sealedAssets`` (outside the canonical bytes). Version 3 adds
+    /// ``federatedTasks``. A market without federated tasks is still written as version 2, byte for byte as
+    /// before, so the state hashes of existing ledgers do not change; one with federated tasks is written as
+    /// version 3, which a reader that knows only version 2 refuses rather than misreads.
+    public static let currentVersion = 3
+    /// The version of a snapshot without federated tasks.
+    public static let centralOnlyVersion = 2
 
     /// Format version.
     public var version: Int
@@ -44,6 +49,14 @@ public struct MarketSnapshot: Codable, Hashable, Sendable {
     /// The owners' sealed assets (personal data), ascending by (dataset, index); always `nil` in the
     /// canonical snapshot, whose hash must not change when they are erased.
     public var sealedAssets: [SealedEntry]?
+    /// The jobs and outcomes of federated tasks, ascending by task id; `nil` (absent) when there are none.
+    public var federatedTasks: [FederatedTaskEntry]?
+
+    /// A federated task's job and, once recorded, its outcome.
+    public struct FederatedTaskEntry: Codable, Hashable, Sendable {
+        /// Fields as the market stores them (see the matching public types).
+        public var task: UInt64, job: FederatedTaskJob, outcome: FederatedTaskOutcome?
+    }
 
     /// The sealed asset of one stored asset.
     public struct SealedEntry: Codable, Hashable, Sendable {
@@ -133,8 +146,12 @@ extension Market {
                 deadline: task.deadline, dataTokens: task.dataTokens.value, datasetSlot: task.datasetSlot,
                 operationsPerRow: task.operationsPerRow, status: task.status)
         }
+        let federated = federatedTasks.sorted { $0.key < $1.key }.map {
+            MarketSnapshot.FederatedTaskEntry(task: $0.key, job: $0.value.job, outcome: $0.value.outcome)
+        }
         return MarketSnapshot(
-            version: MarketSnapshot.currentVersion, baseToken: baseToken, computeOperator: computeOperator,
+            version: federated.isEmpty ? MarketSnapshot.centralOnlyVersion : MarketSnapshot.currentVersion,
+            baseToken: baseToken, computeOperator: computeOperator,
             computeKey: Hex.encode(computeKey.rawRepresentation),
             tokens: tokens.values.sorted { $0.id < $1.id }.map { .init(id: $0.id, totalSupply: $0.totalSupply, dataset: $0.dataset) },
             computeFees: computeFees, tasks: flatTasks, accessLog: accessLog,
@@ -171,7 +188,8 @@ extension Market {
             },
             sealedAssets: sealedAssets.sorted { $0.key < $1.key }.map {
                 .init(dataset: $0.key.dataset, index: $0.key.index, asset: $0.value)
-            })
+            },
+            federatedTasks: federated.isEmpty ? nil : federated)
     }
 
     /// Restores a market from a snapshot.
@@ -179,7 +197,10 @@ extension Market {
     ///   references (dataset slots, access positions) are inconsistent. Only snapshots taken by
     ///   ``snapshot()`` are meant to be restored: balances and accounting are taken as given.
     public init(snapshot s: MarketSnapshot) throws(MarketError) {
-        guard s.version == MarketSnapshot.currentVersion else { throw .invalidGenesis(.snapshotVersion) }
+        let federated = s.federatedTasks ?? []
+        guard s.version == MarketSnapshot.currentVersion && !federated.isEmpty
+            || s.version == MarketSnapshot.centralOnlyVersion && s.federatedTasks == nil
+        else { throw .invalidGenesis(.snapshotVersion) }
         guard let keyBytes = try? Hex.decode(s.computeKey, length: 32),
               let key = try? Box.PublicKey(rawRepresentation: keyBytes) else {
             throw .invalidGenesis(.computeKey)
@@ -265,6 +286,18 @@ extension Market {
                 throw .invalidGenesis(.sealedAssetReference)
             }
             sealedAssets[AssetKey(dataset: entry.dataset, index: entry.index)] = entry.asset
+        }
+        for entry in federated {
+            guard let task = taskStore[entry.task], federatedTasks[entry.task] == nil else {
+                throw .invalidGenesis(.federatedTaskReference)
+            }
+            if let outcome = entry.outcome {
+                let count = storedAssets[datasetList[Int(task.datasetSlot)].id]?.count ?? 0
+                guard task.status == .executed, outcome.contributors.allSatisfy({ $0 >= 0 && $0 < count }) else {
+                    throw .invalidGenesis(.federatedTaskReference)
+                }
+            }
+            federatedTasks[entry.task] = FederatedTaskState(job: entry.job, outcome: entry.outcome)
         }
     }
 

@@ -191,7 +191,7 @@ public struct StoredAsset: Hashable, Sendable {
 public enum TaskStatus: String, Codable, Hashable, Sendable {
     /// Paid, not yet executed: its fee and data tokens are held in escrow.
     case paid
-    /// Its data was opened (once) and the escrow settled.
+    /// Its data was opened (once), or for a federated task its aggregate recorded, and the escrow settled.
     case executed
     /// Not executed before its deadline; the consumer took a full refund.
     case cancelled
@@ -219,6 +219,10 @@ public struct ComputeTask: Hashable, Sendable {
     public let deadline: UInt64
     /// Paid, executed or cancelled.
     public internal(set) var status: TaskStatus
+    /// The job of a federated task; `nil` for a central one.
+    public let federated: FederatedTaskJob?
+    /// What completed a federated task, once recorded.
+    public internal(set) var federatedOutcome: FederatedTaskOutcome?
 }
 
 /// A token as the book keys it: the base token, or a data token by its dataset's slot in the market's

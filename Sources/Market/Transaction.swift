@@ -84,16 +84,33 @@ public struct TaskOrder: Codable, Hashable, Sendable {
     public var maximumDataTokens: UInt256
     /// Latest time (seconds) the task may be accepted.
     public var deadline: UInt64
+    /// How the task runs: `nil` (the default) for central execution, where the compute node opens the verified
+    /// assets; a job for federated execution, where the owners' agents compute their part locally and only
+    /// the aggregate reaches the consumer (``Transaction/recordFederatedResult(task:contributors:digest:)``).
+    /// Omitted from the JSON when `nil`, so a central order's encoding and signed bytes are those of an order
+    /// written before federated execution existed.
+    public var federated: FederatedTaskJob? {
+        get { federatedStorage?.job }
+        set { federatedStorage = newValue.map(FederatedJobStorage.init) }
+    }
+    /// The job out of line, so that it does not set the size of every order and transaction value.
+    private var federatedStorage: FederatedJobStorage?
 
-    /// Creates a task order.
+    private enum CodingKeys: String, CodingKey {
+        case dataset, complexity, purpose, maximumFee, maximumDataTokens, deadline
+        case federatedStorage = "federated"
+    }
+
+    /// Creates a task order; `federated` chooses federated execution.
     public init(dataset: DatasetID, complexity: TaskComplexity, purpose: String, maximumFee: UInt256,
-                maximumDataTokens: UInt256, deadline: UInt64) {
+                maximumDataTokens: UInt256, deadline: UInt64, federated: FederatedTaskJob? = nil) {
         self.dataset = dataset
         self.complexity = complexity
         self.purpose = purpose
         self.maximumFee = maximumFee
         self.maximumDataTokens = maximumDataTokens
         self.deadline = deadline
+        self.federatedStorage = federated.map(FederatedJobStorage.init)
     }
 }
 
@@ -123,16 +140,28 @@ public enum Transaction: Codable, Hashable, Sendable {
     case removeLiquidity(dataset: DatasetID, liquidity: UInt256, dataMinimum: UInt256, baseMinimum: UInt256,
                          deadline: UInt64)
     /// Pay for a compute task: the fee in base token and the equivalent data tokens are held in escrow until
-    /// the node executes the task (``recordAccess(task:failed:)``) or the consumer cancels it after its
-    /// deadline (``cancelTask(task:)``).
+    /// the node executes the task (``recordAccess(task:failed:)``, or for a federated task
+    /// ``recordFederatedResult(task:contributors:digest:)``) or the consumer cancels it after its deadline
+    /// (``cancelTask(task:)``). A federated order's job is checked here (``MarketError/invalidFederatedJob(_:)``).
     case submitTask(TaskOrder)
     /// Collect the signer's pending owner rewards in a dataset.
     case claim(dataset: DatasetID)
     /// Compute operator only, by the task's deadline: record that a paid task ran over the dataset's verified
     /// assets. One access-log entry per asset opened; `failed` lists (ascending) the verified assets that
     /// could not be opened or read, which are excluded: their share of the data tokens returns to the
-    /// consumer, the other owners are paid, and the fee accrues to the operator.
+    /// consumer, the other owners are paid, and the fee accrues to the operator. Refused for a federated task
+    /// (``MarketError/taskIsFederated(_:)``): its assets are never opened.
     case recordAccess(task: UInt64, failed: [Int])
+    /// Compute operator only (it coordinates the secure-aggregation round), by the task's deadline: complete a
+    /// federated task. `contributors` lists (ascending) the verified assets whose owners' parts are in the
+    /// aggregate (the round's survivors); `digest` is the aggregate's digest
+    /// (``FederatedTaskJob/aggregateDigest(task:values:)``). The contributors' owners are paid pro rata to their
+    /// shares, the other verified assets' share of the data tokens returns to the consumer, the fee accrues
+    /// to the operator, and each contributing asset gets an access-log entry marked federated (it was not
+    /// opened). Fewer contributors than the job's threshold is refused
+    /// (``MarketError/tooFewContributors(task:contributors:threshold:)``): the task stays paid, and the
+    /// consumer can cancel it after its deadline for a full refund.
+    case recordFederatedResult(task: UInt64, contributors: [Int], digest: String)
     /// Compute operator only: move the accrued compute fees (``Market/computeFees``) to its account.
     case withdrawComputeFees
     /// Compute operator only: the verdict on pending asset `asset` of `dataset` after opening and counting it.

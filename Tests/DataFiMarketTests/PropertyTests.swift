@@ -55,6 +55,12 @@ import Testing
             _ = try market.apply(.submitTask(Fixture.order(rows: 100, ops: 3, deadline: i % 2 == 0 ? 12 + UInt64(i) : 1_000)),
                                  by: consumer, at: 2)
         }
+        // Federated tasks on HEALTH (three verified assets): one soon past its deadline, one long-running.
+        for (consumer, deadline) in [("carla", 14), ("chen", 1_000)] as [(AccountID, UInt64)] {
+            var order = Fixture.order(rows: 100, ops: 3, deadline: deadline)
+            order.federated = FederatedTaskJob(query: .mean(column: "age", lower: "0", upper: "120"), threshold: 2)
+            _ = try market.apply(.submitTask(order), by: consumer, at: 2)
+        }
         return World(market: market, assets: assets, node: try Fixture.node())
     }
 
@@ -96,9 +102,16 @@ import Testing
                                 deadline: deadline), by: actor)
         case 5, 6:
             let rows = 1 + (r >> 20) % 1_500, ops = (r >> 32) % 50
-            return .apply(.submitTask(TaskOrder(dataset: dataset, complexity: TaskComplexity(rows: rows, operationsPerRow: ops),
-                                                purpose: "study \(r % 7)", maximumFee: .max, maximumDataTokens: .max,
-                                                deadline: deadline)), by: actor)
+            var order = TaskOrder(dataset: dataset, complexity: TaskComplexity(rows: rows, operationsPerRow: ops),
+                                  purpose: "study \(r % 7)", maximumFee: .max, maximumDataTokens: .max, deadline: deadline)
+            // A third of the orders run federated, with a threshold of 1...4 (1 and sometimes 4 are refused).
+            if (r >> 52) % 3 == 0 {
+                let queries: [FederatedTaskQuery] = [.count, .sum(column: "age", lower: "0", upper: "120"),
+                                                 .histogram(column: "age", lower: "0", upper: "120", bins: 12),
+                                                 .mean(column: "age", lower: "9", upper: "1.5")]
+                order.federated = FederatedTaskJob(query: queries[Int((r >> 54) % 4)], threshold: Int(1 + (r >> 56) % 4))
+            }
+            return .apply(.submitTask(order), by: actor)
         case 7:
             // Mostly an owner of HEALTH's verified assets.
             let owner: AccountID = (r >> 20) % 4 == 0 ? actor : ["olu", "oksana", "omar"][Int((r >> 22) % 3)]
@@ -113,6 +126,22 @@ import Testing
                                            deadline: deadline), by: actor)
         case 10:
             if (r >> 31) % 8 == 0 { return .apply(.withdrawComputeFees, by: (r >> 33) & 1 == 0 ? "node" : actor) }
+            if (r >> 31) % 8 < 3 {
+                // A federated result, mostly for a paid federated task, by the node, with a well-formed digest
+                // and contributors drawn from its dataset's verified assets (each kept with probability 3/4);
+                // sometimes any task, any signer, any assets, or a list not ascending.
+                let open = world.market.tasks.filter { $0.federated != nil && $0.status == .paid }.map(\.id)
+                let id = (r >> 18) % 4 != 0 && !open.isEmpty ? open[Int((r >> 20) % UInt64(open.count))] : task
+                let pool = world.market.task(id).map { world.market.assets(in: $0.dataset) } ?? assets
+                let verified = pool.filter { if case .verified = $0.status { true } else { false } }.map(\.index)
+                let contributors = (r >> 32) % 6 == 0
+                    ? pool.indices.filter { (r >> (34 + $0 % 20)) & 1 == 1 }
+                    : verified.filter { (r >> (34 + 2 * ($0 % 10))) & 3 != 0 }
+                let digest = (r >> 57) % 8 == 0 ? "not a digest" : FederatedTaskJob.aggregateDigest(task: id, values: [r])
+                return .apply(.recordFederatedResult(task: id, contributors: (r >> 59) % 6 == 0 ? contributors.reversed()
+                                                         : contributors, digest: digest),
+                              by: (r >> 61) % 6 == 0 ? actor : "node")
+            }
             if (r >> 30) & 1 == 0 { return .execute(task) }
             // A direct execution record with a random failed list (sometimes not ascending or not verified).
             let failed = assets.indices.filter { (r >> (34 + $0 % 24)) & 1 == 1 }
@@ -195,10 +224,28 @@ import Testing
             #expect(record.sequence == index)
             if record.task == 0 {
                 #expect(record.purpose == Market.verificationPurpose && record.consumer == "node")
+                #expect(!record.federated)
             } else {
-                #expect(market.task(record.task)?.status == .executed)
+                let task = market.task(record.task)
+                #expect(task?.status == .executed)
+                // A federated task's assets are never opened; its entries are exactly its contributors.
+                #expect(record.federated == (task?.federated != nil))
+                if record.federated { #expect(task?.federatedOutcome?.contributors.contains(record.asset) == true) }
             }
             #expect(market.accessLog(forOwner: record.owner).contains(record))
+        }
+        for task in market.tasks {
+            // A federated task has an outcome exactly when it was executed, with at least its threshold of
+            // contributors, each with one federated access entry.
+            if let job = task.federated {
+                #expect((task.federatedOutcome != nil) == (task.status == .executed))
+                if let outcome = task.federatedOutcome {
+                    #expect(outcome.contributors.count >= job.threshold)
+                    #expect(outcome.contributors == market.accessLog.filter { $0.task == task.id }.map(\.asset))
+                }
+            } else {
+                #expect(task.federatedOutcome == nil)
+            }
         }
     }
 
@@ -220,6 +267,7 @@ import Testing
                     case .execute(let id):
                         let (opened, executed) = try world.node.execute(task: id, in: &world.market, at: time)
                         #expect(before.task(id)?.status == .paid)
+                        #expect(before.task(id)?.federated == nil, "the node opened a federated task's assets")
                         #expect(opened.count == executed.count - 1)
                         events = executed
                     case .verify(let dataset, let index, let verdict):
@@ -248,6 +296,7 @@ import Testing
         }
         print("trust paths exercised:", seen.sorted { $0.key < $1.key })
         for kind in ["assetVerified", "assetRejected", "assetWithdrawn", "taskSettled", "taskExcluded", "taskCancelled",
+                     "federatedResultRecorded",
                      "staked", "unstaked", "reviewSettled", "validatorSlashed", "validatorRewarded", "claimed"] {
             #expect(seen[kind, default: 0] > 0, "no successful \(kind) in any script")
         }

@@ -3,6 +3,7 @@
 
 import DataFiBigNum
 import DataFiMarket
+import DataFiSecAgg
 import DataFiSodium
 import Testing
 
@@ -79,9 +80,41 @@ import Testing
     // Quality 80% (the stake-weighted median): olu holds 2,880 shares; val lost 20 ALITA of stake to the review pool.
     let hits = try market.searchDatasets("city transit", filters: SearchFilters(license: "ODbL-1.0"), limit: 5)
 
-    // Checks (from the readme-test comment under the example).
+    // Checks (from the readme-test comment under this part of the example).
     #expect(market.position(of: "olu", in: "MOBILITY")?.shares == 2_880)
     #expect(market.stake(of: "val", in: "MOBILITY")?.amount == one * 80)
     #expect(hits.map(\.dataset) == ["MOBILITY"])
+    #expect(market.supplyAudit().allSatisfy { $0.balanced })
+
+    // Continuing the example above: a second owner joins HEALTH, and chen asks for the mean age, federated.
+
+    let survey = try AssetMetadata(
+        name: "Survey B", description: "Anonymised survey", creator: "Oksana", license: "CC-BY-4.0",
+        keywords: ["health"], distribution: [.init(encodingFormat: "text/csv", contentUrl: "https://oksana.example/b.csv")],
+        records: 500).sealed(to: nodeKey.publicKey)
+    _ = try market.apply(.join(dataset: "HEALTH", asset: survey), by: "oksana", at: 10)
+    _ = try node.verify(asset: 1, of: "HEALTH", in: &market, at: 10) { _ in .accept(records: 500) }
+    let job = FederatedTaskJob(query: .mean(column: "age", lower: "0", upper: "120"), threshold: 2)
+    _ = try market.apply(.submitTask(TaskOrder(
+        dataset: "HEALTH", complexity: TaskComplexity(rows: 1_000, operationsPerRow: 2), purpose: "mean age, federated",
+        maximumFee: one * 20, maximumDataTokens: one * 1_000, deadline: 20, federated: job)), by: "chen", at: 11)
+    let task = UInt64(market.taskCount)
+
+    // One round, one client per verified asset: each owner maps its own rows; only the sum is revealed.
+    let plan = try FederatedAnalytics.plan(query: .mean(lower: 0, upper: 120), owners: 2, threshold: 2, session: task)
+    let report = try SecAggSimulation.run(config: plan.config, inputs: [
+        1: try FederatedAnalytics.ownerInput([34, 51, 29], plan: plan),     // olu's rows, on olu's side
+        2: try FederatedAnalytics.ownerInput([62, 45], plan: plan),         // oksana's rows, on oksana's side
+    ])
+    let answer = try FederatedAnalytics.decode(sum: report.sum, plan: plan, survivors: report.survivors.count)
+    _ = try market.apply(.recordFederatedResult(
+        task: task, contributors: report.survivors.map { Int($0) - 1 },
+        digest: FederatedTaskJob.aggregateDigest(task: task, values: report.sum)), by: "node", at: 12)
+    let parts = market.accessLog(forOwner: "oksana").filter(\.federated)   // the part oksana's data took
+
+    // Checks (from the readme-test comment under the example).
+    #expect(abs(answer.value! - 44.2) < 0.01)
+    #expect(parts.map(\.task) == [task])
+    #expect(market.task(task)?.status == .executed)
     #expect(market.supplyAudit().allSatisfy { $0.balanced })
 }

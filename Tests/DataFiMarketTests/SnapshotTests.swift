@@ -38,7 +38,7 @@ import Testing
         let market = try Fixture.marketWithDataset()
         let names = Mirror(reflecting: market).children.compactMap(\.label).sorted()
         #expect(names == ["accessByOwner", "accessLog", "baseBalances", "baseToken", "computeFees", "computeKey",
-                          "computeOperator", "dataBalances", "datasetIndex", "datasetList", "positions", "sealedAssets",
+                          "computeOperator", "dataBalances", "datasetIndex", "datasetList", "federatedTasks", "positions", "sealedAssets",
                           "stakes", "storedAssets", "taskStore", "tokens"])
     }
 

@@ -170,7 +170,8 @@ public typealias MarketLedger<Store: LedgerStore> = Ledger<MarketMachine, Store>
 
 /// One opening of an owner's asset, found in the log, with its proof.
 public struct AccessAuditItem: Sendable {
-    /// The log entry (a `recordAccess` transaction) that opened it.
+    /// The log entry that opened it (a `recordAccess` transaction), or that recorded its part in a federated
+    /// task's aggregate (a `recordFederatedResult` transaction; the record is then marked `federated`).
     public let entryIndex: UInt64
     /// The access record.
     public let record: AccessRecord
