@@ -56,6 +56,8 @@ static void fe_neg(cv_fe51 *h, const cv_fe51 *f) {
     fe_sub(h, &zero, f);
 }
 
+static void fe_carry_wide(cv_fe51 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4);
+
 static void fe_mul(cv_fe51 *h, const cv_fe51 *f, const cv_fe51 *g) {
     const uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
     const uint64_t g0 = g->v[0], g1 = g->v[1], g2 = g->v[2], g3 = g->v[3], g4 = g->v[4];
@@ -65,6 +67,11 @@ static void fe_mul(cv_fe51 *h, const cv_fe51 *f, const cv_fe51 *g) {
     u128 r2 = (u128)f0 * g2 + (u128)f1 * g1 + (u128)f2 * g0 + (u128)f3 * g4_19 + (u128)f4 * g3_19;
     u128 r3 = (u128)f0 * g3 + (u128)f1 * g2 + (u128)f2 * g1 + (u128)f3 * g0 + (u128)f4 * g4_19;
     u128 r4 = (u128)f0 * g4 + (u128)f1 * g3 + (u128)f2 * g2 + (u128)f3 * g1 + (u128)f4 * g0;
+    fe_carry_wide(h, r0, r1, r2, r3, r4);
+}
+
+/// Carries five 128-bit column sums (each below 2^115) into limbs below 2^51 + 2^9.
+static void fe_carry_wide(cv_fe51 *h, u128 r0, u128 r1, u128 r2, u128 r3, u128 r4) {
     r1 += (uint64_t)(r0 >> 51);
     uint64_t h0 = (uint64_t)r0 & CV_MASK51;
     r2 += (uint64_t)(r1 >> 51);
@@ -85,7 +92,17 @@ static void fe_mul(cv_fe51 *h, const cv_fe51 *f, const cv_fe51 *g) {
     h->v[4] = h4;
 }
 
-static void fe_sq(cv_fe51 *h, const cv_fe51 *f) { fe_mul(h, f, f); }
+static void fe_sq(cv_fe51 *h, const cv_fe51 *f) {
+    const uint64_t f0 = f->v[0], f1 = f->v[1], f2 = f->v[2], f3 = f->v[3], f4 = f->v[4];
+    const uint64_t f0_2 = 2 * f0, f1_2 = 2 * f1, f1_38 = 38 * f1, f2_38 = 38 * f2, f3_38 = 38 * f3;
+    const uint64_t f3_19 = 19 * f3, f4_19 = 19 * f4;
+    u128 r0 = (u128)f0 * f0 + (u128)f1_38 * f4 + (u128)f2_38 * f3;
+    u128 r1 = (u128)f0_2 * f1 + (u128)f2_38 * f4 + (u128)f3_19 * f3;
+    u128 r2 = (u128)f0_2 * f2 + (u128)f1 * f1 + (u128)f3_38 * f4;
+    u128 r3 = (u128)f0_2 * f3 + (u128)f1_2 * f2 + (u128)f4_19 * f4;
+    u128 r4 = (u128)f0_2 * f4 + (u128)f1_2 * f3 + (u128)f2 * f2;
+    fe_carry_wide(h, r0, r1, r2, r3, r4);
+}
 
 static void fe_sqn(cv_fe51 *h, const cv_fe51 *f, int n) {
     fe_sq(h, f);
@@ -310,7 +327,7 @@ static int detect_mask(void) {
     int avx512f = (ebx >> 16) & 1;
     int ifma = (ebx >> 21) & 1;
     int avx512vl = (ebx >> 31) & 1;
-    if (ymm_state && avx2 && 0) mask |= 1 << DATAFI_CV_AVX2;
+    if (ymm_state && avx2) mask |= 1 << DATAFI_CV_AVX2;
     if (ymm_state && zmm_state && avx2 && avx512f && avx512vl && ifma) mask |= 1 << DATAFI_CV_IFMA;
 #endif
     return mask;
