@@ -73,6 +73,14 @@ static inline fv fv_and(fv a, __m256i mask) {
     return r;
 }
 
+/// 19 t with two shifts and two adds (the empty asm keeps the compiler from turning it into an
+/// emulated 64-bit multiplication, which costs more).
+static inline __m256i times19(__m256i t) {
+    __m256i t16 = _mm256_slli_epi64(t, 4);
+    __asm__("" : "+v"(t16));
+    return _mm256_add_epi64(_mm256_add_epi64(t16, _mm256_slli_epi64(t, 1)), t);
+}
+
 /// One parallel carry round: limbs below 2^62 in, below 2^52 out.
 static inline fv fv_reduce(fv a) {
     const __m256i mask = _mm256_set1_epi64x((long long)LIMB_MASK);
@@ -80,9 +88,7 @@ static inline fv fv_reduce(fv a) {
     for (int i = 0; i < 5; i++) c[i] = _mm256_srli_epi64(a.l[i], 51);
     fv r;
     for (int i = 0; i < 5; i++) r.l[i] = _mm256_and_si256(a.l[i], mask);
-    // 19 c = 16 c + 2 c + c
-    __m256i c19 = _mm256_add_epi64(_mm256_add_epi64(_mm256_slli_epi64(c[4], 4), _mm256_slli_epi64(c[4], 1)), c[4]);
-    r.l[0] = _mm256_add_epi64(r.l[0], c19);
+    r.l[0] = _mm256_add_epi64(r.l[0], times19(c[4]));
     for (int i = 1; i < 5; i++) r.l[i] = _mm256_add_epi64(r.l[i], c[i - 1]);
     return r;
 }
@@ -106,46 +112,12 @@ static inline fv fv_mul(fv a, fv b) {
     for (int k = 0; k < 10; k++) z[k] = _mm256_add_epi64(lo[k], _mm256_add_epi64(hi[k], hi[k]));
     fv r;
     for (int k = 0; k < 5; k++) {
-        __m256i t = z[k + 5];
-        __m256i t19 = _mm256_add_epi64(_mm256_add_epi64(_mm256_slli_epi64(t, 4), _mm256_slli_epi64(t, 1)), t);
-        r.l[k] = _mm256_add_epi64(z[k], t19);
+        r.l[k] = _mm256_add_epi64(z[k], times19(z[k + 5]));
     }
     return fv_reduce(r);
 }
 
-/// Lane-wise square, limbs below 2^52 in, below 2^52 out: each cross product once, doubled.
-static inline fv fv_sq(fv a) {
-    __m256i lo_d[10], hi_d[10], lo_c[10], hi_c[10];
-    const __m256i zero = _mm256_setzero_si256();
-    for (int k = 0; k < 10; k++) {
-        lo_d[k] = zero;
-        hi_d[k] = zero;
-        lo_c[k] = zero;
-        hi_c[k] = zero;
-    }
-    for (int i = 0; i < 5; i++) {
-        lo_d[2 * i] = _mm256_madd52lo_epu64(lo_d[2 * i], a.l[i], a.l[i]);
-        hi_d[2 * i + 1] = _mm256_madd52hi_epu64(hi_d[2 * i + 1], a.l[i], a.l[i]);
-        for (int j = i + 1; j < 5; j++) {
-            lo_c[i + j] = _mm256_madd52lo_epu64(lo_c[i + j], a.l[i], a.l[j]);
-            hi_c[i + j + 1] = _mm256_madd52hi_epu64(hi_c[i + j + 1], a.l[i], a.l[j]);
-        }
-    }
-    // z_k = lo_d + 2 lo_c + 2 hi_d + 4 hi_c < 2^56.
-    __m256i z[10];
-    for (int k = 0; k < 10; k++) {
-        __m256i twice = _mm256_add_epi64(lo_c[k], hi_d[k]);
-        z[k] = _mm256_add_epi64(_mm256_add_epi64(lo_d[k], _mm256_slli_epi64(twice, 1)), _mm256_slli_epi64(hi_c[k], 2));
-    }
-    fv r;
-    for (int k = 0; k < 5; k++) {
-        __m256i t = z[k + 5];
-        __m256i t19 = _mm256_add_epi64(_mm256_add_epi64(_mm256_slli_epi64(t, 4), _mm256_slli_epi64(t, 1)), t);
-        r.l[k] = _mm256_add_epi64(z[k], t19);
-    }
-    return fv_reduce(r);
-}
-
+#define CV_SQUARE_IS_CHEAP 0
 #define CV_SCALARMULT cv_ifma_scalarmult
 #include "points.h"
 

@@ -2,7 +2,8 @@
 // shared by the vector backends. The including file defines the lane type `fv` and its operations:
 // fv_load, fv_store, fv_add, fv_neg2 (2p - a for a reduced a), fv_and, fv_select (lane masks of 64
 // bits), fv_perm with IDX(i0, i1, i2, i3) (lane k of the result is lane ik), fv_reduce (a carry round)
-// fv_mul and fv_sq (reduced inputs, reduced output); and CV_SCALARMULT, the name of the entry point.
+// fv_mul (reduced inputs, reduced output); CV_SQUARE_IS_CHEAP (1 when fv_sq, a squaring, costs
+// clearly less than fv_mul); and CV_SCALARMULT, the name of the entry point.
 // Every function is constant time: no branches or memory addresses depend on the scalar or the point.
 
 /// An Edwards point in extended coordinates, lanes (X, Y, Z, T).
@@ -54,9 +55,10 @@ static inline ext_point point_double(ext_point p) {
     const __m256i lane3 = _mm256_setr_epi64x(0, 0, 0, -1);
     const __m256i lane2 = _mm256_setr_epi64x(0, 0, -1, 0);
     const __m256i lanes12 = _mm256_setr_epi64x(0, -1, -1, 0);
-    // (X, Y, Z, X + Y)
+#if CV_SQUARE_IS_CHEAP
+    // (X, Y, Z, X + Y) squared: (S1, S2, S3, S4) = (X^2, Y^2, Z^2, (X + Y)^2).
     fv v = fv_add(fv_perm(p, IDX(0, 1, 2, 0)), fv_and(fv_perm(p, IDX(0, 0, 0, 1)), lane3));
-    fv s = fv_sq(fv_reduce(v));  // (S1, S2, S3, S4) = (X^2, Y^2, Z^2, (X+Y)^2)
+    fv s = fv_sq(fv_reduce(v));
     fv s1 = fv_perm(s, IDX(0, 0, 0, 0));
     fv s2 = fv_perm(s, IDX(1, 1, 1, 1));
     fv s2signed = fv_select(s2, fv_neg2(s2), lanes12);  // (S2, -S2, -S2, S2)
@@ -64,8 +66,20 @@ static inline ext_point point_double(ext_point p) {
     fv extra = fv_add(fv_and(fv_add(w, w), lane2), fv_and(fv_neg2(w), lane3));  // (0, 0, 2S3, -S4)
     // u = (S1 + S2, S1 - S2, S1 - S2 + 2S3, S1 + S2 - S4) = (-H, -G, -F, -E)
     fv u = fv_reduce(fv_add(fv_add(s1, s2signed), extra));
-    // (E, H, F, G) up to one common sign, which the products cancel.
-    return finish(fv_perm(u, IDX(3, 0, 2, 1)));
+#else
+    // (X, Y, Z, X) times (X, Y, Z, Y): (S1, S2, S3, P) = (X^2, Y^2, Z^2, XY), with no sum to
+    // reduce first; E = (X + Y)^2 - X^2 - Y^2 = 2XY.
+    fv s = fv_mul(fv_perm(p, IDX(0, 1, 2, 0)), fv_perm(p, IDX(0, 1, 2, 1)));
+    fv a = fv_perm(s, IDX(0, 0, 0, 3));
+    fv b = fv_perm(s, IDX(1, 1, 1, 3));
+    fv asigned = fv_select(a, fv_neg2(a), lane3);                                     // (S1, S1, S1, -P)
+    fv bsigned = fv_select(b, fv_neg2(b), _mm256_or_si256(lanes12, lane3));          // (S2, -S2, -S2, -P)
+    fv w = fv_perm(s, IDX(2, 2, 2, 2));
+    // u = (S1 + S2, S1 - S2, S1 - S2 + 2S3, -2XY) = (-H, -G, -F, -E)
+    fv u = fv_reduce(fv_add(fv_add(asigned, bsigned), fv_and(fv_add(w, w), lane2)));
+#endif
+    // (E, G, G, E) and (F, H, F, H) up to one common sign, which the products cancel.
+    return fv_mul(fv_perm(u, IDX(3, 1, 1, 3)), fv_perm(u, IDX(2, 0, 2, 0)));
 }
 
 /// -Q when mask is all ones: swap Y - X and Y + X, negate 2dT.
