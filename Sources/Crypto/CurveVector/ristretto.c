@@ -391,7 +391,8 @@ int datafi_cv_ristretto_scalarmult(int backend, uint8_t q[32], const uint8_t n[3
 #else
     return -2;
 #endif
-    memset(scalar, 0, sizeof scalar);
+    volatile uint8_t *wipe = scalar;  // a plain memset of a dead buffer may be optimised away
+    for (size_t i = 0; i < sizeof scalar; i++) wipe[i] = 0;
     ristretto_encode(q, product);
     uint8_t acc = 0;
     for (int i = 0; i < 32; i++) acc |= q[i];
