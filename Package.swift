@@ -26,8 +26,8 @@ let modules: [Module] = [
     Module("DataFiSupport", path: "Sources/Support"),
     Module("DataFiBigNum", path: "Sources/Crypto/BigNum", dependencies: ["CGMP"]),
     Module("DataFiSodium", path: "Sources/Crypto/Sodium", dependencies: ["CSodium"]),
-    Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "DataFiSodium"],
-           testDependencies: ["DataFiSupport"]),
+    Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "CCurveVector", "DataFiSodium"],
+           testDependencies: ["DataFiSupport", "CCurveVector", "CSodium"]),
     Module("DataFiZK", path: "Sources/Crypto/ZK",
            dependencies: ["CSodium", "DataFiRistretto", "DataFiSodium", "DataFiSupport"],
            testDependencies: ["CSodium", "DataFiSodium"]),
@@ -90,6 +90,9 @@ var targets: [Target] = [
                    providers: [.apt(["libgmp-dev"])]),
     .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
                    providers: [.apt(["libsodium-dev"])]),
+    // Vector curve25519 arithmetic in C intrinsics; instruction sets are enabled per function and chosen
+    // at run time, so the target needs no compiler flags.
+    .target(name: "CCurveVector", path: "Sources/Crypto/CurveVector"),
     .target(name: "DataFi", dependencies: modules.map { .target(name: $0.name) }, path: "Sources/DataFi"),
     .executableTarget(
         name: "datafi",

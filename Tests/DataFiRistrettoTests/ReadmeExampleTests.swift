@@ -15,7 +15,16 @@ import Testing
     let decoded = try RistrettoPoint(encoded: commitment.encoded)                 // == commitment
     let same = try RistrettoPoint.multiscalarMultiply([value, blinding], [.generator, h])
 
-    // Checks (from the readme-test comment under the example).
+    // Checks (from the readme-test comment under this part of the example).
     #expect(decoded == commitment)
     #expect(same == commitment)
+
+    let point = RistrettoPoint.random()
+    let scalar = Scalar.random()
+    let fast = scalar * point                                                   // CurveBackend.current
+    let reference = try RistrettoPoint.multiply(scalar, point, backend: .serial)  // libsodium
+
+    // Checks (from the readme-test comment under the example).
+    #expect(fast == reference)
+    #expect(CurveBackend.supported.contains(CurveBackend.current))
 }

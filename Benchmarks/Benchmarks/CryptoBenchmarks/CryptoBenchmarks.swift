@@ -79,6 +79,16 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same product on each curve backend this processor supports, forced one at a time (the
+    // row above uses the default, the fastest one); the libsodium row is the yardstick.
+    for backend in CurveBackend.supported where backend != .serial {
+        Benchmark("ristretto255 scalar mult (DataFi \(backend))") { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try? RistrettoPoint.multiply(scalar, point, backend: backend))
+            }
+        }
+    }
+
     // ristretto255 fixed-base multiplication.
     Benchmark("ristretto255 base mult (DataFi)") { benchmark in
         for _ in benchmark.scaledIterations {

@@ -1,3 +1,4 @@
+import CCurveVector
 import CSodium
 import DataFiSodium
 
@@ -5,7 +6,8 @@ import DataFiSodium
 ///
 /// Stored inline as its canonical 32-byte encoding, so every value is a valid element and equal
 /// elements have equal bytes. Group operations call libsodium; scalar multiplication is constant
-/// time. `==` is constant time; `hashValue` hashes the public encoding.
+/// time and runs on a vector backend (`CurveBackend`) where the processor has one. `==` is
+/// constant time; `hashValue` hashes the public encoding.
 public struct RistrettoPoint: Sendable, Equatable, Hashable, CustomStringConvertible {
     var storage: Bytes32
 
@@ -98,16 +100,41 @@ public struct RistrettoPoint: Sendable, Equatable, Hashable, CustomStringConvert
     /// Subtracts in place.
     public static func -= (lhs: inout RistrettoPoint, rhs: RistrettoPoint) { lhs = lhs - rhs }
 
-    /// Constant-time scalar multiplication `s·P` (`crypto_scalarmult_ristretto255`).
-    /// A zero scalar or the identity gives the identity.
+    /// Constant-time scalar multiplication `s·P`, on the vector backend in `CurveBackend.current`
+    /// when the processor has one, else libsodium's `crypto_scalarmult_ristretto255`; the results
+    /// are byte-identical. A zero scalar or the identity gives the identity.
     public static func * (scalar: Scalar, point: RistrettoPoint) -> RistrettoPoint {
-        SodiumRuntime.ensureInitialized()
+        product(scalar, point, backend: datafi_cv_default_backend())
+    }
+
+    /// Constant-time scalar multiplication `s·P` on the given backend (for differential tests and
+    /// benchmarks; `*` picks the backend by itself). No branch or memory address depends on the
+    /// scalar or the point. A zero scalar or the identity gives the identity.
+    /// - Parameters:
+    ///   - scalar: The scalar `s`.
+    ///   - point: The point `P`.
+    ///   - backend: The arithmetic to use.
+    /// - Throws: `CurveBackendError.unsupported` when the processor lacks the backend.
+    public static func multiply(
+        _ scalar: Scalar, _ point: RistrettoPoint, backend: CurveBackend
+    ) throws(CurveBackendError) -> RistrettoPoint {
+        guard backend.isSupported else { throw .unsupported(backend) }
+        return product(scalar, point, backend: backend.code)
+    }
+
+    private static func product(_ scalar: Scalar, _ point: RistrettoPoint, backend: Int32) -> RistrettoPoint {
         let (out, status) = withPointer(to: scalar.storage) { n in
             withPointer(to: point.storage) { p in
-                producing32 { crypto_scalarmult_ristretto255($0, n, p) }
+                producing32 { q in
+                    if backend == Int32(DATAFI_CV_SERIAL) {
+                        SodiumRuntime.ensureInitialized()
+                        return crypto_scalarmult_ristretto255(q, n, p)
+                    }
+                    return datafi_cv_ristretto_scalarmult(backend, q, n, p)
+                }
             }
         }
-        // libsodium returns -1 exactly when the result is the identity (its inputs are valid here).
+        // Both return -1 exactly when the result is the identity (their inputs are valid here).
         return status == 0 ? RistrettoPoint(storage: out) : .identity
     }
 

@@ -1,0 +1,37 @@
+// Portable serial arithmetic modulo p = 2^255 - 19 in radix 2^51 (five 64-bit limbs, 128-bit
+// products), for ristretto255 decoding and encoding around the vector scalar multiplication.
+// Everything here is constant time: no branches or addresses depend on the values.
+#ifndef DATAFI_CV_FE51_H
+#define DATAFI_CV_FE51_H
+
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    uint64_t v[5];
+} cv_fe51;
+
+#define CV_MASK51 ((uint64_t)0x7ffffffffffffULL)
+
+/// Signed radix-16 digits of a 255-bit scalar (top bit already cleared): 64 digits in [-8, 8].
+static inline void cv_signed_radix16(int8_t e[64], const uint8_t n[32]) {
+    for (int i = 0; i < 32; i++) {
+        e[2 * i] = (int8_t)(n[i] & 15);
+        e[2 * i + 1] = (int8_t)((n[i] >> 4) & 15);
+    }
+    e[63] = (int8_t)(e[63] & 7);
+    int8_t carry = 0;
+    for (int i = 0; i < 63; i++) {
+        e[i] = (int8_t)(e[i] + carry);
+        carry = (int8_t)((e[i] + 8) >> 4);
+        e[i] = (int8_t)(e[i] - (int8_t)(carry * 16));
+    }
+    e[63] = (int8_t)(e[63] + carry);
+}
+
+/// Interface of the vector backends: `out = n * in` on extended coordinates (X, Y, Z, T), limbs
+/// below 2^52 in and out. Constant time in `n` and `in`.
+void cv_ifma_scalarmult(cv_fe51 out[4], const uint8_t n[32], const cv_fe51 in[4]);
+void cv_avx2_scalarmult(cv_fe51 out[4], const uint8_t n[32], const cv_fe51 in[4]);
+
+#endif

@@ -1,0 +1,51 @@
+// Vector backends for curve25519 arithmetic: the field in four parallel lanes and the Edwards point
+// operations with the Hisil-Wong-Carter-Dawson parallel formulas, used for constant-time
+// variable-base scalar multiplication of ristretto255 elements.
+//
+// The instruction sets are enabled per function (target attributes), and the path is chosen at run
+// time from cpuid, so the module builds for any x86-64 or arm64 processor without extra flags.
+#ifndef DATAFI_CURVE_VECTOR_H
+#define DATAFI_CURVE_VECTOR_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Backend identifiers (also the bit positions in `datafi_cv_supported_mask`).
+enum {
+    DATAFI_CV_SERIAL = 0,  ///< no vector code: callers use their serial path (libsodium).
+    DATAFI_CV_AVX2 = 1,    ///< AVX2, radix 2^25.5, 32x32->64-bit multiplies.
+    DATAFI_CV_IFMA = 2,    ///< AVX-512 IFMA on 256-bit vectors, 51-bit limbs in 52-bit multiply-adds.
+};
+
+/// Bit `1 << backend` is set for each backend this processor (and operating system) supports.
+/// The serial backend is always supported.
+int datafi_cv_supported_mask(void);
+
+/// The backend in use by default: the value of DATAFI_CURVE_BACKEND (serial, avx2, ifma) when set
+/// and supported, else the fastest supported one. Set with `datafi_cv_set_default_backend`.
+int datafi_cv_default_backend(void);
+
+/// Sets the default backend; returns 0, or -1 (and changes nothing) when it is not supported.
+int datafi_cv_set_default_backend(int backend);
+
+/// Constant-time `q = n * p` on ristretto255 with the given vector backend, with the semantics of
+/// libsodium's `crypto_scalarmult_ristretto255`: the top bit of `n` is ignored, and the result is
+/// -1 when `p` is not a canonical encoding of a group element or when the product is the identity
+/// (then `q` holds the identity's encoding, 32 zero bytes). Returns -2 (and leaves `q` zeroed)
+/// when `backend` is not a supported vector backend. Decoding rejects invalid points with
+/// branches on public data only; the multiplication has no branches or addresses that depend on
+/// `n` or `p`.
+int datafi_cv_ristretto_scalarmult(int backend, uint8_t q[32], const uint8_t n[32], const uint8_t p[32]);
+
+/// 1 when `p` is the canonical encoding of a ristretto255 element (RFC 9496 decoding, including
+/// the rule that the top bit is zero), else 0. Uses the portable serial field code.
+int datafi_cv_ristretto_is_valid(const uint8_t p[32]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
