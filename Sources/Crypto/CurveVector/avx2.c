@@ -1,7 +1,10 @@
-// AVX2 backend: four field elements modulo 2^255 - 19 side by side, one per 64-bit lane, each in
-// ten limbs of alternately 26 and 25 bits (radix 2^25.5), multiplied with vpmuludq (four 32 x 32 ->
-// 64-bit products per instruction). The point operations are the shared parallel formulas in
-// points.h, as in the IFMA backend.
+// AVX2 backend: four field elements modulo 2^255 - 19 side by side, each in ten limbs of alternately
+// 26 and 25 bits (radix 2^25.5), packed two limbs per 64-bit lane as in curve25519-dalek's
+// `FieldElement2625x4`: five vectors hold the four elements, so additions, negations, selections,
+// permutations and the carry round take five instructions each rather than ten. Multiplication
+// unpacks the limbs to the even 32-bit lanes for vpmuludq (four 32 x 32 -> 64-bit products per
+// instruction), sums the products in 64-bit lanes and packs the carried result again. The point
+// operations are the shared parallel formulas in points.h, as in the IFMA backend.
 //
 // Every function here is constant time: no branches or memory addresses depend on the scalar or
 // the point; table entries are chosen with masks over all eight entries.
@@ -12,88 +15,146 @@
 
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
 
-/// Four field elements: limb i of lane j is the low 32 bits of lane j of l[i]; limb i weighs
-/// 2^ceil(25.5 i).
+/// Four field elements A, B, C, D (the interface's 64-bit lanes 0 to 3). Vector i holds limbs 2i
+/// and 2i + 1 in its eight 32-bit lanes as (A_2i, B_2i, A_2i+1, B_2i+1, C_2i, D_2i, C_2i+1, D_2i+1);
+/// limb k weighs 2^ceil(25.5 k).
+///
+/// Bounds (limbs as unsigned 32-bit numbers): fv_mul, fv_sq and fv_reduce return limbs below
+/// 2^26 + 2^12 (fv_mul and fv_sq: even limbs below 2^26, odd limbs below 2^25.01); fv_neg2 needs
+/// limbs at most those of 2p and returns limbs below 2^27; fv_reduce takes any limbs below 2^32;
+/// fv_mul and fv_sq take limbs below 2^27, for which every 64-bit column sum stays below 2^62.
 typedef struct {
-    __m256i l[10];
+    __m256i v[5];
 } fv;
 
-#define MASK26 0x3ffffffLL
-#define MASK25 0x1ffffffLL
+#define MASK26 0x3ffffff
+#define MASK25 0x1ffffff
 
+/// The 32-bit lanes of the packed layout that hold element k's limbs (k and k + 2, k in 0, 1, 4, 5).
+#define LANE(k) (((k) & 1) + 4 * ((k) >> 1))
+
+/// Lane k of the result is lane (a, b, c, d)[k] of the argument, as a packed 32-bit permutation.
+#define IDX(a, b, c, d)                                                                                  \
+    _mm256_setr_epi32(LANE(a), LANE(b), LANE(a) + 2, LANE(b) + 2, LANE(c), LANE(d), LANE(c) + 2, \
+                      LANE(d) + 2)
+
+/// A mask of all-ones 64-bit lanes per element, spread over the packed layout.
+static inline __m256i packed_mask(__m256i mask) {
+    return _mm256_permutevar8x32_epi32(mask, _mm256_setr_epi32(0, 2, 0, 2, 4, 6, 4, 6));
+}
+
+/// One parallel carry round: every limb keeps its low 26 or 25 bits and adds the carry out of the
+/// limb below (limb 0 adds 19 times limb 9's carry). Limbs below 2^32 in; out, limbs below
+/// 2^26 + 2^7, limb 0 below 2^26 + 19 * 2^7.
+static inline fv fv_reduce(fv a) {
+    const __m256i shifts = _mm256_setr_epi32(26, 26, 25, 25, 26, 26, 25, 25);
+    const __m256i masks = _mm256_setr_epi32(MASK26, MASK26, MASK25, MASK25, MASK26, MASK26, MASK25, MASK25);
+    // Carries of vector i, swapped within each 128-bit half: (c(A_2i+1), c(B_2i+1), c(A_2i), c(B_2i),
+    // ...), so the carries of limb 2i sit in the lanes of limb 2i + 1 and those of limb 2i + 1 in
+    // the lanes of limb 2i (of the next vector).
+    __m256i c[5];
+    for (int i = 0; i < 5; i++)
+        c[i] = _mm256_shuffle_epi32(_mm256_srlv_epi32(a.v[i], shifts), _MM_SHUFFLE(1, 0, 3, 2));
+    fv r;
+    r.v[0] = _mm256_add_epi32(_mm256_and_si256(a.v[0], masks),
+                              _mm256_blend_epi32(_mm256_setzero_si256(), c[0], 0xcc));
+    for (int i = 1; i < 5; i++)
+        r.v[i] = _mm256_add_epi32(_mm256_and_si256(a.v[i], masks), _mm256_blend_epi32(c[i - 1], c[i], 0xcc));
+    // Limb 9's carries (lanes 0, 1, 4, 5 of c[4]) to the even 32-bit lanes, times 19, back to the
+    // lanes of limb 0.
+    __m256i c9 = _mm256_shuffle_epi32(c[4], _MM_SHUFFLE(3, 1, 2, 0));
+    __m256i c9x19 = _mm256_mul_epu32(c9, _mm256_set1_epi64x(19));
+    r.v[0] = _mm256_add_epi32(r.v[0], _mm256_shuffle_epi32(c9x19, _MM_SHUFFLE(3, 1, 2, 0)));
+    return r;
+}
+
+/// Loads four elements with limbs below 2^52, reduced.
 static inline fv fv_load(const cv_fe51 e[4]) {
     fv r;
     for (int i = 0; i < 5; i++) {
-        r.l[2 * i] = _mm256_setr_epi64x((long long)(e[0].v[i] & MASK26), (long long)(e[1].v[i] & MASK26),
-                                        (long long)(e[2].v[i] & MASK26), (long long)(e[3].v[i] & MASK26));
-        r.l[2 * i + 1] = _mm256_setr_epi64x((long long)(e[0].v[i] >> 26), (long long)(e[1].v[i] >> 26),
-                                            (long long)(e[2].v[i] >> 26), (long long)(e[3].v[i] >> 26));
+        r.v[i] = _mm256_setr_epi32((int)(e[0].v[i] & MASK26), (int)(e[1].v[i] & MASK26), (int)(e[0].v[i] >> 26),
+                                   (int)(e[1].v[i] >> 26), (int)(e[2].v[i] & MASK26), (int)(e[3].v[i] & MASK26),
+                                   (int)(e[2].v[i] >> 26), (int)(e[3].v[i] >> 26));
     }
-    return r;
+    return fv_reduce(r);
 }
 
+/// Stores four elements with limbs below 2^52 (from limbs below 2^26 + 2^12 and odd limbs below
+/// 2^25.01, as fv_mul returns them).
 static inline void fv_store(cv_fe51 e[4], fv a) {
     for (int i = 0; i < 5; i++) {
-        uint64_t low[4], high[4];
-        _mm256_storeu_si256((__m256i *)low, a.l[2 * i]);
-        _mm256_storeu_si256((__m256i *)high, a.l[2 * i + 1]);
-        for (int j = 0; j < 4; j++) e[j].v[i] = low[j] + (high[j] << 26);
+        uint32_t lanes[8];
+        _mm256_storeu_si256((__m256i *)lanes, a.v[i]);
+        e[0].v[i] = lanes[0] + ((uint64_t)lanes[2] << 26);
+        e[1].v[i] = lanes[1] + ((uint64_t)lanes[3] << 26);
+        e[2].v[i] = lanes[4] + ((uint64_t)lanes[6] << 26);
+        e[3].v[i] = lanes[5] + ((uint64_t)lanes[7] << 26);
     }
 }
 
-/// Lane k of the result is lane idx[k] of a (idx given as pairs of 32-bit indices).
+/// Element k of the result is element idx[k] of a (idx from IDX).
 static inline fv fv_perm(fv a, __m256i idx) {
     fv r;
-    for (int i = 0; i < 10; i++) r.l[i] = _mm256_permutevar8x32_epi32(a.l[i], idx);
+    for (int i = 0; i < 5; i++) r.v[i] = _mm256_permutevar8x32_epi32(a.v[i], idx);
     return r;
 }
 
-#define IDX(a, b, c, d) _mm256_setr_epi32(2 * (a), 2 * (a) + 1, 2 * (b), 2 * (b) + 1, 2 * (c), 2 * (c) + 1, \
-                                          2 * (d), 2 * (d) + 1)
-
+/// Limb-wise sum; the caller keeps the limbs below 2^32 (a few summands of reduced limbs).
 static inline fv fv_add(fv a, fv b) {
     fv r;
-    for (int i = 0; i < 10; i++) r.l[i] = _mm256_add_epi64(a.l[i], b.l[i]);
+    for (int i = 0; i < 5; i++) r.v[i] = _mm256_add_epi32(a.v[i], b.v[i]);
     return r;
 }
 
-/// 2p - a limb by limb, for limbs of a below those of 2p (outputs of fv_mul).
+/// 2p - a limb by limb, for limbs of a at most those of 2p (outputs of fv_mul, fv_sq, fv_reduce).
 static inline fv fv_neg2(fv a) {
+    const __m256i low = _mm256_setr_epi32(2 * (MASK26 - 18), 2 * (MASK26 - 18), 2 * MASK25, 2 * MASK25,
+                                          2 * (MASK26 - 18), 2 * (MASK26 - 18), 2 * MASK25, 2 * MASK25);
+    const __m256i rest = _mm256_setr_epi32(2 * MASK26, 2 * MASK26, 2 * MASK25, 2 * MASK25, 2 * MASK26,
+                                           2 * MASK26, 2 * MASK25, 2 * MASK25);
     fv r;
-    r.l[0] = _mm256_sub_epi64(_mm256_set1_epi64x(2 * (MASK26 - 18)), a.l[0]);
-    for (int i = 1; i < 10; i++) {
-        long long limb = (i & 1) ? 2 * MASK25 : 2 * MASK26;
-        r.l[i] = _mm256_sub_epi64(_mm256_set1_epi64x(limb), a.l[i]);
-    }
+    r.v[0] = _mm256_sub_epi32(low, a.v[0]);
+    for (int i = 1; i < 5; i++) r.v[i] = _mm256_sub_epi32(rest, a.v[i]);
     return r;
 }
 
-/// Lanes of b where mask is all ones, else lanes of a.
+/// Elements of b where mask's 64-bit lane is all ones, else elements of a.
 static inline fv fv_select(fv a, fv b, __m256i mask) {
+    const __m256i m = packed_mask(mask);
     fv r;
-    for (int i = 0; i < 10; i++) r.l[i] = _mm256_blendv_epi8(a.l[i], b.l[i], mask);
+    for (int i = 0; i < 5; i++) r.v[i] = _mm256_blendv_epi8(a.v[i], b.v[i], m);
     return r;
 }
 
+/// Elements of a where mask's 64-bit lane is all ones, else zero.
 static inline fv fv_and(fv a, __m256i mask) {
+    const __m256i m = packed_mask(mask);
     fv r;
-    for (int i = 0; i < 10; i++) r.l[i] = _mm256_and_si256(a.l[i], mask);
+    for (int i = 0; i < 5; i++) r.v[i] = _mm256_and_si256(a.v[i], m);
     return r;
 }
 
-/// Moves limb i's bits above `width` into limb i + 1.
-#define CARRY(h, i, width, mask)                                        \
-    do {                                                                \
-        __m256i c_ = _mm256_srli_epi64((h)[i], width);                  \
-        (h)[i] = _mm256_and_si256((h)[i], mask);                        \
-        (h)[(i) + 1] = _mm256_add_epi64((h)[(i) + 1], c_);              \
+/// Moves limb i's bits above `width` into limb i + 1 (64-bit lanes, one limb per lane).
+#define CARRY(h, i, width, mask)                           \
+    do {                                                   \
+        __m256i c_ = _mm256_srli_epi64((h)[i], width);     \
+        (h)[i] = _mm256_and_si256((h)[i], mask);           \
+        (h)[(i) + 1] = _mm256_add_epi64((h)[(i) + 1], c_); \
     } while (0)
 
-/// Carries limbs below 2^63 to limbs within a few units of 2^26 / 2^25 (two interleaved chains,
-/// as in ref10's carry sequence; limb 9's excess folds into limb 0 times 19).
-static inline fv fv_reduce(fv a) {
+/// Two limbs (even, odd) of four elements, each below 2^32 in the low half of a 64-bit lane, into
+/// one packed vector.
+static inline __m256i repack(__m256i even, __m256i odd) {
+    __m256i e = _mm256_shuffle_epi32(even, _MM_SHUFFLE(3, 1, 2, 0));  // (A_2i, B_2i, 0, 0, ...)
+    __m256i o = _mm256_shuffle_epi32(odd, _MM_SHUFFLE(2, 0, 3, 1));   // (0, 0, A_2i+1, B_2i+1, ...)
+    return _mm256_blend_epi32(e, o, 0xcc);
+}
+
+/// Carries ten 64-bit column sums (each below 2^62) to limbs below 2^26 (odd limbs below 2^25, limb
+/// 1 below 2^25.01, limb 5 below 2^25 + 2^11), packed. Two interleaved chains as in ref10; limb 9's
+/// carry (below 2^37) is split at 26 bits so that both halves times 19 are 32 x 32-bit products.
+static inline fv reduce_columns(__m256i h[10]) {
     const __m256i m26 = _mm256_set1_epi64x(MASK26), m25 = _mm256_set1_epi64x(MASK25);
-    __m256i *h = a.l;
     CARRY(h, 0, 26, m26);
     CARRY(h, 4, 26, m26);
     CARRY(h, 1, 25, m25);
@@ -102,65 +163,89 @@ static inline fv fv_reduce(fv a) {
     CARRY(h, 6, 26, m26);
     CARRY(h, 3, 25, m25);
     CARRY(h, 7, 25, m25);
-    CARRY(h, 4, 26, m26);
-    CARRY(h, 8, 26, m26);
-    __m256i c = _mm256_srli_epi64(h[9], 25);
+    CARRY(h, 4, 26, m26);  // limb 4 below 2^26, limb 5 below 2^25 + 2^37 / 2^26
+    CARRY(h, 8, 26, m26);  // limb 9 below 2^62 + 2^36
+    const __m256i nineteen = _mm256_set1_epi64x(19);
+    __m256i c = _mm256_srli_epi64(h[9], 25);  // below 2^37.1
     h[9] = _mm256_and_si256(h[9], m25);
-    h[0] = _mm256_add_epi64(h[0], _mm256_add_epi64(_mm256_add_epi64(_mm256_slli_epi64(c, 4),
-                                                                    _mm256_slli_epi64(c, 1)), c));
-    CARRY(h, 0, 26, m26);
-    return a;
+    __m256i c0 = _mm256_and_si256(c, m26), c1 = _mm256_srli_epi64(c, 26);  // below 2^26, 2^11.1
+    h[0] = _mm256_add_epi64(h[0], _mm256_mul_epu32(c0, nineteen));  // below 2^26 + 2^30.3
+    h[1] = _mm256_add_epi64(h[1], _mm256_mul_epu32(c1, nineteen));  // below 2^25 + 2^11 + 2^15.4
+    CARRY(h, 0, 26, m26);  // limb 1 below 2^25 + 2^15.5
+    fv r;
+    for (int i = 0; i < 5; i++) r.v[i] = repack(h[2 * i], h[2 * i + 1]);
+    return r;
 }
 
-/// Lane-wise product; limbs below 2^27 in, reduced out.
-static inline fv fv_mul(fv f, fv g) {
-    const __m256i nineteen = _mm256_set1_epi64x(19);
-    __m256i g19[10], f2[10];
-    for (int i = 0; i < 10; i++) {
-        g19[i] = _mm256_mul_epu32(g.l[i], nineteen);  // limbs below 2^32
-        f2[i] = _mm256_add_epi64(f.l[i], f.l[i]);
+/// Limb 2i (lo) and 2i + 1 (hi) of each element in the low halves of 64-bit lanes (A, B, C, D).
+/// The high halves repeat the limb rather than hold zero: vpmuludq ignores them, and with zeros the
+/// compiler would see 64-bit products of small numbers and spell them as full 64 x 64-bit
+/// multiplications (three vpmuludq each).
+static inline void unpack(__m256i out[10], fv a) {
+    for (int i = 0; i < 5; i++) {
+        out[2 * i] = _mm256_unpacklo_epi32(a.v[i], a.v[i]);
+        out[2 * i + 1] = _mm256_unpackhi_epi32(a.v[i], a.v[i]);
     }
-    fv h;
-    for (int k = 0; k < 10; k++) h.l[k] = _mm256_setzero_si256();
+}
+
+/// Element-wise product; limbs below 2^27 in, reduced out.
+///
+/// Bounds: with limbs below 2^27, g19 limbs are below 2^31.3 (one 32-bit lane) and doubled odd
+/// limbs of f below 2^28, so each product is below 2^59.3 and each column of ten below 2^62.7 <
+/// 2^64. (Inputs in this file are below 2^26 + 2^12, columns below 2^61.3.)
+static inline fv fv_mul(fv fp, fv gp) {
+    const __m256i nineteen = _mm256_set1_epi64x(19);
+    __m256i f[10], g[10], g19[10], f2[10];
+    unpack(f, fp);
+    unpack(g, gp);
+    for (int i = 0; i < 10; i++) {
+        g19[i] = _mm256_mul_epu32(g[i], nineteen);
+        f2[i] = _mm256_add_epi64(f[i], f[i]);
+    }
+    __m256i h[10];
+    for (int k = 0; k < 10; k++) h[k] = _mm256_setzero_si256();
 #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
 #pragma clang loop unroll(full)
         for (int j = 0; j < 10; j++) {
             // Two odd limbs carry an extra factor 2 (2^25.5 + 2^25.5 rounds up twice); limbs past
             // 2^255 fold back times 19.
-            __m256i left = ((i & j) & 1) ? f2[i] : f.l[i];
-            __m256i right = (i + j >= 10) ? g19[j] : g.l[j];
+            __m256i left = ((i & j) & 1) ? f2[i] : f[i];
+            __m256i right = (i + j >= 10) ? g19[j] : g[j];
             int k = (i + j) % 10;
-            h.l[k] = _mm256_add_epi64(h.l[k], _mm256_mul_epu32(left, right));
+            h[k] = _mm256_add_epi64(h[k], _mm256_mul_epu32(left, right));
         }
     }
-    return fv_reduce(h);
+    return reduce_columns(h);
 }
 
-/// Lane-wise square: each cross product once, doubled; limbs below 2^27 in, reduced out.
-static inline fv fv_sq(fv f) {
+/// Element-wise square: each cross product once, doubled; limbs below 2^27 in, reduced out.
+/// Bounds as for fv_mul (f4 of a limb below 2^27 is below 2^29; each column is the same sum as
+/// the product's).
+static inline fv fv_sq(fv fp) {
     const __m256i nineteen = _mm256_set1_epi64x(19);
-    __m256i f19[10], f2[10], f4[10];
+    __m256i f[10], f19[10], f2[10], f4[10];
+    unpack(f, fp);
     for (int i = 0; i < 10; i++) {
-        f19[i] = _mm256_mul_epu32(f.l[i], nineteen);  // limbs below 2^32
-        f2[i] = _mm256_slli_epi64(f.l[i], 1);
-        f4[i] = _mm256_slli_epi64(f.l[i], 2);
+        f19[i] = _mm256_mul_epu32(f[i], nineteen);
+        f2[i] = _mm256_slli_epi64(f[i], 1);
+        f4[i] = _mm256_slli_epi64(f[i], 2);
     }
-    fv h;
-    for (int k = 0; k < 10; k++) h.l[k] = _mm256_setzero_si256();
+    __m256i h[10];
+    for (int k = 0; k < 10; k++) h[k] = _mm256_setzero_si256();
 #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
 #pragma clang loop unroll(full)
         for (int j = i; j < 10; j++) {
             // Cross products count twice; two odd limbs carry an extra 2; past 2^255 times 19.
             int odd = (i & j) & 1;
-            __m256i left = (i < j) ? (odd ? f4[i] : f2[i]) : (odd ? f2[i] : f.l[i]);
-            __m256i right = (i + j >= 10) ? f19[j] : f.l[j];
+            __m256i left = (i < j) ? (odd ? f4[i] : f2[i]) : (odd ? f2[i] : f[i]);
+            __m256i right = (i + j >= 10) ? f19[j] : f[j];
             int k = (i + j) % 10;
-            h.l[k] = _mm256_add_epi64(h.l[k], _mm256_mul_epu32(left, right));
+            h[k] = _mm256_add_epi64(h[k], _mm256_mul_epu32(left, right));
         }
     }
-    return fv_reduce(h);
+    return reduce_columns(h);
 }
 
 #define CV_SQUARE_IS_CHEAP 1
