@@ -53,11 +53,13 @@ static inline fv fv_reduce(fv a) {
     // ...), so the carries of limb 2i sit in the lanes of limb 2i + 1 and those of limb 2i + 1 in
     // the lanes of limb 2i (of the next vector).
     __m256i c[5];
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++)
         c[i] = _mm256_shuffle_epi32(_mm256_srlv_epi32(a.v[i], shifts), _MM_SHUFFLE(1, 0, 3, 2));
     fv r;
     r.v[0] = _mm256_add_epi32(_mm256_and_si256(a.v[0], masks),
                               _mm256_blend_epi32(_mm256_setzero_si256(), c[0], 0xcc));
+    #pragma clang loop unroll(full)
     for (int i = 1; i < 5; i++)
         r.v[i] = _mm256_add_epi32(_mm256_and_si256(a.v[i], masks), _mm256_blend_epi32(c[i - 1], c[i], 0xcc));
     // Limb 9's carries (lanes 0, 1, 4, 5 of c[4]) to the even 32-bit lanes, times 19, back to the
@@ -71,6 +73,7 @@ static inline fv fv_reduce(fv a) {
 /// Loads four elements with limbs below 2^52, reduced.
 static inline fv fv_load(const cv_fe51 e[4]) {
     fv r;
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
         r.v[i] = _mm256_setr_epi32((int)(e[0].v[i] & MASK26), (int)(e[1].v[i] & MASK26), (int)(e[0].v[i] >> 26),
                                    (int)(e[1].v[i] >> 26), (int)(e[2].v[i] & MASK26), (int)(e[3].v[i] & MASK26),
@@ -82,6 +85,7 @@ static inline fv fv_load(const cv_fe51 e[4]) {
 /// Stores four elements with limbs below 2^52 (from limbs below 2^26 + 2^12 and odd limbs below
 /// 2^25.01, as fv_mul returns them).
 static inline void fv_store(cv_fe51 e[4], fv a) {
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
         uint32_t lanes[8];
         _mm256_storeu_si256((__m256i *)lanes, a.v[i]);
@@ -95,6 +99,7 @@ static inline void fv_store(cv_fe51 e[4], fv a) {
 /// Element k of the result is element idx[k] of a (idx from IDX).
 static inline fv fv_perm(fv a, __m256i idx) {
     fv r;
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = _mm256_permutevar8x32_epi32(a.v[i], idx);
     return r;
 }
@@ -102,6 +107,7 @@ static inline fv fv_perm(fv a, __m256i idx) {
 /// Limb-wise sum; the caller keeps the limbs below 2^32 (a few summands of reduced limbs).
 static inline fv fv_add(fv a, fv b) {
     fv r;
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = _mm256_add_epi32(a.v[i], b.v[i]);
     return r;
 }
@@ -114,6 +120,7 @@ static inline fv fv_neg2(fv a) {
                                            2 * MASK26, 2 * MASK25, 2 * MASK25);
     fv r;
     r.v[0] = _mm256_sub_epi32(low, a.v[0]);
+    #pragma clang loop unroll(full)
     for (int i = 1; i < 5; i++) r.v[i] = _mm256_sub_epi32(rest, a.v[i]);
     return r;
 }
@@ -122,6 +129,7 @@ static inline fv fv_neg2(fv a) {
 static inline fv fv_select(fv a, fv b, __m256i mask) {
     const __m256i m = packed_mask(mask);
     fv r;
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = _mm256_blendv_epi8(a.v[i], b.v[i], m);
     return r;
 }
@@ -130,6 +138,7 @@ static inline fv fv_select(fv a, fv b, __m256i mask) {
 static inline fv fv_and(fv a, __m256i mask) {
     const __m256i m = packed_mask(mask);
     fv r;
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = _mm256_and_si256(a.v[i], m);
     return r;
 }
@@ -173,6 +182,7 @@ static inline fv reduce_columns(__m256i h[10]) {
     h[1] = _mm256_add_epi64(h[1], _mm256_mul_epu32(c1, nineteen));  // below 2^25 + 2^11 + 2^15.4
     CARRY(h, 0, 26, m26);  // limb 1 below 2^25 + 2^15.5
     fv r;
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = repack(h[2 * i], h[2 * i + 1]);
     return r;
 }
@@ -182,6 +192,7 @@ static inline fv reduce_columns(__m256i h[10]) {
 /// compiler would see 64-bit products of small numbers and spell them as full 64 x 64-bit
 /// multiplications (three vpmuludq each).
 static inline void unpack(__m256i out[10], fv a) {
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
         out[2 * i] = _mm256_unpacklo_epi32(a.v[i], a.v[i]);
         out[2 * i + 1] = _mm256_unpackhi_epi32(a.v[i], a.v[i]);
@@ -193,16 +204,18 @@ static inline void unpack(__m256i out[10], fv a) {
 /// Bounds: with limbs below 2^27, g19 limbs are below 2^31.3 (one 32-bit lane) and doubled odd
 /// limbs of f below 2^28, so each product is below 2^59.3 and each column of ten below 2^62.7 <
 /// 2^64. (Inputs in this file are below 2^26 + 2^12, columns below 2^61.3.)
-static inline fv fv_mul(fv fp, fv gp) {
+static inline __attribute__((always_inline)) fv fv_mul(fv fp, fv gp) {
     const __m256i nineteen = _mm256_set1_epi64x(19);
     __m256i f[10], g[10], g19[10], f2[10];
     unpack(f, fp);
     unpack(g, gp);
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
         g19[i] = _mm256_mul_epu32(g[i], nineteen);
         f2[i] = _mm256_add_epi64(f[i], f[i]);
     }
     __m256i h[10];
+    #pragma clang loop unroll(full)
     for (int k = 0; k < 10; k++) h[k] = _mm256_setzero_si256();
 #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
@@ -226,12 +239,14 @@ static inline fv fv_sq(fv fp) {
     const __m256i nineteen = _mm256_set1_epi64x(19);
     __m256i f[10], f19[10], f2[10], f4[10];
     unpack(f, fp);
+    #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
         f19[i] = _mm256_mul_epu32(f[i], nineteen);
         f2[i] = _mm256_slli_epi64(f[i], 1);
         f4[i] = _mm256_slli_epi64(f[i], 2);
     }
     __m256i h[10];
+    #pragma clang loop unroll(full)
     for (int k = 0; k < 10; k++) h[k] = _mm256_setzero_si256();
 #pragma clang loop unroll(full)
     for (int i = 0; i < 10; i++) {
