@@ -15,14 +15,14 @@
 
 #pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
 
-/// Four field elements A, B, C, D (the interface's 64-bit lanes 0 to 3). Vector i holds limbs 2i
-/// and 2i + 1 in its eight 32-bit lanes as (A_2i, B_2i, A_2i+1, B_2i+1, C_2i, D_2i, C_2i+1, D_2i+1);
-/// limb k weighs 2^ceil(25.5 k).
+/// Four field elements, one per 64-bit lane (the interface's lanes 0 to 3). Vector i holds limbs
+/// 2i and 2i + 1 of each element, limb 2i in the low and limb 2i + 1 in the high 32 bits of the
+/// element's lane; limb k weighs 2^ceil(25.5 k).
 ///
 /// Bounds (limbs as unsigned 32-bit numbers): fv_mul, fv_sq and fv_reduce return limbs below
 /// 2^26 + 2^12 (fv_mul and fv_sq: even limbs below 2^26, odd limbs below 2^25.01); fv_neg2 needs
 /// limbs at most those of 2p and returns limbs below 2^27; fv_reduce takes any limbs below 2^32;
-/// fv_mul and fv_sq take limbs below 2^27, for which every 64-bit column sum stays below 2^62.
+/// fv_mul and fv_sq take limbs below 2^27, for which every 64-bit column sum stays below 2^63.
 typedef struct {
     __m256i v[5];
 } fv;
@@ -30,54 +30,41 @@ typedef struct {
 #define MASK26 0x3ffffff
 #define MASK25 0x1ffffff
 
-/// The 32-bit lanes of the packed layout that hold element k's limbs (k and k + 2, k in 0, 1, 4, 5).
-#define LANE(k) (((k) & 1) + 4 * ((k) >> 1))
-
-/// Lane k of the result is lane (a, b, c, d)[k] of the argument, as a packed 32-bit permutation.
-#define IDX(a, b, c, d)                                                                                  \
-    _mm256_setr_epi32(LANE(a), LANE(b), LANE(a) + 2, LANE(b) + 2, LANE(c), LANE(d), LANE(c) + 2, \
-                      LANE(d) + 2)
-
-/// A mask of all-ones 64-bit lanes per element, spread over the packed layout.
-static inline __m256i packed_mask(__m256i mask) {
-    return _mm256_permutevar8x32_epi32(mask, _mm256_setr_epi32(0, 2, 0, 2, 4, 6, 4, 6));
-}
+/// Lane k of the result is lane (a, b, c, d)[k] of the argument (as pairs of 32-bit indices).
+#define IDX(a, b, c, d) \
+    _mm256_setr_epi32(2 * (a), 2 * (a) + 1, 2 * (b), 2 * (b) + 1, 2 * (c), 2 * (c) + 1, 2 * (d), 2 * (d) + 1)
 
 /// One parallel carry round: every limb keeps its low 26 or 25 bits and adds the carry out of the
 /// limb below (limb 0 adds 19 times limb 9's carry). Limbs below 2^32 in; out, limbs below
 /// 2^26 + 2^7, limb 0 below 2^26 + 19 * 2^7.
 static inline fv fv_reduce(fv a) {
-    const __m256i shifts = _mm256_setr_epi32(26, 26, 25, 25, 26, 26, 25, 25);
-    const __m256i masks = _mm256_setr_epi32(MASK26, MASK26, MASK25, MASK25, MASK26, MASK26, MASK25, MASK25);
-    // Carries of vector i, swapped within each 128-bit half: (c(A_2i+1), c(B_2i+1), c(A_2i), c(B_2i),
-    // ...), so the carries of limb 2i sit in the lanes of limb 2i + 1 and those of limb 2i + 1 in
-    // the lanes of limb 2i (of the next vector).
+    const __m256i shifts = _mm256_setr_epi32(26, 25, 26, 25, 26, 25, 26, 25);
+    const __m256i masks = _mm256_setr_epi32(MASK26, MASK25, MASK26, MASK25, MASK26, MASK25, MASK26, MASK25);
+    // Carries of vector i with the halves of each 64-bit lane swapped: the carry of limb 2i in the
+    // high half (where limb 2i + 1 is), that of limb 2i + 1 in the low half (for limb 2i + 2 in
+    // the next vector).
     __m256i c[5];
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++)
-        c[i] = _mm256_shuffle_epi32(_mm256_srlv_epi32(a.v[i], shifts), _MM_SHUFFLE(1, 0, 3, 2));
+        c[i] = _mm256_shuffle_epi32(_mm256_srlv_epi32(a.v[i], shifts), _MM_SHUFFLE(2, 3, 0, 1));
+    // Limb 9's carry, in the low halves of c[4], times 19 (below 2^12, so the high halves are 0).
+    const __m256i c9x19 = _mm256_mul_epu32(c[4], _mm256_set1_epi64x(19));
     fv r;
-    r.v[0] = _mm256_add_epi32(_mm256_and_si256(a.v[0], masks),
-                              _mm256_blend_epi32(_mm256_setzero_si256(), c[0], 0xcc));
-    #pragma clang loop unroll(full)
+    r.v[0] = _mm256_add_epi32(_mm256_and_si256(a.v[0], masks), _mm256_blend_epi32(c9x19, c[0], 0xaa));
+#pragma clang loop unroll(full)
     for (int i = 1; i < 5; i++)
-        r.v[i] = _mm256_add_epi32(_mm256_and_si256(a.v[i], masks), _mm256_blend_epi32(c[i - 1], c[i], 0xcc));
-    // Limb 9's carries (lanes 0, 1, 4, 5 of c[4]) to the even 32-bit lanes, times 19, back to the
-    // lanes of limb 0.
-    __m256i c9 = _mm256_shuffle_epi32(c[4], _MM_SHUFFLE(3, 1, 2, 0));
-    __m256i c9x19 = _mm256_mul_epu32(c9, _mm256_set1_epi64x(19));
-    r.v[0] = _mm256_add_epi32(r.v[0], _mm256_shuffle_epi32(c9x19, _MM_SHUFFLE(3, 1, 2, 0)));
+        r.v[i] = _mm256_add_epi32(_mm256_and_si256(a.v[i], masks), _mm256_blend_epi32(c[i - 1], c[i], 0xaa));
     return r;
 }
 
 /// Loads four elements with limbs below 2^52, reduced.
 static inline fv fv_load(const cv_fe51 e[4]) {
     fv r;
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
-        r.v[i] = _mm256_setr_epi32((int)(e[0].v[i] & MASK26), (int)(e[1].v[i] & MASK26), (int)(e[0].v[i] >> 26),
-                                   (int)(e[1].v[i] >> 26), (int)(e[2].v[i] & MASK26), (int)(e[3].v[i] & MASK26),
-                                   (int)(e[2].v[i] >> 26), (int)(e[3].v[i] >> 26));
+        r.v[i] = _mm256_setr_epi32((int)(e[0].v[i] & MASK26), (int)(e[0].v[i] >> 26), (int)(e[1].v[i] & MASK26),
+                                   (int)(e[1].v[i] >> 26), (int)(e[2].v[i] & MASK26), (int)(e[2].v[i] >> 26),
+                                   (int)(e[3].v[i] & MASK26), (int)(e[3].v[i] >> 26));
     }
     return fv_reduce(r);
 }
@@ -85,21 +72,19 @@ static inline fv fv_load(const cv_fe51 e[4]) {
 /// Stores four elements with limbs below 2^52 (from limbs below 2^26 + 2^12 and odd limbs below
 /// 2^25.01, as fv_mul returns them).
 static inline void fv_store(cv_fe51 e[4], fv a) {
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
         uint32_t lanes[8];
         _mm256_storeu_si256((__m256i *)lanes, a.v[i]);
-        e[0].v[i] = lanes[0] + ((uint64_t)lanes[2] << 26);
-        e[1].v[i] = lanes[1] + ((uint64_t)lanes[3] << 26);
-        e[2].v[i] = lanes[4] + ((uint64_t)lanes[6] << 26);
-        e[3].v[i] = lanes[5] + ((uint64_t)lanes[7] << 26);
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 4; j++) e[j].v[i] = lanes[2 * j] + ((uint64_t)lanes[2 * j + 1] << 26);
     }
 }
 
 /// Element k of the result is element idx[k] of a (idx from IDX).
 static inline fv fv_perm(fv a, __m256i idx) {
     fv r;
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = _mm256_permutevar8x32_epi32(a.v[i], idx);
     return r;
 }
@@ -107,39 +92,37 @@ static inline fv fv_perm(fv a, __m256i idx) {
 /// Limb-wise sum; the caller keeps the limbs below 2^32 (a few summands of reduced limbs).
 static inline fv fv_add(fv a, fv b) {
     fv r;
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) r.v[i] = _mm256_add_epi32(a.v[i], b.v[i]);
     return r;
 }
 
 /// 2p - a limb by limb, for limbs of a at most those of 2p (outputs of fv_mul, fv_sq, fv_reduce).
 static inline fv fv_neg2(fv a) {
-    const __m256i low = _mm256_setr_epi32(2 * (MASK26 - 18), 2 * (MASK26 - 18), 2 * MASK25, 2 * MASK25,
-                                          2 * (MASK26 - 18), 2 * (MASK26 - 18), 2 * MASK25, 2 * MASK25);
-    const __m256i rest = _mm256_setr_epi32(2 * MASK26, 2 * MASK26, 2 * MASK25, 2 * MASK25, 2 * MASK26,
-                                           2 * MASK26, 2 * MASK25, 2 * MASK25);
+    const __m256i low = _mm256_setr_epi32(2 * (MASK26 - 18), 2 * MASK25, 2 * (MASK26 - 18), 2 * MASK25,
+                                          2 * (MASK26 - 18), 2 * MASK25, 2 * (MASK26 - 18), 2 * MASK25);
+    const __m256i rest = _mm256_setr_epi32(2 * MASK26, 2 * MASK25, 2 * MASK26, 2 * MASK25, 2 * MASK26, 2 * MASK25,
+                                           2 * MASK26, 2 * MASK25);
     fv r;
     r.v[0] = _mm256_sub_epi32(low, a.v[0]);
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 1; i < 5; i++) r.v[i] = _mm256_sub_epi32(rest, a.v[i]);
     return r;
 }
 
 /// Elements of b where mask's 64-bit lane is all ones, else elements of a.
 static inline fv fv_select(fv a, fv b, __m256i mask) {
-    const __m256i m = packed_mask(mask);
     fv r;
-    #pragma clang loop unroll(full)
-    for (int i = 0; i < 5; i++) r.v[i] = _mm256_blendv_epi8(a.v[i], b.v[i], m);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 5; i++) r.v[i] = _mm256_blendv_epi8(a.v[i], b.v[i], mask);
     return r;
 }
 
 /// Elements of a where mask's 64-bit lane is all ones, else zero.
 static inline fv fv_and(fv a, __m256i mask) {
-    const __m256i m = packed_mask(mask);
     fv r;
-    #pragma clang loop unroll(full)
-    for (int i = 0; i < 5; i++) r.v[i] = _mm256_and_si256(a.v[i], m);
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 5; i++) r.v[i] = _mm256_and_si256(a.v[i], mask);
     return r;
 }
 
@@ -152,11 +135,9 @@ static inline fv fv_and(fv a, __m256i mask) {
     } while (0)
 
 /// Two limbs (even, odd) of four elements, each below 2^32 in the low half of a 64-bit lane, into
-/// one packed vector.
+/// one vector.
 static inline __m256i repack(__m256i even, __m256i odd) {
-    __m256i e = _mm256_shuffle_epi32(even, _MM_SHUFFLE(3, 1, 2, 0));  // (A_2i, B_2i, 0, 0, ...)
-    __m256i o = _mm256_shuffle_epi32(odd, _MM_SHUFFLE(2, 0, 3, 1));   // (0, 0, A_2i+1, B_2i+1, ...)
-    return _mm256_blend_epi32(e, o, 0xcc);
+    return _mm256_blend_epi32(even, _mm256_shuffle_epi32(odd, _MM_SHUFFLE(2, 2, 0, 0)), 0xaa);
 }
 
 /// Carries ten 64-bit column sums (each below 2^62) to limbs below 2^26 (odd limbs below 2^25, limb
@@ -187,15 +168,15 @@ static inline fv reduce_columns(__m256i h[10]) {
     return r;
 }
 
-/// Limb 2i (lo) and 2i + 1 (hi) of each element in the low halves of 64-bit lanes (A, B, C, D).
-/// The high halves repeat the limb rather than hold zero: vpmuludq ignores them, and with zeros the
-/// compiler would see 64-bit products of small numbers and spell them as full 64 x 64-bit
-/// multiplications (three vpmuludq each).
+/// Limb k of each element in the low half of its 64-bit lane, for vpmuludq (which ignores the high
+/// halves): the even limbs are there already; the odd limbs are copied down from the high halves
+/// (and stay in them, rather than leaving zeros: with zeros the compiler would see 64-bit products
+/// of small numbers and spell some as full 64 x 64-bit multiplications, three vpmuludq each).
 static inline void unpack(__m256i out[10], fv a) {
-    #pragma clang loop unroll(full)
+#pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
-        out[2 * i] = _mm256_unpacklo_epi32(a.v[i], a.v[i]);
-        out[2 * i + 1] = _mm256_unpackhi_epi32(a.v[i], a.v[i]);
+        out[2 * i] = a.v[i];
+        out[2 * i + 1] = _mm256_shuffle_epi32(a.v[i], _MM_SHUFFLE(3, 3, 1, 1));
     }
 }
 
