@@ -119,6 +119,83 @@ func avx2MatchesLibsodium() throws {
     checkRawInputs(.avx2)
 }
 
+/// Valid ristretto255 encodings among the even field elements `start`, `start ± 2`, ... (little
+/// endian, `step` 2 or -2), at most `count` of them, trying at most 512 candidates.
+private func validEncodings(from start: [UInt8], step: Int, count: Int) -> [[UInt8]] {
+    _ = sodium_init()
+    var found: [[UInt8]] = []
+    var candidate = start
+    for _ in 0..<512 where found.count < count {
+        if crypto_core_ristretto255_is_valid_point(candidate) == 1 { found.append(candidate) }
+        // Little-endian add or subtract 2 with carry or borrow.
+        var carry = step
+        for index in 0..<32 where carry != 0 {
+            let sum = Int(candidate[index]) + carry
+            candidate[index] = UInt8(truncatingIfNeeded: sum)
+            carry = sum < 0 ? -1 : (sum > 255 ? 1 : 0)
+        }
+    }
+    return found
+}
+
+/// Encodings whose field element s is near p = 2^255 - 19, near zero, or just below 2^51k (radix
+/// 2^51 limbs all ones, which the AVX2 backend splits into 26- and 25-bit limbs at their largest).
+private func extremeEncodings() -> [[UInt8]] {
+    let pMinusOne = bytes("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
+    var encodings = validEncodings(from: pMinusOne, step: -2, count: 3)
+    encodings += validEncodings(from: [2] + [UInt8](repeating: 0, count: 31), step: 2, count: 3)
+    for limbs in 1...4 {
+        // 2^(51 limbs) - 2: limbs 0 ..< limbs all ones (but the lowest bit).
+        var start = [UInt8](repeating: 0, count: 32)
+        for bit in 1..<(51 * limbs) { start[bit / 8] |= 1 << (bit % 8) }
+        encodings += validEncodings(from: start, step: -2, count: 1)
+    }
+    return encodings
+}
+
+/// Products whose inputs and outputs stress the limb bounds: points decoded from extreme
+/// encodings, each product fed back as the next point, and many random pairs (a bound slip shows
+/// in a small fraction of products only).
+private func checkExtremesAgainstLibsodium(_ backend: CurveBackend) {
+    let encodings = extremeEncodings()
+    #expect(encodings.count >= 9)
+    var scalars: [[UInt8]] = [orderMinusOne, [UInt8](repeating: 0xff, count: 32)]
+    scalars.append([UInt8](repeating: 0x88, count: 31) + [0x08])
+    scalars.append(SecureRandom.bytes(count: 32))
+    for encoding in encodings {
+        for scalar in scalars {
+            let (expected, expectedStatus) = sodiumProduct(scalar, encoding)
+            let (got, status) = vectorProduct(backend, scalar, encoding)
+            #expect(status == expectedStatus && got == expected, "\(backend): \(scalar) · \(encoding)")
+        }
+    }
+    var point = RistrettoPoint.random().encoded
+    let scalar = SecureRandom.bytes(count: 32)
+    for _ in 0..<40 {
+        let (expected, _) = sodiumProduct(scalar, point)
+        let (got, status) = vectorProduct(backend, scalar, point)
+        #expect(status == 0 && got == expected, "\(backend): chained \(scalar) · \(point)")
+        point = expected
+    }
+    var mismatches = 0
+    for _ in 0..<300 {
+        let point = RistrettoPoint.random().encoded
+        let scalar = SecureRandom.bytes(count: 32)
+        if vectorProduct(backend, scalar, point) != sodiumProduct(scalar, point) { mismatches += 1 }
+    }
+    #expect(mismatches == 0, "\(backend): \(mismatches) of 300 random products differ")
+}
+
+@Test(.enabled(if: CurveBackend.ifma.isSupported))
+func ifmaMatchesLibsodiumOnExtremeInputs() {
+    checkExtremesAgainstLibsodium(.ifma)
+}
+
+@Test(.enabled(if: CurveBackend.avx2.isSupported))
+func avx2MatchesLibsodiumOnExtremeInputs() {
+    checkExtremesAgainstLibsodium(.avx2)
+}
+
 @Test func serialBackendIsAlwaysSupported() throws {
     #expect(CurveBackend.supported.first == .serial)
     #expect(CurveBackend.supported.contains(CurveBackend.current))
