@@ -191,6 +191,9 @@ static inline fv reduce_columns(__m256i h[10]) {
     return r;
 }
 
+/// The order in which reduce_columns first takes the columns.
+static const int column_order[10] = {0, 4, 1, 5, 2, 6, 3, 7, 8, 9};
+
 /// Limb k of each element in the low half of its 64-bit lane, for vpmuludq (which ignores the high
 /// halves): limbs 0 to 4 are there already; limbs 5 to 9 are copied down from the high halves (and
 /// stay in them, rather than leaving zeros: with zeros the compiler would see 64-bit products of
@@ -223,8 +226,7 @@ static inline __attribute__((always_inline)) fv fv_mul(fv fp, fv gp) {
     __m256i h[10];
 #pragma clang loop unroll(full)
     for (int kk = 0; kk < 10; kk++) {
-        const int order[10] = {0, 4, 1, 5, 2, 6, 3, 7, 8, 9};
-        int k = order[kk];
+        const int k = column_order[kk];
         h[k] = _mm256_setzero_si256();
 #pragma clang loop unroll(full)
         for (int i = 0; i < 10; i++) {
@@ -256,8 +258,7 @@ static inline fv fv_sq(fv fp) {
     __m256i h[10];
 #pragma clang loop unroll(full)
     for (int kk = 0; kk < 10; kk++) {
-        const int order[10] = {0, 4, 1, 5, 2, 6, 3, 7, 8, 9};
-        int k = order[kk];
+        const int k = column_order[kk];
         h[k] = _mm256_setzero_si256();
 #pragma clang loop unroll(full)
         for (int i = 0; i < 10; i++) {
