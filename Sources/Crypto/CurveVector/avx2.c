@@ -194,15 +194,16 @@ static inline fv reduce_columns(__m256i h[10]) {
 /// The order in which reduce_columns first takes the columns.
 static const int column_order[10] = {0, 4, 1, 5, 2, 6, 3, 7, 8, 9};
 
-/// Limb k of each element in the low half of its 64-bit lane, for vpmuludq (which ignores the high
-/// halves): limbs 0 to 4 are there already; limbs 5 to 9 are copied down from the high halves (and
-/// stay in them, rather than leaving zeros: with zeros the compiler would see 64-bit products of
-/// small numbers and spell some as full 64 x 64-bit multiplications, three vpmuludq each).
+/// Limb k of each element in the low half of its 64-bit lane and zero in the high half, for
+/// vpmuludq. The instruction itself ignores the high halves, but the compiler reads the intrinsic
+/// as a 64-bit product of operands masked to 32 bits: with known-zero high halves it emits one
+/// vpmuludq per product; with limb data there (or zeros it cannot see, as through memory) it adds
+/// masking instructions or spells products as full 64 x 64-bit multiplications.
 static inline void unpack(__m256i out[10], fv a) {
 #pragma clang loop unroll(full)
     for (int i = 0; i < 5; i++) {
-        out[i] = a.v[i];
-        out[i + 5] = _mm256_shuffle_epi32(a.v[i], _MM_SHUFFLE(3, 3, 1, 1));
+        out[i] = _mm256_blend_epi32(a.v[i], _mm256_setzero_si256(), 0xaa);
+        out[i + 5] = _mm256_srli_epi64(a.v[i], 32);
     }
 }
 
