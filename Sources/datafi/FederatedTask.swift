@@ -61,7 +61,8 @@ struct FederatedMarketTaskRun {
         guard owners.count <= FederatedMarketTask.maxAssets else {
             throw CLIError("the dataset has \(owners.count) verified assets, more than one round takes")
         }
-        let privacy = try taskJob.privacy.map { p in (epsilon: try Self.real(p.epsilon), delta: try Self.real(p.delta)) }
+        let privacy = try taskJob.privacy.map { p in (epsilon: try Self.real(p.epsilon), delta: try Self.real(p.delta))
+        }
         let job = FederatedJob(
             query: try Self.query(taskJob.query), column: taskJob.query.column ?? "", threshold: taskJob.threshold,
             epsilon: privacy?.epsilon, delta: privacy?.delta,
@@ -132,7 +133,9 @@ struct FederatedMarketTaskRun {
         output["digest"] = digest
         output["aggregate"] = report.sum.map { String($0) }
         output["excluded"] = report.excluded.map { exclusion -> [String: Any] in
-            var item: [String: Any] = ["participant": Int(exclusion.participant), "reason": exclusion.problem.description]
+            var item: [String: Any] = [
+                "participant": Int(exclusion.participant), "reason": exclusion.problem.description,
+            ]
             if let key = exclusion.key { item["key"] = Hex.encode(key.rawRepresentation) }
             return item
         }

@@ -147,7 +147,9 @@ struct OwnerAgentCommand: AsyncParsableCommand {
     @Option(help: "The round to join (default: the first open round with room).") var round: String?
     @Option(help: "Seconds to wait for a round and for each step of the coordinator.") var timeout: Double = 120
     @Option(help: "Leave after this step: share-keys or masked-input (to rehearse a dropout).") var stopAfter: String?
-    @Option(help: "The market task's asset (its index in the dataset) this owner speaks for.", transform: StrictArgument.int)
+    @Option(
+        help: "The market task's asset (its index in the dataset) this owner speaks for.", transform: StrictArgument.int
+    )
     var asset: Int?
 
     func run() async throws {

@@ -74,7 +74,9 @@ struct FederatedTaskLedger {
     }
 
     /// The market as the store holds it now.
-    func market() throws -> Market { try MarketLedger(opening: try SQLiteLedgerStore(path: store, create: false)).state.market }
+    func market() throws -> Market {
+        try MarketLedger(opening: try SQLiteLedgerStore(path: store, create: false)).state.market
+    }
 
     /// The store's number of entries.
     func size() throws -> UInt64 { try MarketLedger(opening: try SQLiteLedgerStore(path: store, create: false)).size }
@@ -158,7 +160,9 @@ func runTogether(_ commands: [[String]]) -> [CLIRunner.Result] {
         #expect(output["value"] as? Double == 287)
         #expect(output["survivors"] as? Int == 2 && output["owners"] as? Int == 4)
         let excluded = output["excluded"] as? [[String: Any]] ?? []
-        #expect(excluded.count == 1 && excluded.first?["key"] as? String == Hex.encode(impostor.publicKey.rawRepresentation))
+        #expect(
+            excluded.count == 1 && excluded.first?["key"] as? String == Hex.encode(impostor.publicKey.rawRepresentation)
+        )
         let aggregate = (output["aggregate"] as? [String] ?? []).compactMap { UInt64($0) }
         #expect(aggregate == [287 * 512])  // fixed point: 2^16 / 128 units per year of age
         let digest = FederatedTaskJob.aggregateDigest(task: 1, values: aggregate)
@@ -223,7 +227,10 @@ func runTogether(_ commands: [[String]]) -> [CLIRunner.Result] {
             (["--key", operatorKey, "--task", "3"], "go together"),
             (["--key", operatorKey, "--ledger", market.store, "--task=-3"], "decimal integer"),
             (["--key", operatorKey, "--ledger", market.store, "--task", "3", "--time", "4000000001"], "deadline"),
-            (["--key", operatorKey, "--ledger", market.dir.appendingPathComponent("none").path, "--task", "3"], "ledger"),
+            (
+                ["--key", operatorKey, "--ledger", market.dir.appendingPathComponent("none").path, "--task", "3"],
+                "ledger"
+            ),
             (["--key", operatorKey, "--owners", "3", "--query", "count", "--time", "5"], "--time"),
         ]
         for (arguments, message) in cases {
@@ -234,7 +241,8 @@ func runTogether(_ commands: [[String]]) -> [CLIRunner.Result] {
         // The agent's side: a negative or non-numeric asset is a usage error.
         for asset in ["-1", "x", "0x1"] {
             let result = try CLIRunner.run([
-                "owner", "agent", "--node", "http://127.0.0.1:1", "--data", ownerKey, "--key", ownerKey, "--asset", asset,
+                "owner", "agent", "--node", "http://127.0.0.1:1", "--data", ownerKey, "--key", ownerKey, "--asset",
+                asset,
             ])
             #expect(result.status == 2, "\(asset): \(result.stderr)")
         }

@@ -291,7 +291,9 @@ struct SecAggRelayTests {
             #"{"task":"1","dataset":"HEALTH","assets":["# + (0...1000).map(String.init).joined(separator: ",") + "]}",
         ]
         for market in hostile {
-            #expect(throws: FederatedRunError.invalidJob) { try FederatedJob(encoded: Array((base + market + "}").utf8)) }
+            #expect(throws: FederatedRunError.invalidJob) {
+                try FederatedJob(encoded: Array((base + market + "}").utf8))
+            }
         }
         let claim = FederatedAssetClaim(asset: 5, keys: [1, 2, 3])
         #expect(try FederatedAssetClaim(serialized: claim.serialized) == claim)
@@ -315,7 +317,9 @@ struct SecAggRelayTests {
         func claim(_ asset: Int) -> [UInt8] { FederatedAssetClaim(asset: asset, keys: [7]).serialized }
         #expect(try check.admit(claim(0), from: 1, key: owners[0].publicKey) == (0, [7]))
         check.accept(0, participant: 1)
-        #expect(throws: FederatedClaimProblem.notOwner(1)) { try check.admit(claim(1), from: 2, key: owners[0].publicKey) }
+        #expect(throws: FederatedClaimProblem.notOwner(1)) {
+            try check.admit(claim(1), from: 2, key: owners[0].publicKey)
+        }
         #expect(throws: FederatedClaimProblem.notOwner(1)) { try check.admit(claim(1), from: 2, key: nil) }
         #expect(throws: FederatedClaimProblem.assetNotInTask(3)) {
             try check.admit(claim(3), from: 2, key: owners[1].publicKey)

@@ -348,7 +348,8 @@ public struct FederatedCoordinator: Sendable {
                 sum: sum, plan: plan, survivors: survivors,
                 bytesPerOwner: bytes.isEmpty ? 0 : Double(sent) / Double(bytes.count))
             try await post(.result, to: nil, Self.encode(result))
-            let contributors = (claims?.assetOf).map { assetOf in request.survivors.compactMap { assetOf[$0] }.sorted() }
+            let contributors = (claims?.assetOf).map { assetOf in request.survivors.compactMap { assetOf[$0] }.sorted()
+            }
             return Report(
                 round: round, result: result, rejected: rejected, survivors: request.survivors.sorted(), sum: sum,
                 contributors: contributors ?? [], excluded: excluded)
@@ -462,7 +463,8 @@ public struct FederatedOwnerAgent: Sendable {
             var agent = try SecAggClient(config: plan.config, id: id, input: input)
             let keys = try agent.advertiseKeys().serialized
             try await post(
-                info.id, .advertiseKeys, id, asset.map { FederatedAssetClaim(asset: $0, keys: keys).serialized } ?? keys)
+                info.id, .advertiseKeys, id, asset.map { FederatedAssetClaim(asset: $0, keys: keys).serialized } ?? keys
+            )
             let directory = try KeyDirectory(serialized: try await receive(info.id, .keyDirectory, id))
             if asset != nil, !directory.entries.contains(where: { $0.id == id }) { throw FederatedRunError.excluded }
             try await post(info.id, .shareKeys, id, try agent.shareKeys(directory: directory).serialized)
