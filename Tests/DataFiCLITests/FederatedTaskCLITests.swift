@@ -96,7 +96,8 @@ struct FederatedTaskLedger {
     }
 }
 
-/// Runs every command in its own process at once (one thread each) and returns their results in order.
+/// Runs every command in its own process at once and returns their results in order. One thread per
+/// process (concurrentPerform would run only as many as there are cores).
 func runTogether(_ commands: [[String]]) -> [CLIRunner.Result] {
     let results = Mutex<[Int: CLIRunner.Result]>([:])
     let threads = commands.indices.map { i in
