@@ -46,8 +46,11 @@ struct AnalyticsRunCommand: AsyncParsableCommand {
     @Option(help: "Shamir threshold t (default ⌊N/2⌋ + 1).") var threshold: Int?
     @Option(help: "Seconds to wait for the owners to join.") var joinTimeout: Double = 60
     @Option(help: "Seconds to wait for the owners at each later step.") var stepTimeout: Double = 30
-    @Option(help: "A ledger store (`datafi ledger init`) whose market holds the task (with --task).") var ledger:
-        String?
+    @Option(
+        help:
+            "A ledger store (`datafi ledger init`) whose market holds the task (with --task); the result is appended to it."
+    )
+    var ledger: String?
     @Option(help: "The market's federated compute task to run (with --ledger).", transform: StrictArgument.uint64)
     var task: UInt64?
     @Option(
