@@ -58,7 +58,7 @@ typedef struct {
 static inline fv cv_vsub(fv a, fv b) { return fv_reduce(fv_add(a, fv_neg2(b))); }
 
 /// 2P (dbl-2008-hwcd, a = -1); T is computed only when `with_t`, for an addition next.
-static inline cv_vpoint cv_vdouble(cv_vpoint p, int with_t) {
+static inline __attribute__((always_inline)) cv_vpoint cv_vdouble(cv_vpoint p, int with_t) {
     fv a = CV_VSQ(p.x), b = CV_VSQ(p.y), zz = CV_VSQ(p.z);
     fv s = CV_VSQ(fv_reduce(fv_add(p.x, p.y)));
     fv c = fv_reduce(fv_add(zz, zz));
@@ -72,7 +72,7 @@ static inline cv_vpoint cv_vdouble(cv_vpoint p, int with_t) {
 }
 
 /// P + Q (add-2008-hwcd-3, a = -1).
-static inline cv_vpoint cv_vadd(cv_vpoint p, cv_vcached q) {
+static inline __attribute__((always_inline)) cv_vpoint cv_vadd(cv_vpoint p, cv_vcached q) {
     fv a = fv_mul(cv_vsub(p.y, p.x), q.ymx);
     fv b = fv_mul(fv_reduce(fv_add(p.y, p.x)), q.ypx);
     fv c = fv_mul(p.t, q.t2d);
