@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 
 @Suite(.serialized) struct FederatedCLITests {
@@ -39,30 +38,18 @@ import Testing
                 ["owner", "agent", "--node", server.url, "--data", p.data, "--key", p.key, "--timeout", "60"]
                     + (i == 2 ? ["--stop-after", "share-keys"] : [])
             }
-        let results = Mutex<[Int: CLIRunner.Result]>([:])
-        // One thread per process (concurrentPerform would run only as many as there are cores).
-        let threads = commands.indices.map { i in
-            Thread {
-                let result =
-                    (try? CLIRunner.run(commands[i])) ?? CLIRunner.Result(status: -1, stdout: "", stderr: "did not run")
-                results.withLock { $0[i] = result }
-            }
-        }
-        threads.forEach { $0.start() }
-        while results.withLock({ $0.count }) < commands.count { Thread.sleep(forTimeInterval: 0.02) }
-        let all = results.withLock { $0 }
-        let coordinator = try #require(all[0])
+        let all = runTogether(commands)
+        let coordinator = all[0]
         #expect(coordinator.status == 0, "\(coordinator.stderr)")
         #expect(coordinator.stderr.hasPrefix("round "))
         let output = try JSONSerialization.jsonObject(with: Data(coordinator.stdout.utf8)) as? [String: Any]
         // Bins of 25 over the survivors: 12 | 30, 31 | 55, 60 | 99 (the dropped owner's 1, 2, 3 are not in).
         #expect(output?["histogram"] as? [Double] == [1, 2, 2, 1])
         #expect(output?["survivors"] as? Int == 2 && output?["owners"] as? Int == 3)
-        for i in 1...3 { #expect(all[i]?.status == 0, "\(all[i]?.stderr ?? "")") }
+        for i in 1...3 { #expect(all[i].status == 0, "\(all[i].stderr)") }
         #expect(
-            all[1]?.stdout.contains(#""result":{"histogram":["1.0","2.0","2.0","1.0"]"#) == true,
-            "\(all[1]?.stdout ?? "")")
-        #expect(all[3]?.stdout.contains("result") == false)
+            all[1].stdout.contains(#""result":{"histogram":["1.0","2.0","2.0","1.0"]"#), "\(all[1].stdout)")
+        #expect(!all[3].stdout.contains("result"))
     }
 
     @Test func federatedCommandsRefuseBadUsageAndUnreachableNodes() throws {

@@ -1,5 +1,5 @@
 import DataFiLedger
-import DataFiLedgerClient
+@testable import DataFiLedgerClient
 import DataFiNode
 import DataFiSecAgg
 import DataFiSodium
@@ -271,5 +271,63 @@ struct SecAggRelayTests {
                 #"{"query":"histogram","column":"x","threshold":2,"session":"1","lower":"0","upper":"1","bins":0}"#.utf8
             ))
         #expect(throws: FederatedRunError.secAgg(.invalidDimension(0))) { try badBins.plan(owners: 3) }
+    }
+
+    /// A market round's job names its task and assets; asset claims round-trip. Malformed task references and
+    /// claims (wrong, truncated, huge, hostile) are refused typedly.
+    @Test func marketTaskReferencesAndClaimsParseOrAreRefused() throws {
+        let market = FederatedMarketTask(task: 12, dataset: "HEALTH", assets: [0, 2, 5])
+        let job = FederatedJob(
+            query: .sum(lower: 0, upper: 128), column: "age", threshold: 2, session: 9, market: market)
+        #expect(try FederatedJob(encoded: job.encoded) == job)
+        #expect(try FederatedJob(encoded: job.encoded).market == market)
+        let base = #"{"query":"count","column":"","threshold":2,"session":"1","market":"#
+        let hostile = [
+            #"{"task":"1","dataset":"HEALTH","assets":[1,1]}"#, #"{"task":"1","dataset":"HEALTH","assets":[2,1]}"#,
+            #"{"task":"1","dataset":"HEALTH","assets":[-1]}"#, #"{"task":"1","dataset":"HEALTH","assets":[]}"#,
+            #"{"task":"-1","dataset":"HEALTH","assets":[0]}"#, #"{"task":"1","dataset":"","assets":[0]}"#,
+            #"{"task":"1","dataset":"A B","assets":[0]}"#, #"{"task":1,"dataset":"HEALTH","assets":[0]}"#,
+            #"{"task":"1","dataset":"HEALTH","assets":["0"]}"#, #"{"task":"1","dataset":"HEALTH"}"#, #""HEALTH""#,
+            #"{"task":"1","dataset":"HEALTH","assets":["# + (0...1000).map(String.init).joined(separator: ",") + "]}",
+        ]
+        for market in hostile {
+            #expect(throws: FederatedRunError.invalidJob) {
+                try FederatedJob(encoded: Array((base + market + "}").utf8))
+            }
+        }
+        let claim = FederatedAssetClaim(asset: 5, keys: [1, 2, 3])
+        #expect(try FederatedAssetClaim(serialized: claim.serialized) == claim)
+        let claims: [[UInt8]] = [
+            [], Array(claim.serialized.dropLast()), [UInt8](repeating: 0x7B, count: 100_000),
+            Array(#"{"asset":-1,"keys":"AQID"}"#.utf8), Array(#"{"asset":"5","keys":"AQID"}"#.utf8),
+            Array(#"{"asset":5,"keys":"%%%"}"#.utf8), Array(#"{"asset":99999999999999999999,"keys":""}"#.utf8),
+        ]
+        for bytes in claims {
+            #expect(throws: FederatedClaimProblem.malformed) { try FederatedAssetClaim(serialized: bytes) }
+        }
+    }
+
+    /// The coordinator's claim check: the claimed asset must be the task's, the key its owner's, the claim the
+    /// first for the asset.
+    @Test func claimsAreCheckedAgainstTheOwnersKeys() throws {
+        let owners = (0..<3).map { _ in Signing.PrivateKey() }
+        var check = ClaimCheck(
+            task: FederatedMarketTask(task: 1, dataset: "HEALTH", assets: [0, 1, 2]),
+            owners: [0: owners[0].publicKey, 1: owners[1].publicKey, 2: owners[2].publicKey])
+        func claim(_ asset: Int) -> [UInt8] { FederatedAssetClaim(asset: asset, keys: [7]).serialized }
+        #expect(try check.admit(claim(0), from: 1, key: owners[0].publicKey) == (0, [7]))
+        check.accept(0, participant: 1)
+        #expect(throws: FederatedClaimProblem.notOwner(1)) {
+            try check.admit(claim(1), from: 2, key: owners[0].publicKey)
+        }
+        #expect(throws: FederatedClaimProblem.notOwner(1)) { try check.admit(claim(1), from: 2, key: nil) }
+        #expect(throws: FederatedClaimProblem.assetNotInTask(3)) {
+            try check.admit(claim(3), from: 2, key: owners[1].publicKey)
+        }
+        #expect(throws: FederatedClaimProblem.duplicateClaim(0)) {
+            try check.admit(claim(0), from: 3, key: owners[0].publicKey)
+        }
+        #expect(throws: FederatedClaimProblem.malformed) { try check.admit([1, 2], from: 2, key: owners[1].publicKey) }
+        #expect(check.assetOf == [1: 0])
     }
 }

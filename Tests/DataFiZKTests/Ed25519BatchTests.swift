@@ -76,6 +76,12 @@ import Testing
     /// libsodium's verdicts on those vectors as the paper reports them (only case 3 verifies).
     static let tamingLibsodium = [false, false, false, true, false, false, false, false, false, false, false, false]
 
+    /// The batch verdicts with the curve backend `backend`.
+    static func verify(_ backend: CurveBackend, _ items: [Item]) -> [Bool] {
+        var generator = SodiumRandomNumberGenerator()
+        return Ed25519BatchVerification.verify(items, backend: backend, using: &generator)
+    }
+
     static func libsodiumVerifies(key: [UInt8], message: [UInt8], signature: [UInt8]) -> Bool {
         guard signature.count == 64, key.count == 32 else { return false }
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), key) == 0
@@ -92,7 +98,7 @@ import Testing
         }
     }
 
-    @Test func tamingTheManyEdDSAsVectors() throws {
+    @Test(arguments: CurveBackend.supported) func tamingTheManyEdDSAsVectors(backend: CurveBackend) throws {
         let filler = Self.validItems(63, keys: [Signing.PrivateKey(), Signing.PrivateKey()])
         for (index, vector) in Self.tamingVectors.enumerated() {
             let message = try Self.hex(vector.0), keyBytes = try Self.hex(vector.1), signature = try Self.hex(vector.2)
@@ -104,30 +110,30 @@ import Testing
                 continue
             }
             let item = Item(publicKey: key, message: message, signature: signature)
-            #expect(Ed25519BatchVerification.verify([item]) == [sodium], "alone, case \(index)")
+            #expect(Self.verify(backend, [item]) == [sodium], "alone, case \(index)")
             var batch = filler
             batch.insert(item, at: index * 5)
-            let verdicts = Ed25519BatchVerification.verify(batch)
+            let verdicts = Self.verify(backend, batch)
             #expect(verdicts[index * 5] == sodium, "in a batch, case \(index)")
             #expect(verdicts.enumerated().allSatisfy { $0.offset == index * 5 || $0.element })
         }
     }
 
-    @Test func oneBadSignatureAmongSixtyFourIsFound() {
+    @Test(arguments: CurveBackend.supported) func oneBadSignatureAmongSixtyFourIsFound(backend: CurveBackend) {
         let keys = (0..<5).map { _ in Signing.PrivateKey() }
         for bad in [0, 17, 63] {
             var items = Self.validItems(64, keys: keys)
             items[bad].signature[40] ^= 0x01
-            let verdicts = Ed25519BatchVerification.verify(items)
+            let verdicts = Self.verify(backend, items)
             #expect(verdicts == (0..<64).map { $0 != bad })
             #expect(!Ed25519BatchVerification.allValid(items))
         }
         #expect(Ed25519BatchVerification.allValid(Self.validItems(64, keys: keys)))
-        #expect(Ed25519BatchVerification.verify([]) == [])
+        #expect(Self.verify(backend, []) == [])
     }
 
     /// Random valid signatures and random corruptions of them, each item compared with libsodium.
-    @Test func differentialAgainstLibsodium() {
+    @Test(arguments: CurveBackend.supported) func differentialAgainstLibsodium(backend: CurveBackend) {
         let keys = (0..<4).map { _ in Signing.PrivateKey() }
         var items = Self.validItems(96, keys: keys)
         let order: [UInt8] = [
@@ -153,7 +159,7 @@ import Testing
             }
         }
         items.append(Item(publicKey: keys[0].publicKey, message: [], signature: [UInt8](repeating: 0, count: 100_000)))
-        let verdicts = Ed25519BatchVerification.verify(items)
+        let verdicts = Self.verify(backend, items)
         for (item, verdict) in zip(items, verdicts) {
             let sodium = Self.libsodiumVerifies(
                 key: item.publicKey.rawRepresentation, message: item.message,
@@ -166,7 +172,7 @@ import Testing
     /// A signature whose R is an honest nonce point plus a small-order point T: libsodium rejects it
     /// (its equation leaves T over), and a plain random combination would accept it whenever z·T = 0
     /// (half the time for T of order 2). It must be rejected on every run.
-    @Test func torsionInRIsRejectedEveryTime() throws {
+    @Test(arguments: CurveBackend.supported) func torsionInRIsRejectedEveryTime(backend: CurveBackend) throws {
         var secret = [UInt8](repeating: 0, count: 32)
         crypto_core_ed25519_scalar_random(&secret)
         var publicBytes = [UInt8](repeating: 0, count: 32)
@@ -195,18 +201,79 @@ import Testing
         let message = Array("torsion".utf8)
         let honest = Item(publicKey: key, message: message, signature: sign(message, torsion: nil))
         #expect(Self.libsodiumVerifies(key: publicBytes, message: message, signature: honest.signature))
-        #expect(Ed25519BatchVerification.verify([honest, honest]) == [true, true])
+        #expect(Self.verify(backend, [honest, honest]) == [true, true])
         let filler = Self.validItems(7, keys: [Signing.PrivateKey()])
         for torsion in [order2, order4] {
             let bad = Item(publicKey: key, message: message, signature: sign(message, torsion: torsion))
             #expect(!Self.libsodiumVerifies(key: publicBytes, message: message, signature: bad.signature))
             for _ in 0..<24 {
                 #expect(
-                    Ed25519BatchVerification.verify(filler + [bad, honest]) == [Bool](repeating: true, count: 7) + [
+                    Self.verify(backend, filler + [bad, honest]) == [Bool](repeating: true, count: 7) + [
                         false, true,
                     ])
             }
         }
+    }
+
+    /// Decoding, against the serial decoder, and the prime-order test that admits an R into the
+    /// combination, against libsodium's `crypto_core_ed25519_is_valid_point`, with each backend: random bytes, random group elements, the same
+    /// with a small-order point added, the eight small-order points in every encoding libsodium's
+    /// blocklist knows (non-canonical ones included), and y = p + k. An admitted point decodes to what
+    /// the serial decoder gives.
+    @Test(arguments: CurveBackend.supported) func decodingAndPrimeOrderTestMatchLibsodium(backend: CurveBackend) throws {
+        var encodings = [[UInt8]?]()
+        var point = [UInt8](repeating: 0, count: 32), sum = [UInt8](repeating: 0, count: 32)
+        let smallOrder: [[UInt8]] = try [
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            "0100000000000000000000000000000000000000000000000000000000000000",
+            "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+            "13e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+            "b4176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "d9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "0100000000000000000000000000000000000000000000000000000000000080",
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+        ].map(Self.hex)
+        encodings += smallOrder
+        for i in 0..<400 {
+            switch i % 4 {
+            case 0: encodings.append(SecureRandom.bytes(count: 32))
+            case 1:
+                crypto_core_ed25519_random(&point)
+                encodings.append(point)
+            case 2:
+                crypto_core_ed25519_random(&point)
+                _ = crypto_core_ed25519_add(&sum, point, smallOrder[2 + i % 4])
+                encodings.append(sum)
+            default:
+                crypto_core_ed25519_random(&point)
+                var flipped = point
+                flipped[31] ^= 0x80  // the other x
+                encodings.append(flipped)
+            }
+        }
+        encodings.append(nil)
+        encodings.append([UInt8](repeating: 0xff, count: 32))
+        let points = Ed25519BatchVerification.decode(encodings, primeOrder: true, backend)
+        let decoded = Ed25519BatchVerification.decode(encodings, primeOrder: false, backend)
+        #expect(points.count == encodings.count)
+        var admitted = 0
+        for ((bytes, point), any) in zip(zip(encodings, points), decoded) {
+            guard let bytes else {
+                #expect(point == nil && any == nil)
+                continue
+            }
+            #expect(any?.ed25519Bytes == EdwardsPoint(ed25519: bytes)?.ed25519Bytes)
+            #expect((point != nil) == (crypto_core_ed25519_is_valid_point(bytes) == 1), "\(bytes)")
+            if let point {
+                admitted += 1
+                #expect(point.ed25519Bytes == bytes)
+            }
+        }
+        #expect(admitted >= 150)
     }
 
     @Test func ed25519PointEncodingMatchesLibsodium() {

@@ -288,6 +288,9 @@ static inline __attribute__((always_inline)) fv cached_cneg(fv q, __m256i mask);
 #define CV_SQUARE_IS_CHEAP 1
 #define CV_SCALARMULT cv_avx2_scalarmult
 #include "points.h"
+#define CV_MUL_L4 cv_avx2_mul_l4
+#define CV_POW22523_4 cv_avx2_pow22523_4
+#include "lanes.h"
 
 #pragma clang attribute pop
 

@@ -33,5 +33,12 @@ static inline void cv_signed_radix16(int8_t e[64], const uint8_t n[32]) {
 /// below 2^52 in and out. Constant time in `n` and `in`.
 void cv_ifma_scalarmult(cv_fe51 out[4], const uint8_t n[32], const cv_fe51 in[4]);
 void cv_avx2_scalarmult(cv_fe51 out[4], const uint8_t n[32], const cv_fe51 in[4]);
+/// [ℓ] times four points, one per lane: `out[c][k]` is coordinate c (X, Y, Z, T) of point k; limbs
+/// below 2^52 in and out.
+void cv_ifma_mul_l4(cv_fe51 out[4][4], const cv_fe51 in[4][4]);
+void cv_avx2_mul_l4(cv_fe51 out[4][4], const cv_fe51 in[4][4]);
+/// `out[k] = in[k]^((p - 5) / 8)` for the four lanes k; limbs below 2^52 in and out.
+void cv_ifma_pow22523_4(cv_fe51 out[4], const cv_fe51 in[4]);
+void cv_avx2_pow22523_4(cv_fe51 out[4], const cv_fe51 in[4]);
 
 #endif

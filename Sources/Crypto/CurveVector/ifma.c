@@ -120,6 +120,9 @@ static inline fv fv_mul(fv a, fv b) {
 #define CV_SQUARE_IS_CHEAP 0
 #define CV_SCALARMULT cv_ifma_scalarmult
 #include "points.h"
+#define CV_MUL_L4 cv_ifma_mul_l4
+#define CV_POW22523_4 cv_ifma_pow22523_4
+#include "lanes.h"
 
 #pragma clang attribute pop
 

@@ -208,18 +208,24 @@ static void fe_abs(cv_fe51 *h, const cv_fe51 *f) {
     fe_cmov(h, &negf, fe_isnegative(f));
 }
 
-/// SQRT_RATIO_M1(u, v) of RFC 9496 section 4.2: returns whether u/v is square; r = the
-/// non-negative root of u/v (or of i*u/v).
-static int fe_sqrt_ratio_m1(cv_fe51 *r, const cv_fe51 *u, const cv_fe51 *v) {
-    cv_fe51 v3, v7, t, check, negu, negui, rprime;
-    fe_sq(&v3, v);
-    fe_mul(&v3, &v3, v);    // v^3
-    fe_sq(&v7, &v3);
-    fe_mul(&v7, &v7, v);    // v^7
-    fe_mul(&t, u, &v7);     // u v^7
-    fe_pow22523(&t, &t);    // (u v^7)^((p-5)/8)
-    fe_mul(&t, &t, &v3);
-    fe_mul(r, &t, u);       // u v^3 (u v^7)^((p-5)/8)
+/// The first half of SQRT_RATIO_M1(u, v): w = u v^7, whose (p - 5) / 8 power the second half needs,
+/// and v^3.
+static void sqrt_ratio_start(cv_fe51 *w, cv_fe51 *v3, const cv_fe51 *u, const cv_fe51 *v) {
+    cv_fe51 v7;
+    fe_sq(v3, v);
+    fe_mul(v3, v3, v);  // v^3
+    fe_sq(&v7, v3);
+    fe_mul(&v7, &v7, v);  // v^7
+    fe_mul(w, u, &v7);    // u v^7
+}
+
+/// The second half of SQRT_RATIO_M1(u, v), given power = w^((p - 5) / 8): returns whether u/v is
+/// square; r = the non-negative root of u/v (or of i*u/v).
+static int sqrt_ratio_finish(cv_fe51 *r, const cv_fe51 *power, const cv_fe51 *v3, const cv_fe51 *u,
+                             const cv_fe51 *v) {
+    cv_fe51 t, check, negu, negui, rprime;
+    fe_mul(&t, power, v3);
+    fe_mul(r, &t, u);  // u v^3 (u v^7)^((p-5)/8)
     fe_sq(&check, r);
     fe_mul(&check, &check, v);
     fe_neg(&negu, u);
@@ -231,6 +237,15 @@ static int fe_sqrt_ratio_m1(cv_fe51 *r, const cv_fe51 *u, const cv_fe51 *v) {
     fe_cmov(r, &rprime, flipped | flipped_i);
     fe_abs(r, r);
     return correct | flipped;
+}
+
+/// SQRT_RATIO_M1(u, v) of RFC 9496 section 4.2: returns whether u/v is square; r = the
+/// non-negative root of u/v (or of i*u/v).
+static int fe_sqrt_ratio_m1(cv_fe51 *r, const cv_fe51 *u, const cv_fe51 *v) {
+    cv_fe51 w, v3, power;
+    sqrt_ratio_start(&w, &v3, u, v);
+    fe_pow22523(&power, &w);
+    return sqrt_ratio_finish(r, &power, &v3, u, v);
 }
 
 /// RFC 9496 decoding to extended coordinates; 0 on success, -1 for a non-canonical or off-group
@@ -309,6 +324,91 @@ static void ristretto_encode(uint8_t s[32], const cv_fe51 in[4]) {
 int datafi_cv_ristretto_is_valid(const uint8_t p[32]) {
     cv_fe51 point[4];
     return ristretto_decode(point, p) == 0;
+}
+
+#if defined(__x86_64__)
+/// Ed25519 decoding (RFC 8032 section 5.1.3) of four encodings to extended coordinates, the inverse
+/// square roots computed lane-wise with the vector backend: out[c][k] is coordinate c (X, Y, Z, T)
+/// of point k, and ok[k] is 1 when encoding k (NULL: none) has y below p, is on the curve and has
+/// not x = 0 with the sign bit set; else 0, and out[.][k] holds the identity. Branches only on
+/// whether the (public) encodings are valid.
+static void ed25519_decode4(int backend, const uint8_t *enc[4], cv_fe51 out[4][4], int ok[4]) {
+    cv_fe51 y[4], u[4], v[4], v3[4], w[4], power[4], one;
+    fe_1(&one);
+    for (int k = 0; k < 4; k++) {
+        ok[k] = 0;
+        fe_1(&y[k]);
+        fe_0(&u[k]);
+        fe_1(&v[k]);
+        if (enc[k] != NULL) {
+            uint8_t check[32];
+            fe_frombytes(&y[k], enc[k]);
+            fe_tobytes(check, &y[k]);
+            uint8_t diff = (uint8_t)(check[31] ^ (enc[k][31] & 0x7f));
+            for (int i = 0; i < 31; i++) diff |= check[i] ^ enc[k][i];
+            ok[k] = diff == 0;
+            if (!ok[k]) fe_1(&y[k]);
+            cv_fe51 yy;
+            fe_sq(&yy, &y[k]);
+            fe_sub(&u[k], &yy, &one);  // y^2 - 1
+            fe_mul(&v[k], &yy, &fe_d);
+            fe_add(&v[k], &v[k], &one);  // d y^2 + 1
+        }
+        sqrt_ratio_start(&w[k], &v3[k], &u[k], &v[k]);
+    }
+    if (backend == DATAFI_CV_IFMA) cv_ifma_pow22523_4(power, w);
+    else cv_avx2_pow22523_4(power, w);
+    for (int k = 0; k < 4; k++) {
+        cv_fe51 x, negx;
+        int square = sqrt_ratio_finish(&x, &power[k], &v3[k], &u[k], &v[k]);  // x: the non-negative root
+        int sign = ok[k] ? enc[k][31] >> 7 : 0;
+        if (!square || (sign && fe_iszero(&x))) ok[k] = 0;
+        if (!ok[k]) {
+            fe_0(&x);
+            fe_1(&y[k]);
+        }
+        fe_neg(&negx, &x);
+        fe_cmov(&x, &negx, sign);
+        out[0][k] = x;
+        out[1][k] = y[k];
+        out[2][k] = one;
+        fe_mul(&out[3][k], &x, &y[k]);
+    }
+}
+#endif
+
+int datafi_cv_ed25519_decode_points(int backend, size_t count, const uint8_t *points, int check_order,
+                                    uint64_t *out, uint8_t *valid) {
+    memset(out, 0, count * 20 * sizeof(uint64_t));
+    memset(valid, 0, count);
+    if (backend != DATAFI_CV_AVX2 && backend != DATAFI_CV_IFMA) return -2;
+    if (!(datafi_cv_supported_mask() & (1 << backend))) return -2;
+#if defined(__x86_64__)
+    cv_fe51 zero;
+    fe_0(&zero);
+    for (size_t first = 0; first < count; first += 4) {
+        const uint8_t *enc[4];
+        for (size_t k = 0; k < 4; k++) enc[k] = first + k < count ? points + 32 * (first + k) : NULL;
+        cv_fe51 point[4][4], product[4][4];
+        int ok[4];
+        ed25519_decode4(backend, enc, point, ok);
+        if (check_order) {
+            for (int k = 0; k < 4; k++) ok[k] &= !fe_eq(&point[0][k], &zero);  // x = 0: order 1 or 2
+            if (backend == DATAFI_CV_IFMA) cv_ifma_mul_l4(product, point);
+            else cv_avx2_mul_l4(product, point);
+            for (int k = 0; k < 4; k++)
+                ok[k] &= fe_eq(&product[0][k], &zero) && fe_eq(&product[1][k], &product[2][k]);
+        }
+        for (size_t k = 0; k < 4 && first + k < count; k++) {
+            if (!ok[k]) continue;
+            valid[first + k] = 1;
+            for (int c = 0; c < 4; c++) memcpy(out + 20 * (first + k) + 5 * c, point[c][k].v, 5 * sizeof(uint64_t));
+        }
+    }
+    return 0;
+#else
+    return -2;
+#endif
 }
 
 static int detect_mask(void) {

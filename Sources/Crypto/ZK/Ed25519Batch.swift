@@ -1,3 +1,4 @@
+import CCurveVector
 import CSodium
 import DataFiRistretto
 import DataFiSodium
@@ -79,15 +80,18 @@ public enum Ed25519BatchVerification {
 
     /// `verify(_:)` with the random coefficients drawn from `generator`, which must be unpredictable to
     /// whoever chose the signatures (a deterministic generator is for tests only).
-    static func verify<G: RandomNumberGenerator>(_ items: [Item], using generator: inout G) -> [Bool] {
+    static func verify<G: RandomNumberGenerator>(
+        _ items: [Item], backend: CurveBackend = .current, using generator: inout G
+    ) -> [Bool] {
         SodiumRuntime.ensureInitialized()
         var verdicts = [Bool](repeating: false, count: items.count)
+        let points = decode(items.map { $0.signature.count == 64 ? Array($0.signature[0..<32]) : nil }, primeOrder: true, backend)
         var batched = [Int]()
         var prepared = [Prepared]()
         batched.reserveCapacity(items.count)
         prepared.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            if let p = Prepared(item) {
+            if let r = points[index], let p = Prepared(item, r: r) {
                 batched.append(index)
                 prepared.append(p)
             } else {
@@ -95,7 +99,7 @@ public enum Ed25519BatchVerification {
             }
         }
         guard !batched.isEmpty else { return verdicts }
-        if batched.count == 1 || !equationHolds(prepared, using: &generator) {
+        if batched.count == 1 || !equationHolds(prepared, backend: backend, using: &generator) {
             // A failed combination says some signature is bad, not which: check each on its own.
             for index in batched { verdicts[index] = single(items[index]) }
         } else {
@@ -107,6 +111,36 @@ public enum Ed25519BatchVerification {
     /// libsodium's single verification.
     static func single(_ item: Item) -> Bool { item.publicKey.isValidSignature(item.signature, for: item.message) }
 
+    /// Each 32-byte Ed25519 encoding (nil: none) decoded, or nil when it does not decode; with
+    /// `primeOrder`, also nil unless the point has order ℓ. The vector backends decode four points at a
+    /// time and multiply them by ℓ lane-wise; the serial one uses libsodium's
+    /// `crypto_core_ed25519_is_valid_point` for the order.
+    static func decode(_ encodings: [[UInt8]?], primeOrder: Bool, _ backend: CurveBackend) -> [EdwardsPoint?] {
+        if backend != .serial {
+            let flat = encodings.flatMap { $0 ?? [UInt8](repeating: 0, count: 32) }
+            var coordinates = [UInt64](repeating: 0, count: 20 * encodings.count)
+            var valid = [UInt8](repeating: 0, count: encodings.count)
+            let status = datafi_cv_ed25519_decode_points(
+                backend.vectorCode, encodings.count, flat, primeOrder ? 1 : 0, &coordinates, &valid)
+            if status == 0 {
+                return (0..<encodings.count).map { i in
+                    guard encodings[i] != nil, valid[i] == 1 else { return nil }
+                    func field(_ c: Int) -> FieldElement {
+                        let base = 20 * i + 5 * c
+                        return FieldElement(
+                            coordinates[base], coordinates[base + 1], coordinates[base + 2], coordinates[base + 3],
+                            coordinates[base + 4])
+                    }
+                    return EdwardsPoint(x: field(0), y: field(1), z: field(2), t: field(3))
+                }
+            }
+        }
+        return encodings.map { bytes in
+            guard let bytes, !primeOrder || crypto_core_ed25519_is_valid_point(bytes) == 1 else { return nil }
+            return EdwardsPoint(ed25519: bytes)
+        }
+    }
+
     /// A signature that may enter the combination: S reduced, R a canonical point of the prime-order
     /// subgroup (so D = R + [h]A − [S]B has no torsion part, A being a checked `Signing.PublicKey`).
     struct Prepared {
@@ -115,19 +149,15 @@ public enum Ed25519BatchVerification {
         let h: Scalar
         let s: Scalar
 
-        init?(_ item: Item) {
+        /// `r`: the signature's R, already checked to be of order ℓ.
+        init?(_ item: Item, r: EdwardsPoint) {
             let sig = item.signature
-            guard sig.count == 64 else { return nil }
-            let rBytes = Array(sig[0..<32])
-            guard let s = try? Scalar(canonicalBytes: sig[32..<64]),
-                crypto_core_ed25519_is_valid_point(rBytes) == 1,
-                let r = EdwardsPoint(ed25519: rBytes)
-            else { return nil }
+            guard sig.count == 64, let s = try? Scalar(canonicalBytes: sig[32..<64]) else { return nil }
             let key = item.publicKey.rawRepresentation
             var hashed = [UInt8](repeating: 0, count: 64)
             var state = crypto_hash_sha512_state()
             crypto_hash_sha512_init(&state)
-            crypto_hash_sha512_update(&state, rBytes, 32)
+            sig.withUnsafeBufferPointer { _ = crypto_hash_sha512_update(&state, $0.baseAddress, 32) }
             crypto_hash_sha512_update(&state, key, 32)
             item.message.withUnsafeBufferPointer { m in
                 _ = crypto_hash_sha512_update(&state, m.baseAddress, UInt64(m.count))
@@ -143,7 +173,9 @@ public enum Ed25519BatchVerification {
 
     /// Whether Σ z_i·(R_i + [h_i]A_i − [S_i]B) is the identity for random 128-bit z_i. Signatures of one
     /// key share its term: Σ_i (z_i·h_i)·A.
-    static func equationHolds<G: RandomNumberGenerator>(_ batch: [Prepared], using generator: inout G) -> Bool {
+    static func equationHolds<G: RandomNumberGenerator>(
+        _ batch: [Prepared], backend: CurveBackend, using generator: inout G
+    ) -> Bool {
         var scalars = [[UInt8]]()
         var tables = [OddMultiples]()
         scalars.reserveCapacity(batch.count + 8)
@@ -172,9 +204,9 @@ public enum Ed25519BatchVerification {
                 keyBytes.append(item.key)
             }
         }
-        for (k, bytes) in keyBytes.enumerated() {
+        for (k, key) in decode(keyBytes, primeOrder: false, backend).enumerated() {
             // A checked `Signing.PublicKey` always decodes; refuse the shortcut if it somehow does not.
-            guard let a = EdwardsPoint(ed25519: bytes) else { return false }
+            guard let a = key else { return false }
             scalars.append(keyScalars[k].bytes)
             tables.append(OddMultiples(a))
         }
@@ -222,5 +254,16 @@ extension EdwardsPoint {
         var out = (y * zInverse).bytes
         out[31] |= (x * zInverse).isNegative << 7
         return out
+    }
+}
+
+extension CurveBackend {
+    /// The backend's identifier in the C interface of the vector code.
+    var vectorCode: Int32 {
+        switch self {
+        case .serial: Int32(DATAFI_CV_SERIAL)
+        case .avx2: Int32(DATAFI_CV_AVX2)
+        case .ifma: Int32(DATAFI_CV_IFMA)
+        }
     }
 }

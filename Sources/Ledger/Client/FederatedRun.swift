@@ -17,6 +17,16 @@ public enum FederatedRunError: Error, Equatable, Sendable, CustomStringConvertib
     case noRound
     /// A message came from a sender who may not send it (only the coordinator sends server steps).
     case unexpectedSender(UInt32)
+    /// The round runs a market task and the agent named no asset to speak for.
+    case assetRequired
+    /// The agent named an asset but the round runs no market task.
+    case notAMarketRound
+    /// The agent's asset is not one of the round's market task's verified assets.
+    case assetNotInTask(Int)
+    /// The coordinator left the agent out of the round (its asset claim was refused).
+    case excluded
+    /// The coordinator was given no owner key for one of the market task's assets.
+    case missingOwner(Int)
 
     /// A one-line explanation.
     public var description: String {
@@ -27,13 +37,19 @@ public enum FederatedRunError: Error, Equatable, Sendable, CustomStringConvertib
         case .timedOut(let step): "timed out waiting for step \(step)"
         case .noRound: "no open round to join"
         case .unexpectedSender(let id): "message from participant \(id), expected the coordinator"
+        case .assetRequired: "the round runs a market task: name the asset this agent speaks for (--asset)"
+        case .notAMarketRound: "the round runs no market task, so it takes no asset"
+        case .assetNotInTask(let a): "asset \(a) is not a verified asset of the round's market task"
+        case .excluded: "the coordinator left this agent out of the round (its asset claim was refused)"
+        case .missingOwner(let a): "no owner key for asset \(a) of the market task"
         }
     }
 }
 
 /// The job description a coordinator publishes with its round: the query and its column, the
-/// threshold, the session of the round and the optional distributed-DP target. Canonical JSON;
-/// real numbers as decimal strings.
+/// threshold, the session of the round, the optional distributed-DP target and, for a market
+/// compute task, the task (`FederatedMarketTask`, member `market`). Canonical JSON; real numbers as
+/// decimal strings.
 public struct FederatedJob: Equatable, Sendable {
     /// The query.
     public let query: AnalyticsQuery
@@ -47,6 +63,8 @@ public struct FederatedJob: Equatable, Sendable {
     public let epsilon: Double?
     /// δ of the job (with distributed DP).
     public let delta: Double?
+    /// The market task the round runs, if any: each agent then claims one of its assets.
+    public let market: FederatedMarketTask?
 
     /// A job from its parts.
     /// - Parameters:
@@ -56,9 +74,10 @@ public struct FederatedJob: Equatable, Sendable {
     ///   - session: The round's session; random by default.
     ///   - epsilon: ε, with `delta`, for distributed DP.
     ///   - delta: δ, with `epsilon`.
+    ///   - market: The market task the round runs, if any.
     public init(
         query: AnalyticsQuery, column: String, threshold: Int, session: UInt64 = SecureRandom.uint64(),
-        epsilon: Double? = nil, delta: Double? = nil
+        epsilon: Double? = nil, delta: Double? = nil, market: FederatedMarketTask? = nil
     ) {
         self.query = query
         self.column = column
@@ -66,6 +85,7 @@ public struct FederatedJob: Equatable, Sendable {
         self.session = session
         self.epsilon = epsilon
         self.delta = delta
+        self.market = market
     }
 
     /// The plan for `owners` owners.
@@ -99,6 +119,7 @@ public struct FederatedJob: Equatable, Sendable {
         }
         members += [("threshold", .number(String(threshold))), ("session", .string(String(session)))]
         if let epsilon, let delta { members += [("epsilon", real(epsilon)), ("delta", real(delta))] }
+        if let market { members.append(("market", market.json)) }
         return CanonicalJSON.serialize(.object(members))
     }
 
@@ -138,6 +159,7 @@ public struct FederatedJob: Equatable, Sendable {
             epsilon = nil
             delta = nil
         }
+        market = try tree["market"].map { tree throws(FederatedRunError) in try FederatedMarketTask(json: tree) }
     }
 }
 
@@ -152,6 +174,15 @@ public struct FederatedCoordinator: Sendable {
         public let result: AnalyticsResult
         /// Messages refused, with their sender and the reason; their senders count as dropped.
         public let rejected: [(from: UInt32, error: SecAggError)]
+        /// The participants whose inputs are in the aggregate, ascending.
+        public let survivors: [UInt32]
+        /// The secure-aggregation sum, one value per coordinate (what
+        /// `FederatedTaskJob.aggregateDigest(task:values:)` hashes).
+        public let sum: [UInt64]
+        /// For a market task: the assets the survivors spoke for, ascending; empty otherwise.
+        public let contributors: [Int]
+        /// For a market task: the participants excluded before any keys were shared.
+        public let excluded: [FederatedExclusion]
     }
 
     /// The node.
@@ -171,13 +202,36 @@ public struct FederatedCoordinator: Sendable {
         self.key = key
     }
 
-    /// Runs `job` with `owners` owners; `onRoundCreated` receives the round's id once it is open.
+    /// Runs `job` with `owners` owners.
+    ///
+    /// When the job names a market task (`FederatedJob.market`), every participant's first message
+    /// must be a `FederatedAssetClaim` for one of the task's assets, and the key it joined the
+    /// relay with must be that asset's owner key in `assetOwners`; a participant whose claim is
+    /// malformed, names another asset, comes from another key or repeats an asset already claimed
+    /// is excluded before the key directory is published (`onExcluded` hears of it at once).
+    /// The report then maps the survivors to their assets (`Report.contributors`).
+    /// - Parameters:
+    ///   - job: The job.
+    ///   - owners: The participants the round admits.
+    ///   - assetOwners: For a market task: the owner key of each of its assets.
+    ///   - onRoundCreated: Receives the round's id once it is open.
+    ///   - onExcluded: Receives each participant excluded for its claim.
     /// - Throws: `FederatedRunError`: `.secAgg(.tooFewSurvivors…)` when fewer than the threshold
-    ///   survive a step (no aggregate is released), `.relay` when the node refuses.
-    public func run(job: FederatedJob, owners: Int, onRoundCreated: @Sendable (String) -> Void = { _ in })
-        async throws(FederatedRunError) -> Report
-    {
+    ///   survive a step (no aggregate is released), `.relay` when the node refuses, `.missingOwner`
+    ///   when `assetOwners` lacks one of the market task's assets.
+    public func run(
+        job: FederatedJob, owners: Int, assetOwners: [Int: Signing.PublicKey] = [:],
+        onRoundCreated: @Sendable (String) -> Void = { _ in },
+        onExcluded: @Sendable (FederatedExclusion) -> Void = { _ in }
+    ) async throws(FederatedRunError) -> Report {
         let plan = try job.plan(owners: owners)
+        var claims: ClaimCheck?
+        if let market = job.market {
+            guard market.isWellFormed else { throw .invalidJob }
+            if let missing = market.assets.first(where: { assetOwners[$0] == nil }) { throw .missingOwner(missing) }
+            claims = ClaimCheck(task: market, owners: assetOwners)
+        }
+        var excluded: [FederatedExclusion] = []
         let round: String
         do {
             round = try await client.createRound(
@@ -191,10 +245,9 @@ public struct FederatedCoordinator: Sendable {
         var rejected: [(from: UInt32, error: SecAggError)] = []
         var bytes: [UInt32: Int] = [:]
 
-        func collect(
-            _ step: SecAggRelayStep, expected: Int, timeout: Double,
-            _ receive: (inout SecAggServer, [UInt8], UInt32) throws(SecAggError) -> Void
-        ) async throws(FederatedRunError) {
+        func gather(_ step: SecAggRelayStep, expected: Int, timeout: Double) async throws(FederatedRunError)
+            -> [RelayMessage]
+        {
             let deadline = Date().addingTimeInterval(timeout)
             var messages: [RelayMessage] = []
             while true {
@@ -204,7 +257,13 @@ public struct FederatedCoordinator: Sendable {
                 if messages.count >= expected || Date() >= deadline { break }
                 try? await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
             }
-            for message in messages where message.to == 0 {
+            return messages.filter { $0.to == 0 }.sorted { $0.from < $1.from }
+        }
+        func collect(
+            _ step: SecAggRelayStep, expected: Int, timeout: Double,
+            _ receive: (inout SecAggServer, [UInt8], UInt32) throws(SecAggError) -> Void
+        ) async throws(FederatedRunError) {
+            for message in try await gather(step, expected: expected, timeout: timeout) {
                 do {
                     try receive(&server, message.payload, message.from)
                     bytes[message.from, default: 0] += message.payload.count
@@ -223,12 +282,41 @@ public struct FederatedCoordinator: Sendable {
             guard claimed == sender else { throw .unknownSender(claimed) }
         }
 
+        // A market round's first messages are asset claims, checked against the keys the relay lists.
+        func admit(_ messages: [RelayMessage], claims: inout ClaimCheck) async throws(FederatedRunError) {
+            let joined: [Signing.PublicKey]
+            do { joined = try await client.round(round).joined } catch { throw .relay(error) }
+            for message in messages {
+                let key = message.from >= 1 && Int(message.from) <= joined.count ? joined[Int(message.from) - 1] : nil
+                do throws(FederatedClaimProblem) {
+                    let (asset, keys) = try claims.admit(message.payload, from: message.from, key: key)
+                    do throws(SecAggError) {
+                        let m = try AdvertiseKeys(serialized: keys)
+                        try check(m.from, message.from)
+                        try server.receive(m)
+                    } catch { throw FederatedClaimProblem.refused(error) }
+                    claims.accept(asset, participant: message.from)
+                    bytes[message.from, default: 0] += message.payload.count
+                } catch {
+                    let exclusion = FederatedExclusion(participant: message.from, key: key, problem: error)
+                    excluded.append(exclusion)
+                    onExcluded(exclusion)
+                }
+            }
+        }
+
         do {
-            try await collect(.advertiseKeys, expected: owners, timeout: joinTimeout) {
-                s, p, from throws(SecAggError) in
-                let m = try AdvertiseKeys(serialized: p)
-                try check(m.from, from)
-                try s.receive(m)
+            if var pending = claims {
+                let messages = try await gather(.advertiseKeys, expected: owners, timeout: joinTimeout)
+                try await admit(messages, claims: &pending)
+                claims = pending
+            } else {
+                try await collect(.advertiseKeys, expected: owners, timeout: joinTimeout) {
+                    s, p, from throws(SecAggError) in
+                    let m = try AdvertiseKeys(serialized: p)
+                    try check(m.from, from)
+                    try s.receive(m)
+                }
             }
             try await post(.keyDirectory, to: nil, try server.keyDirectory().serialized)
             try await collect(.shareKeys, expected: server.participants.advertised, timeout: stepTimeout) {
@@ -260,7 +348,11 @@ public struct FederatedCoordinator: Sendable {
                 sum: sum, plan: plan, survivors: survivors,
                 bytesPerOwner: bytes.isEmpty ? 0 : Double(sent) / Double(bytes.count))
             try await post(.result, to: nil, Self.encode(result))
-            return Report(round: round, result: result, rejected: rejected)
+            let contributors = (claims?.assetOf).map { assetOf in request.survivors.compactMap { assetOf[$0] }.sorted()
+            }
+            return Report(
+                round: round, result: result, rejected: rejected, survivors: request.survivors.sorted(), sum: sum,
+                contributors: contributors ?? [], excluded: excluded)
         } catch let error as SecAggError {
             throw .secAgg(error)
         } catch let error as FederatedRunError {
@@ -308,6 +400,8 @@ public struct FederatedOwnerAgent: Sendable {
         public let participant: UInt32
         /// Records the agent contributed.
         public let records: Int
+        /// The market task's asset the agent spoke for, in a market round.
+        public let asset: Int?
         /// The coordinator's result message, when the agent stayed to the end and it arrived.
         public let result: JSONValue?
     }
@@ -331,13 +425,32 @@ public struct FederatedOwnerAgent: Sendable {
 
     /// Takes part in `round` (or, when nil, in the first open round with room that appears),
     /// reading the records the job asks for with `records`.
+    ///
+    /// A round that runs a market task (`FederatedJob.market`) needs `asset`, the index of the
+    /// task's verified asset this owner speaks for: the agent's first message is then a
+    /// `FederatedAssetClaim`, authenticated by the relay with the agent's key, which the coordinator
+    /// checks against the market's owner key of that asset. Without `round`, the agent waits for a
+    /// market round listing `asset` when one is given, and for a round without a market task
+    /// otherwise.
     /// - Parameters:
     ///   - round: The round's id, or nil to wait for one.
+    ///   - asset: The market task's asset this owner speaks for (market rounds only).
     ///   - records: The owner's values for a job (the job's column; one per record).
-    /// - Throws: `FederatedRunError`; `records`' own errors as they are.
-    public func run(round: String? = nil, records: (FederatedJob) throws -> [Double]) async throws -> Report {
-        let info = try await find(round)
+    /// - Throws: `FederatedRunError` (`.assetRequired`, `.notAMarketRound`, `.assetNotInTask` for
+    ///   an asset that does not fit the round, `.excluded` when the coordinator refused the claim);
+    ///   `records`' own errors as they are.
+    public func run(round: String? = nil, asset: Int? = nil, records: (FederatedJob) throws -> [Double])
+        async throws -> Report
+    {
+        let info = try await find(round, asset: asset)
         let job = try FederatedJob(encoded: info.job)
+        switch (job.market, asset) {
+        case (nil, nil): break
+        case (nil, .some): throw FederatedRunError.notAMarketRound
+        case (.some, nil): throw FederatedRunError.assetRequired
+        case (.some(let market), .some(let asset)):
+            guard market.assets.contains(asset) else { throw FederatedRunError.assetNotInTask(asset) }
+        }
         let plan = try job.plan(owners: info.participants)
         let values = try records(job)
         let input: [UInt64]
@@ -348,33 +461,43 @@ public struct FederatedOwnerAgent: Sendable {
         do { id = try await client.joinRound(info.id, key: key) } catch { throw FederatedRunError.relay(error) }
         do {
             var agent = try SecAggClient(config: plan.config, id: id, input: input)
-            try await post(info.id, .advertiseKeys, id, try agent.advertiseKeys().serialized)
+            let keys = try agent.advertiseKeys().serialized
+            try await post(
+                info.id, .advertiseKeys, id, asset.map { FederatedAssetClaim(asset: $0, keys: keys).serialized } ?? keys
+            )
             let directory = try KeyDirectory(serialized: try await receive(info.id, .keyDirectory, id))
+            if asset != nil, !directory.entries.contains(where: { $0.id == id }) { throw FederatedRunError.excluded }
             try await post(info.id, .shareKeys, id, try agent.shareKeys(directory: directory).serialized)
             if stop == .afterShareKeys {
-                return Report(round: info.id, participant: id, records: values.count, result: nil)
+                return Report(round: info.id, participant: id, records: values.count, asset: asset, result: nil)
             }
             let bundle = try ShareBundle(serialized: try await receive(info.id, .shareBundle, id))
             try await post(info.id, .maskedInput, id, try agent.maskedInput(bundle: bundle).serialized)
             if stop == .afterMaskedInput {
-                return Report(round: info.id, participant: id, records: values.count, result: nil)
+                return Report(round: info.id, participant: id, records: values.count, asset: asset, result: nil)
             }
             let request = try UnmaskRequest(serialized: try await receive(info.id, .unmaskRequest, id))
             try await post(info.id, .unmaskResponse, id, try agent.unmask(request: request).serialized)
             let result = try? CanonicalJSON.parse(try await receive(info.id, .result, id))
-            return Report(round: info.id, participant: id, records: values.count, result: result)
+            return Report(round: info.id, participant: id, records: values.count, asset: asset, result: result)
         } catch let error as SecAggError {
             throw FederatedRunError.secAgg(error)
         }
     }
 
-    func find(_ round: String?) async throws(FederatedRunError) -> RelayRound {
+    func find(_ round: String?, asset: Int?) async throws(FederatedRunError) -> RelayRound {
         let deadline = Date().addingTimeInterval(timeout)
+        // A round fits when the job parses and is a market round listing `asset` exactly when one is given.
+        func fits(_ info: RelayRound) -> Bool {
+            guard let job = try? FederatedJob(encoded: info.job) else { return false }
+            guard let asset else { return job.market == nil }
+            return job.market?.assets.contains(asset) == true
+        }
         while true {
             do {
                 if let round { return try await client.round(round) }
                 if let open = try await client.rounds().first(where: {
-                    $0.joined.contains(key.publicKey) || $0.joined.count < $0.participants
+                    ($0.joined.contains(key.publicKey) || $0.joined.count < $0.participants) && fits($0)
                 }) {
                     return open
                 }

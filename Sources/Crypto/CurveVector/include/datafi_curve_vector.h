@@ -7,6 +7,7 @@
 #ifndef DATAFI_CURVE_VECTOR_H
 #define DATAFI_CURVE_VECTOR_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -43,6 +44,17 @@ int datafi_cv_ristretto_scalarmult(int backend, uint8_t q[32], const uint8_t n[3
 /// 1 when `p` is the canonical encoding of a ristretto255 element (RFC 9496 decoding, including
 /// the rule that the top bit is zero), else 0. Uses the portable serial field code.
 int datafi_cv_ristretto_is_valid(const uint8_t p[32]);
+
+/// Ed25519 decoding (RFC 8032) of `count` 32-byte encodings at `points`, four at a time with the
+/// inverse square roots computed lane-wise: `valid[i]` = 1 when encoding i has y below p, is on the
+/// curve and has not x = 0 with the sign bit set, and, when `check_order` is non-zero, encodes a
+/// point of order exactly ℓ (the prime-order subgroup without the identity, tested by multiplying
+/// by ℓ); then the point's extended coordinates (X, Y, Z, T), Z = 1, are at `out + 20 i` as four
+/// field elements of five 51-bit limbs. Otherwise `valid[i]` = 0 and zeros there. Returns 0, or -2
+/// (all invalid) when `backend` is not a supported vector backend. For public points: decoding
+/// branches on validity.
+int datafi_cv_ed25519_decode_points(int backend, size_t count, const uint8_t *points, int check_order,
+                                    uint64_t *out, uint8_t *valid);
 
 #ifdef __cplusplus
 }
