@@ -216,11 +216,11 @@ import Testing
     }
 
     /// Decoding, against the serial decoder, and the prime-order test that admits an R into the
-    /// combination, against libsodium's `crypto_core_ed25519_is_valid_point`, with each backend: random bytes, random group elements, the same
-    /// with a small-order point added, the eight small-order points in every encoding libsodium's
-    /// blocklist knows (non-canonical ones included), and y = p + k. An admitted point decodes to what
-    /// the serial decoder gives.
-    @Test(arguments: CurveBackend.supported) func decodingAndPrimeOrderTestMatchLibsodium(backend: CurveBackend) throws {
+    /// combination, against libsodium's `crypto_core_ed25519_is_valid_point`, with each backend:
+    /// random bytes, random group elements, the same with a small-order point added, the eight
+    /// small-order points in every encoding libsodium's blocklist knows (non-canonical ones
+    /// included), and y = p + k. An admitted point decodes to what the serial decoder gives.
+    @Test(arguments: CurveBackend.supported) func decodingMatchesLibsodium(backend: CurveBackend) throws {
         var encodings = [[UInt8]?]()
         var point = [UInt8](repeating: 0, count: 32), sum = [UInt8](repeating: 0, count: 32)
         let smallOrder: [[UInt8]] = try [
