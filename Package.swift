@@ -29,7 +29,7 @@ let modules: [Module] = [
     Module("DataFiRistretto", path: "Sources/Crypto/Ristretto", dependencies: ["CSodium", "CCurveVector", "DataFiSodium"],
            testDependencies: ["DataFiSupport", "CCurveVector", "CSodium"]),
     Module("DataFiZK", path: "Sources/Crypto/ZK",
-           dependencies: ["CSodium", "DataFiRistretto", "DataFiSodium", "DataFiSupport"],
+           dependencies: ["CSodium", "CCurveVector", "DataFiRistretto", "DataFiSodium", "DataFiSupport"],
            testDependencies: ["CSodium", "DataFiSodium"]),
     Module("DataFiPaillier", path: "Sources/Crypto/Paillier", dependencies: ["CGMP", "DataFiBigNum", "DataFiSodium"]),
     Module("DataFiPSI", path: "Sources/Crypto/PSI", dependencies: ["DataFiSodium", "DataFiRistretto", "DataFiPaillier",

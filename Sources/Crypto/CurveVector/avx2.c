@@ -166,6 +166,10 @@ static inline fv fv_sq(fv f) {
 #define CV_SQUARE_IS_CHEAP 1
 #define CV_SCALARMULT cv_avx2_scalarmult
 #include "points.h"
+#define CV_MSM_CONSTTIME cv_avx2_msm_consttime
+#define CV_MSM_BUCKETS cv_avx2_msm_buckets
+#define CV_MSM_STRAUS cv_avx2_msm_straus
+#include "msm.h"
 
 #pragma clang attribute pop
 

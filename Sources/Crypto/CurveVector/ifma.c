@@ -120,6 +120,10 @@ static inline fv fv_mul(fv a, fv b) {
 #define CV_SQUARE_IS_CHEAP 0
 #define CV_SCALARMULT cv_ifma_scalarmult
 #include "points.h"
+#define CV_MSM_CONSTTIME cv_ifma_msm_consttime
+#define CV_MSM_BUCKETS cv_ifma_msm_buckets
+#define CV_MSM_STRAUS cv_ifma_msm_straus
+#include "msm.h"
 
 #pragma clang attribute pop
 
