@@ -209,6 +209,38 @@ import Testing
         }
     }
 
+    /// The subgroup check of R on each backend agrees with `crypto_core_ed25519_is_valid_point` on
+    /// prime-order points, the identity, small-order points and points with a torsion component.
+    @Test func subgroupCheckMatchesLibsodiumOnEveryBackend() throws {
+        let order2 = [0xec] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+        let order4 = [UInt8](repeating: 0, count: 32)
+        let order8 = try Self.hex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+        let identity = [1] + [UInt8](repeating: 0, count: 31)
+        var encodings = [identity, order2, order4, order8]
+        for index in 0..<12 {
+            var k = [UInt8](repeating: 0, count: 32), p = [UInt8](repeating: 0, count: 32)
+            crypto_core_ed25519_scalar_random(&k)
+            _ = crypto_scalarmult_ed25519_base_noclamp(&p, k)
+            encodings.append(p)
+            let torsion = [order2, order4, order8][index % 3]
+            var mixed = [UInt8](repeating: 0, count: 32)
+            _ = crypto_core_ed25519_add(&mixed, p, torsion)
+            encodings.append(mixed)
+        }
+        var accepted = 0
+        for encoding in encodings {
+            let point = try #require(EdwardsPoint(ed25519: encoding))
+            let sodium = crypto_core_ed25519_is_valid_point(encoding) == 1
+            if sodium { accepted += 1 }
+            for backend in CurveBackend.supported {
+                #expect(
+                    Ed25519BatchVerification.isValidPoint(point, encoding: encoding, backend: backend) == sodium,
+                    "\(backend)")
+            }
+        }
+        #expect(accepted == 12)
+    }
+
     @Test func ed25519PointEncodingMatchesLibsodium() {
         for _ in 0..<40 {
             var k = [UInt8](repeating: 0, count: 32), p = [UInt8](repeating: 0, count: 32)

@@ -29,9 +29,10 @@ import DataFiSodium
 /// combined equation fails, each signature is checked singly, so one bad signature is found and the
 /// others still pass.
 ///
-/// Speed: the subgroup check of each R (a multiplication by ℓ) costs most of a single verification, so
-/// a batch of 64 currently takes about 1.35× the time of 64 single verifications (BENCHMARKS.md); the
-/// exact acceptance set, not speed, is what this type offers today.
+/// Speed: the subgroup check of each R (a multiplication by ℓ) costs most of a single verification; on
+/// a vector backend (`CurveBackend`) it and the multiscalar multiplication run in the vector code,
+/// which makes a batch faster than single verifications but not yet at half their time (see
+/// BENCHMARKS.md); the exact acceptance set is what this type guarantees.
 ///
 /// ```swift
 /// let key = Signing.PrivateKey()
@@ -120,8 +121,8 @@ public enum Ed25519BatchVerification {
             guard sig.count == 64 else { return nil }
             let rBytes = Array(sig[0..<32])
             guard let s = try? Scalar(canonicalBytes: sig[32..<64]),
-                crypto_core_ed25519_is_valid_point(rBytes) == 1,
-                let r = EdwardsPoint(ed25519: rBytes)
+                let r = EdwardsPoint(ed25519: rBytes),
+                Ed25519BatchVerification.isValidPoint(r, encoding: rBytes)
             else { return nil }
             let key = item.publicKey.rawRepresentation
             var hashed = [UInt8](repeating: 0, count: 64)
@@ -182,6 +183,23 @@ public enum Ed25519BatchVerification {
         tables.append(basepointTable)
         return VartimeMSM.straus(scalars: scalars, tables: tables).isIdentity
     }
+
+    /// libsodium's `crypto_core_ed25519_is_valid_point` for a point that `EdwardsPoint(ed25519:)`
+    /// decoded from `encoding` (so canonical and on the curve): whether it lies in the prime-order
+    /// subgroup and is not the identity. On a vector backend ℓ·P is computed with the vector Straus
+    /// loop (variable time, public data only); on the serial backend libsodium answers.
+    static func isValidPoint(_ point: EdwardsPoint, encoding: [UInt8], backend: CurveBackend = .current) -> Bool {
+        guard VectorMSM.code(backend) != nil else { return crypto_core_ed25519_is_valid_point(encoding) == 1 }
+        // Small-order points other than the identity have ℓ·P ≠ 0 (ℓ is odd), mixed ones too.
+        guard !point.isIdentity else { return false }
+        return VartimeMSM.straus(scalars: [groupOrder], tables: [OddMultiples(point)], backend: backend).isIdentity
+    }
+
+    /// ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian.
+    static let groupOrder: [UInt8] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ]
 
     /// The Ed25519 base point B (RFC 8032), width-6 odd multiples, normalized.
     static let basepointTable: OddMultiples = {
