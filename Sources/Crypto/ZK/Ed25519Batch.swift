@@ -30,7 +30,7 @@ import DataFiSodium
 /// others still pass.
 ///
 /// Speed: the subgroup check of each R (a multiplication by ℓ) costs most of a single verification; on
-/// a vector backend (`CurveBackend`) it and the multiscalar multiplication run in the vector code,
+/// the AVX-512 IFMA backend (`CurveBackend`) it and the multiscalar multiplication run in vector code,
 /// which makes a batch faster than single verifications but not yet at half their time (see
 /// BENCHMARKS.md); the exact acceptance set is what this type guarantees.
 ///
@@ -188,7 +188,9 @@ public enum Ed25519BatchVerification {
     /// decoded from `encoding` (so canonical and on the curve): whether it lies in the prime-order
     /// subgroup and is not the identity. On a vector backend ℓ·P is computed with the vector Straus
     /// loop (variable time, public data only); on the serial backend libsodium answers.
-    static func isValidPoint(_ point: EdwardsPoint, encoding: [UInt8], backend: CurveBackend = .current) -> Bool {
+    static func isValidPoint(_ point: EdwardsPoint, encoding: [UInt8], backend: CurveBackend = VectorMSM.preferred)
+        -> Bool
+    {
         guard VectorMSM.code(backend) != nil else { return crypto_core_ed25519_is_valid_point(encoding) == 1 }
         // Small-order points other than the identity have ℓ·P ≠ 0 (ℓ is odd), mixed ones too.
         guard !point.isIdentity else { return false }
