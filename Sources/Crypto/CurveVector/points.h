@@ -41,7 +41,7 @@ static inline ext_point finish(fv efgh) {
 }
 
 /// P + Q.
-static inline ext_point point_add(ext_point p, cached_point q) {
+static inline __attribute__((always_inline)) ext_point point_add(ext_point p, cached_point q) {
     fv t = fv_mul(diff_sum_xy(p), q);  // (A, B, D, C)
     fv first = fv_perm(t, IDX(1, 1, 2, 2));   // (B, B, D, D)
     fv second = fv_perm(t, IDX(0, 0, 3, 3));  // (A, A, C, C)
@@ -51,7 +51,7 @@ static inline ext_point point_add(ext_point p, cached_point q) {
 }
 
 /// 2P.
-static inline ext_point point_double(ext_point p) {
+static inline __attribute__((always_inline)) ext_point point_double(ext_point p) {
     const __m256i lane3 = _mm256_setr_epi64x(0, 0, 0, -1);
     const __m256i lane2 = _mm256_setr_epi64x(0, 0, -1, 0);
     const __m256i lanes12 = _mm256_setr_epi64x(0, -1, -1, 0);
