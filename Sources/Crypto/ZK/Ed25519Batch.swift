@@ -111,7 +111,8 @@ public enum Ed25519BatchVerification {
     /// A signature that may enter the combination: S reduced, R a canonical point of the prime-order
     /// subgroup (so D = R + [h]A − [S]B has no torsion part, A being a checked `Signing.PublicKey`).
     struct Prepared {
-        let r: EdwardsPoint
+        /// R's odd multiples, shared by the subgroup check and the combination.
+        let r: OddMultiples
         let key: [UInt8]
         let h: Scalar
         let s: Scalar
@@ -122,7 +123,8 @@ public enum Ed25519BatchVerification {
             let rBytes = Array(sig[0..<32])
             guard let s = try? Scalar(canonicalBytes: sig[32..<64]),
                 let r = EdwardsPoint(ed25519: rBytes),
-                Ed25519BatchVerification.isValidPoint(r, encoding: rBytes)
+                case let table = OddMultiples(r),
+                Ed25519BatchVerification.isValidPoint(table, encoding: rBytes)
             else { return nil }
             let key = item.publicKey.rawRepresentation
             var hashed = [UInt8](repeating: 0, count: 64)
@@ -135,7 +137,7 @@ public enum Ed25519BatchVerification {
             }
             crypto_hash_sha512_final(&state, &hashed)
             guard let h = try? Scalar(reducing: hashed) else { return nil }
-            self.r = r
+            self.r = table
             self.key = key
             self.h = h
             self.s = s
@@ -163,7 +165,7 @@ public enum Ed25519BatchVerification {
             // Below 2^128 < ℓ, so canonical.
             guard let z = try? Scalar(canonicalBytes: zBytes) else { return false }
             scalars.append(zBytes)
-            tables.append(OddMultiples(item.r))
+            tables.append(item.r)
             sSum += z * item.s
             if let k = keyIndex[item.key] {
                 keyScalars[k] += z * item.h
@@ -184,17 +186,17 @@ public enum Ed25519BatchVerification {
         return VartimeMSM.straus(scalars: scalars, tables: tables).isIdentity
     }
 
-    /// libsodium's `crypto_core_ed25519_is_valid_point` for a point that `EdwardsPoint(ed25519:)`
-    /// decoded from `encoding` (so canonical and on the curve): whether it lies in the prime-order
-    /// subgroup and is not the identity. On a vector backend ℓ·P is computed with the vector Straus
-    /// loop (variable time, public data only); on the serial backend libsodium answers.
-    static func isValidPoint(_ point: EdwardsPoint, encoding: [UInt8], backend: CurveBackend = VectorMSM.preferred)
+    /// libsodium's `crypto_core_ed25519_is_valid_point` for the point P of `table`, which
+    /// `EdwardsPoint(ed25519:)` decoded from `encoding` (so canonical and on the curve): whether P lies
+    /// in the prime-order subgroup and is not the identity. On a vector backend ℓ·P is computed with
+    /// the vector Straus loop (variable time, public data only); on the serial backend libsodium answers.
+    static func isValidPoint(_ table: OddMultiples, encoding: [UInt8], backend: CurveBackend = VectorMSM.preferred)
         -> Bool
     {
         guard VectorMSM.code(backend) != nil else { return crypto_core_ed25519_is_valid_point(encoding) == 1 }
         // Small-order points other than the identity have ℓ·P ≠ 0 (ℓ is odd), mixed ones too.
-        guard !point.isIdentity else { return false }
-        return VartimeMSM.straus(scalars: [groupOrder], tables: [OddMultiples(point)], backend: backend).isIdentity
+        guard !table.base.isIdentity else { return false }
+        return VartimeMSM.straus(scalars: [groupOrder], tables: [table], backend: backend).isIdentity
     }
 
     /// ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian.
