@@ -196,8 +196,19 @@ public enum Ed25519BatchVerification {
         guard VectorMSM.code(backend) != nil else { return crypto_core_ed25519_is_valid_point(encoding) == 1 }
         // Small-order points other than the identity have ℓ·P ≠ 0 (ℓ is odd), mixed ones too.
         guard !table.base.isIdentity else { return false }
-        return VartimeMSM.straus(scalars: [groupOrder], tables: [table], backend: backend).isIdentity
+        let product = groupOrderNAF[table.width == 6 ? 1 : 0].withUnsafeBufferPointer { naf in
+            table.entries.withUnsafeBufferPointer {
+                VectorMSM.straus(backend: backend, n: 1, naf: naf, entries: $0, offsets: [0])
+            }
+        }
+        return (product ?? VartimeMSM.straus(scalars: [groupOrder], tables: [table], backend: .serial)).isIdentity
     }
+
+    /// The width-5 and width-6 NAF digits of ℓ, computed once.
+    static let groupOrderNAF = [
+        VartimeMSM.nonAdjacentForm(groupOrder, width: 5),
+        VartimeMSM.nonAdjacentForm(groupOrder, width: 6),
+    ]
 
     /// ℓ = 2^252 + 27742317777372353535851937790883648493, little-endian.
     static let groupOrder: [UInt8] = [
