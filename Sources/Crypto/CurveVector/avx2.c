@@ -291,6 +291,10 @@ static inline __attribute__((always_inline)) fv cached_cneg(fv q, __m256i mask);
 #define CV_MUL_L4 cv_avx2_mul_l4
 #define CV_POW22523_4 cv_avx2_pow22523_4
 #include "lanes.h"
+#define CV_MSM_CONSTTIME cv_avx2_msm_consttime
+#define CV_MSM_BUCKETS cv_avx2_msm_buckets
+#define CV_MSM_STRAUS cv_avx2_msm_straus
+#include "msm.h"
 
 #pragma clang attribute pop
 

@@ -4,7 +4,9 @@
 #ifndef DATAFI_CV_FE51_H
 #define DATAFI_CV_FE51_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -40,5 +42,18 @@ void cv_avx2_mul_l4(cv_fe51 out[4][4], const cv_fe51 in[4][4]);
 /// `out[k] = in[k]^((p - 5) / 8)` for the four lanes k; limbs below 2^52 in and out.
 void cv_ifma_pow22523_4(cv_fe51 out[4], const cv_fe51 in[4]);
 void cv_avx2_pow22523_4(cv_fe51 out[4], const cv_fe51 in[4]);
+
+/// Multiscalar multiplication loops of the vector backends (msm.h): 0 on success, -3 when memory
+/// is short, -4 (Straus) when a digit leaves its table.
+int cv_ifma_msm_consttime(cv_fe51 out[4], size_t n, const int8_t *digits, const uint8_t *entries, size_t stride);
+int cv_avx2_msm_consttime(cv_fe51 out[4], size_t n, const int8_t *digits, const uint8_t *entries, size_t stride);
+int cv_ifma_msm_buckets(cv_fe51 out[4], size_t count, const int16_t *digits, const uint8_t *entries, size_t stride,
+                        size_t bucket_count);
+int cv_avx2_msm_buckets(cv_fe51 out[4], size_t count, const int16_t *digits, const uint8_t *entries, size_t stride,
+                        size_t bucket_count);
+int cv_ifma_msm_straus(cv_fe51 out[4], size_t n, const int8_t *naf, const uint8_t *entries, size_t stride,
+                       const int64_t *offsets, size_t entry_count);
+int cv_avx2_msm_straus(cv_fe51 out[4], size_t n, const int8_t *naf, const uint8_t *entries, size_t stride,
+                       const int64_t *offsets, size_t entry_count);
 
 #endif

@@ -123,6 +123,10 @@ static inline fv fv_mul(fv a, fv b) {
 #define CV_MUL_L4 cv_ifma_mul_l4
 #define CV_POW22523_4 cv_ifma_pow22523_4
 #include "lanes.h"
+#define CV_MSM_CONSTTIME cv_ifma_msm_consttime
+#define CV_MSM_BUCKETS cv_ifma_msm_buckets
+#define CV_MSM_STRAUS cv_ifma_msm_straus
+#include "msm.h"
 
 #pragma clang attribute pop
 

@@ -41,7 +41,7 @@ static inline ext_point finish(fv efgh) {
 }
 
 /// P + Q.
-static inline ext_point point_add(ext_point p, cached_point q) {
+static inline __attribute__((always_inline)) ext_point point_add(ext_point p, cached_point q) {
     fv t = fv_mul(diff_sum_xy(p), q);  // (A, B, D, C)
     fv first = fv_perm(t, IDX(1, 1, 2, 2));   // (B, B, D, D)
     fv second = fv_perm(t, IDX(0, 0, 3, 3));  // (A, A, C, C)
@@ -51,7 +51,7 @@ static inline ext_point point_add(ext_point p, cached_point q) {
 }
 
 /// 2P.
-static inline ext_point point_double(ext_point p) {
+static inline __attribute__((always_inline)) ext_point point_double(ext_point p) {
     const __m256i lane3 = _mm256_setr_epi64x(0, 0, 0, -1);
     const __m256i lane2 = _mm256_setr_epi64x(0, 0, -1, 0);
     const __m256i lanes12 = _mm256_setr_epi64x(0, -1, -1, 0);
@@ -82,12 +82,32 @@ static inline ext_point point_double(ext_point p) {
     return fv_mul(fv_perm(u, IDX(3, 1, 1, 3)), fv_perm(u, IDX(2, 0, 2, 0)));
 }
 
+/// 16P: four doublings.
+static inline ext_point point_times16(ext_point p) {
+    for (int k = 0; k < 4; k++) p = point_double(p);
+    return p;
+}
+
 /// -Q when mask is all ones: swap Y - X and Y + X, negate 2dT.
 static inline cached_point cached_cneg(cached_point q, __m256i mask) {
     fv swapped = fv_perm(q, IDX(1, 0, 2, 3));
     const __m256i lane3 = _mm256_setr_epi64x(0, 0, 0, -1);
     fv neg = fv_select(swapped, fv_neg2(swapped), lane3);
     return fv_select(q, neg, mask);
+}
+
+/// digit * P for digit in [-8, 8], from the multiples 1P ... 8P: reads all eight entries and
+/// chooses with masks, then negates with a mask (`identity` is the cached identity).
+static inline cached_point cached_lookup(const cached_point table[8], int8_t digit, fv identity) {
+    int8_t negative = (int8_t)((uint8_t)digit >> 7);
+    int8_t magnitude = (int8_t)(digit - (int8_t)(((-negative) & digit) * 2));
+    const __m256i wanted = _mm256_set1_epi64x(magnitude);
+    fv chosen = identity;
+    for (int j = 0; j < 8; j++) {
+        __m256i hit = _mm256_cmpeq_epi64(wanted, _mm256_set1_epi64x(j + 1));
+        chosen = fv_select(chosen, table[j], hit);
+    }
+    return cached_cneg(chosen, _mm256_set1_epi64x(-(long long)negative));
 }
 
 void CV_SCALARMULT(cv_fe51 out[4], const uint8_t n[32], const cv_fe51 in[4]) {
@@ -106,23 +126,8 @@ void CV_SCALARMULT(cv_fe51 out[4], const uint8_t n[32], const cv_fe51 in[4]) {
     const fv identity = fv_load(identity_cached);
     ext_point acc = fv_load(identity_ext);
     for (int i = 63; i >= 0; i--) {
-        if (i != 63) {  // public loop counter
-            acc = point_double(acc);
-            acc = point_double(acc);
-            acc = point_double(acc);
-            acc = point_double(acc);
-        }
-        int8_t digit = e[i];
-        int8_t negative = (int8_t)((uint8_t)digit >> 7);
-        int8_t magnitude = (int8_t)(digit - (int8_t)(((-negative) & digit) * 2));
-        const __m256i wanted = _mm256_set1_epi64x(magnitude);
-        fv chosen = identity;
-        for (int j = 0; j < 8; j++) {
-            __m256i hit = _mm256_cmpeq_epi64(wanted, _mm256_set1_epi64x(j + 1));
-            chosen = fv_select(chosen, table[j], hit);
-        }
-        chosen = cached_cneg(chosen, _mm256_set1_epi64x(-(long long)negative));
-        acc = point_add(acc, chosen);
+        if (i != 63) acc = point_times16(acc);  // public loop counter
+        acc = point_add(acc, cached_lookup(table, e[i], identity));
     }
     fv_store(out, acc);
     // Scrub the secret digits and the table of multiples.

@@ -498,3 +498,54 @@ int datafi_cv_ristretto_scalarmult(int backend, uint8_t q[32], const uint8_t n[3
     for (int i = 0; i < 32; i++) acc |= q[i];
     return acc == 0 ? -1 : 0;
 }
+
+/// The backend when it is a supported vector backend, else -1.
+static int vector_backend(int backend) {
+    if (backend != DATAFI_CV_AVX2 && backend != DATAFI_CV_IFMA) return -1;
+    if (!(datafi_cv_supported_mask() & (1 << backend))) return -1;
+    return backend;
+}
+
+int datafi_cv_msm_consttime(int backend, uint64_t out[20], size_t n, const int8_t *digits, const void *entries,
+                            size_t entry_stride) {
+    memset(out, 0, 20 * sizeof(uint64_t));
+    if (vector_backend(backend) < 0) return -2;
+    if (n > SIZE_MAX / 64 || entry_stride < 20 * sizeof(uint64_t)) return -4;
+#if defined(__x86_64__)
+    cv_fe51 *point = (cv_fe51 *)out;
+    if (backend == DATAFI_CV_IFMA) return cv_ifma_msm_consttime(point, n, digits, (const uint8_t *)entries, entry_stride);
+    return cv_avx2_msm_consttime(point, n, digits, (const uint8_t *)entries, entry_stride);
+#else
+    return -2;
+#endif
+}
+
+int datafi_cv_msm_buckets(int backend, uint64_t out[20], size_t count, const int16_t *digits, const void *entries,
+                          size_t entry_stride, size_t bucket_count) {
+    memset(out, 0, 20 * sizeof(uint64_t));
+    if (vector_backend(backend) < 0) return -2;
+    if (entry_stride < 15 * sizeof(uint64_t)) return -4;
+#if defined(__x86_64__)
+    cv_fe51 *point = (cv_fe51 *)out;
+    if (backend == DATAFI_CV_IFMA)
+        return cv_ifma_msm_buckets(point, count, digits, (const uint8_t *)entries, entry_stride, bucket_count);
+    return cv_avx2_msm_buckets(point, count, digits, (const uint8_t *)entries, entry_stride, bucket_count);
+#else
+    return -2;
+#endif
+}
+
+int datafi_cv_msm_straus(int backend, uint64_t out[20], size_t n, const int8_t *naf, const void *entries,
+                         size_t entry_stride, const int64_t *offsets, size_t entry_count) {
+    memset(out, 0, 20 * sizeof(uint64_t));
+    if (vector_backend(backend) < 0) return -2;
+    if (n > SIZE_MAX / 256 || entry_stride < 20 * sizeof(uint64_t)) return -4;
+#if defined(__x86_64__)
+    cv_fe51 *point = (cv_fe51 *)out;
+    if (backend == DATAFI_CV_IFMA)
+        return cv_ifma_msm_straus(point, n, naf, (const uint8_t *)entries, entry_stride, offsets, entry_count);
+    return cv_avx2_msm_straus(point, n, naf, (const uint8_t *)entries, entry_stride, offsets, entry_count);
+#else
+    return -2;
+#endif
+}

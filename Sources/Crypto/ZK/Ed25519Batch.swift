@@ -116,12 +116,12 @@ public enum Ed25519BatchVerification {
     /// time and multiply them by ℓ lane-wise; the serial one uses libsodium's
     /// `crypto_core_ed25519_is_valid_point` for the order.
     static func decode(_ encodings: [[UInt8]?], primeOrder: Bool, _ backend: CurveBackend) -> [EdwardsPoint?] {
-        if backend != .serial {
+        if let code = VectorMSM.code(backend) {
             let flat = encodings.flatMap { $0 ?? [UInt8](repeating: 0, count: 32) }
             var coordinates = [UInt64](repeating: 0, count: 20 * encodings.count)
             var valid = [UInt8](repeating: 0, count: encodings.count)
             let status = datafi_cv_ed25519_decode_points(
-                backend.vectorCode, encodings.count, flat, primeOrder ? 1 : 0, &coordinates, &valid)
+                code, encodings.count, flat, primeOrder ? 1 : 0, &coordinates, &valid)
             if status == 0 {
                 return (0..<encodings.count).map { i in
                     guard encodings[i] != nil, valid[i] == 1 else { return nil }
@@ -212,7 +212,7 @@ public enum Ed25519BatchVerification {
         }
         scalars.append((-sSum).bytes)
         tables.append(basepointTable)
-        return VartimeMSM.straus(scalars: scalars, tables: tables).isIdentity
+        return VartimeMSM.straus(scalars: scalars, tables: tables, backend: backend).isIdentity
     }
 
     /// The Ed25519 base point B (RFC 8032), width-6 odd multiples, normalized.
@@ -254,16 +254,5 @@ extension EdwardsPoint {
         var out = (y * zInverse).bytes
         out[31] |= (x * zInverse).isNegative << 7
         return out
-    }
-}
-
-extension CurveBackend {
-    /// The backend's identifier in the C interface of the vector code.
-    var vectorCode: Int32 {
-        switch self {
-        case .serial: Int32(DATAFI_CV_SERIAL)
-        case .avx2: Int32(DATAFI_CV_AVX2)
-        case .ifma: Int32(DATAFI_CV_IFMA)
-        }
     }
 }

@@ -56,6 +56,34 @@ int datafi_cv_ristretto_is_valid(const uint8_t p[32]);
 int datafi_cv_ed25519_decode_points(int backend, size_t count, const uint8_t *points, int check_order,
                                     uint64_t *out, uint8_t *valid);
 
+/// Multiscalar multiplication on the vector backends, for the zero-knowledge code's serial field
+/// layout: a field element is five 64-bit limbs in radix 2^51 (limbs below 2^54), a point four of
+/// them. `out` receives the sum in extended coordinates (X, Y, Z, T), limbs below 2^52. Each entry
+/// returns 0; -2 (out zeroed) when `backend` is not a supported vector backend; -3 when memory is
+/// short; -4 when the arguments are inconsistent. Callers fall back to their serial code on any
+/// nonzero result.
+
+/// Constant time: sum over windows i < 64 and points j < n of digits[i n + j] 16^i P_j, digits in
+/// [-8, 8], where entry 8 j + k (k < 8, at `entries` + (8 j + k) `entry_stride` bytes) holds
+/// (k + 1) P_j as (Y + X, Y - X, Z, 2dT). Every window reads all eight entries of every point and
+/// chooses with masks: no branch or address depends on the digits or the points.
+int datafi_cv_msm_consttime(int backend, uint64_t out[20], size_t n, const int8_t *digits, const void *entries,
+                            size_t entry_stride);
+
+/// Variable time (public scalars and points only): sum over k < count of digits[k] Q_k, where
+/// entry k holds Q_k with Z = 1 as (Y + X, Y - X, 2dT), through `bucket_count` shared buckets
+/// (digits in [-bucket_count, bucket_count]; others are skipped).
+int datafi_cv_msm_buckets(int backend, uint64_t out[20], size_t count, const int16_t *digits, const void *entries,
+                          size_t entry_stride, size_t bucket_count);
+
+/// Variable time (public scalars and points only): interleaved windowed-NAF sum over rows i < 256
+/// and points j < n of naf[i n + j] 2^i P_j, with the odd multiples P_j, 3 P_j, 5 P_j, ... at
+/// entries offsets[j], offsets[j] + 1, ... of `entry_count` entries laid out as
+/// (Y + X, Y - X, Z, 2dT). Returns -4 (after summing the other digits) when a digit leaves the
+/// table.
+int datafi_cv_msm_straus(int backend, uint64_t out[20], size_t n, const int8_t *naf, const void *entries,
+                         size_t entry_stride, const int64_t *offsets, size_t entry_count);
+
 #ifdef __cplusplus
 }
 #endif

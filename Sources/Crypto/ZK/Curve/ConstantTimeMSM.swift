@@ -1,6 +1,8 @@
+import DataFiRistretto
 // Constant-time multiscalar multiplication for secret scalars: fixed signed radix-16 windows, a
 // table lookup that reads every entry and selects with masks, and branch-free field and point
-// arithmetic. The sequence of operations and memory accesses depends only on the number of
+// arithmetic (in Swift, or in C on the IFMA vector backend: see `VectorMSM.preferred`). The
+// sequence of operations and memory accesses depends only on the number of
 // points (and on which tables are normalized, a public property), never on the scalars' values.
 
 /// The multiples 1·P … 8·P of a point for constant-time radix-16 lookups.
@@ -136,8 +138,10 @@ enum ConstantTimeMSM {
     }
 
     /// Σ scalars[i]·points[i] in constant time with respect to the scalars (canonical 32-byte
-    /// encodings). Work grows with the number of points only.
-    static func multiply(scalars: [[UInt8]], tables: [LookupTable]) -> EdwardsPoint {
+    /// encodings). Work grows with the number of points only. Runs on `backend` when it is a
+    /// supported vector backend (the same constant-time loop in C: masked lookups over all eight
+    /// entries), else on the serial Swift code; the result is the same point either way.
+    static func multiply(scalars: [[UInt8]], tables: [LookupTable], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
         let n = scalars.count
         // Digit i of scalar j at [i·n + j].
@@ -152,6 +156,15 @@ enum ConstantTimeMSM {
         for table in tables {
             precondition(table.entries.count == 8, "lookup tables hold eight multiples")
             flatTables += table.entries
+        }
+        if backend != .serial, n > 0,
+           let sum = flatDigits.withUnsafeBufferPointer({ digits in
+               flatTables.withUnsafeBufferPointer {
+                   VectorMSM.constantTime(backend: backend, n: n, digits: digits, entries: $0)
+               }
+           })
+        {
+            return sum
         }
         let affine = tables.map(\.affine)
         return flatDigits.withUnsafeBufferPointer { digits in

@@ -1,3 +1,4 @@
+import DataFiRistretto
 import DataFiSupport
 // Variable-time multiscalar multiplication over fixed points with precomputed window multiples.
 // Its running time depends on the scalars, so it is used only where every scalar is public.
@@ -77,8 +78,10 @@ struct FixedBaseTables: Sendable {
 
     /// Σ scalars[i]·P_i over the first `scalars.count` points, in variable time (public scalars only).
     /// Scalars are canonical 32-byte little-endian encodings (below ℓ < 2^253). Large inputs are split
-    /// into ranges of points with their own buckets, one per thread (``Parallelism``).
-    func multiply(scalars: [[UInt8]]) -> EdwardsPoint {
+    /// into ranges of points with their own buckets, one per thread (``Parallelism``). The bucket
+    /// additions run on `backend` when it is a supported vector backend (in C, the buckets kept in
+    /// lane form), else in Swift; the result is the same point either way.
+    func multiply(scalars: [[UInt8]], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
         let n = scalars.count
         precondition(n <= count, "more scalars than fixed points")
         guard n > 0 else { return .identity }
@@ -91,14 +94,24 @@ struct FixedBaseTables: Sendable {
         let parts = max(1, min(Parallelism.limit, n * windows / (2 << Self.width)))
         let allDigits = digits
         let sums = ZKParallel.map(parts) { part in
-            accumulate(digits: allDigits, range: (part * n / parts)..<((part + 1) * n / parts))
+            accumulate(digits: allDigits, range: (part * n / parts)..<((part + 1) * n / parts), backend: backend)
         }
         return sums.dropFirst().reduce(sums[0], +)
     }
 
     /// Σ over the points in `range` of digit-weighted window multiples, with one set of buckets.
-    private func accumulate(digits: [Int16], range: Range<Int>) -> EdwardsPoint {
+    private func accumulate(digits: [Int16], range: Range<Int>, backend: CurveBackend) -> EdwardsPoint {
         let bucketCount = 1 << (Self.width - 1)
+        if backend != .serial {
+            let start = range.lowerBound * Self.windows, end = range.upperBound * Self.windows
+            let vector = digits.withUnsafeBufferPointer { digits in
+                entries.withUnsafeBufferPointer {
+                    VectorMSM.buckets(backend: backend, digits: UnsafeBufferPointer(rebasing: digits[start..<end]),
+                                      entries: UnsafeBufferPointer(rebasing: $0[start..<end]), bucketCount: bucketCount)
+                }
+            }
+            if let vector { return vector }
+        }
         var buckets = [EdwardsPoint](repeating: .identity, count: bucketCount)
         let start = range.lowerBound * Self.windows, end = range.upperBound * Self.windows
         return digits.withUnsafeBufferPointer { digits in

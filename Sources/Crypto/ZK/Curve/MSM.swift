@@ -106,10 +106,11 @@ enum VartimeMSM {
 
     /// Σ scalars[i]·points[i] in variable time, for public scalars only.
     /// Scalars are canonical 32-byte little-endian encodings (below ℓ).
-    static func multiply(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
+    /// Straus runs on `backend` (see ``straus(scalars:tables:backend:)``); the bucket method in Swift.
+    static func multiply(scalars: [[UInt8]], tables: [OddMultiples], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
         if scalars.count < strausLimit {
-            return straus(scalars: scalars, tables: tables)
+            return straus(scalars: scalars, tables: tables, backend: backend)
         }
         return pippenger(scalars: scalars, points: tables.map { $0.entries[0] })
     }
@@ -117,7 +118,10 @@ enum VartimeMSM {
     /// Σ scalars[k]·P_k for public scalars, given each P_k's table and the tables of 2^64·P_k,
     /// 2^128·P_k, 2^192·P_k: the scalars' 64-bit limbs multiply the 4·k points in one pass of 64
     /// doublings.
-    static func multiply(scalars: [Scalar], tables: [OddMultiples], splits: [[OddMultiples]]) -> EdwardsPoint {
+    /// Runs on `backend` as ``straus(scalars:tables:backend:)`` does.
+    static func multiply(
+        scalars: [Scalar], tables: [OddMultiples], splits: [[OddMultiples]], backend: CurveBackend = VectorMSM.preferred
+    ) -> EdwardsPoint {
         precondition(scalars.count == tables.count && splits.count == tables.count, "one table per scalar")
         var limbs = [[UInt8]]()
         var all = [OddMultiples]()
@@ -134,11 +138,13 @@ enum VartimeMSM {
             all.append(tables[k])
             all += splits[k]
         }
-        return straus(scalars: limbs, tables: all)
+        return straus(scalars: limbs, tables: all, backend: backend)
     }
 
-    /// Interleaved width-5 NAF (Straus); best for up to a few hundred points.
-    static func straus(scalars: [[UInt8]], tables: [OddMultiples]) -> EdwardsPoint {
+    /// Interleaved width-5 NAF (Straus); best for up to a few hundred points. Runs on `backend`
+    /// when it is a supported vector backend (the same loop in C), else in Swift; the result is the
+    /// same point either way. Variable time: public scalars only.
+    static func straus(scalars: [[UInt8]], tables: [OddMultiples], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
         let n = scalars.count
         // Flat layouts: NAF digit i of scalar j at [i·n + j]; entry k of table j at [8j + k].
         var nafs = [Int8](repeating: 0, count: 256 * n)
@@ -160,6 +166,15 @@ enum VartimeMSM {
         for table in tables {
             offsets.append(flatTables.count)
             flatTables += table.entries
+        }
+        if backend != .serial,
+           let sum = nafs.withUnsafeBufferPointer({ naf in
+               flatTables.withUnsafeBufferPointer {
+                   VectorMSM.straus(backend: backend, n: n, naf: naf, entries: $0, offsets: offsets.map { Int64($0) })
+               }
+           })
+        {
+            return sum
         }
         return nafs.withUnsafeBufferPointer { digits in
             flatTables.withUnsafeBufferPointer { entries in
