@@ -1,7 +1,7 @@
 import DataFiRistretto
 // Constant-time multiscalar multiplication for secret scalars: fixed signed radix-16 windows, a
 // table lookup that reads every entry and selects with masks, and branch-free field and point
-// arithmetic (in Swift, or in C on the IFMA vector backend: see `VectorMSM.preferred`). The
+// arithmetic (in Swift, or in C on a vector backend: see `VectorMSM`). The
 // sequence of operations and memory accesses depends only on the number of
 // points (and on which tables are normalized, a public property), never on the scalars' values.
 
@@ -141,7 +141,7 @@ enum ConstantTimeMSM {
     /// encodings). Work grows with the number of points only. Runs on `backend` when it is a
     /// supported vector backend (the same constant-time loop in C: masked lookups over all eight
     /// entries), else on the serial Swift code; the result is the same point either way.
-    static func multiply(scalars: [[UInt8]], tables: [LookupTable], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
+    static func multiply(scalars: [[UInt8]], tables: [LookupTable], backend: CurveBackend = .current) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
         let n = scalars.count
         // Digit i of scalar j at [i·n + j].

@@ -81,7 +81,7 @@ struct FixedBaseTables: Sendable {
     /// into ranges of points with their own buckets, one per thread (``Parallelism``). The bucket
     /// additions run on `backend` when it is a supported vector backend (in C, the buckets kept in
     /// lane form), else in Swift; the result is the same point either way.
-    func multiply(scalars: [[UInt8]], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
+    func multiply(scalars: [[UInt8]], backend: CurveBackend = .current) -> EdwardsPoint {
         let n = scalars.count
         precondition(n <= count, "more scalars than fixed points")
         guard n > 0 else { return .identity }

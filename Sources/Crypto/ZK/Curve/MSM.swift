@@ -107,7 +107,7 @@ enum VartimeMSM {
     /// Σ scalars[i]·points[i] in variable time, for public scalars only.
     /// Scalars are canonical 32-byte little-endian encodings (below ℓ).
     /// Straus runs on `backend` (see ``straus(scalars:tables:backend:)``); the bucket method in Swift.
-    static func multiply(scalars: [[UInt8]], tables: [OddMultiples], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
+    static func multiply(scalars: [[UInt8]], tables: [OddMultiples], backend: CurveBackend = .current) -> EdwardsPoint {
         precondition(scalars.count == tables.count, "scalar and point counts differ")
         if scalars.count < strausLimit {
             return straus(scalars: scalars, tables: tables, backend: backend)
@@ -120,7 +120,7 @@ enum VartimeMSM {
     /// doublings.
     /// Runs on `backend` as ``straus(scalars:tables:backend:)`` does.
     static func multiply(
-        scalars: [Scalar], tables: [OddMultiples], splits: [[OddMultiples]], backend: CurveBackend = VectorMSM.preferred
+        scalars: [Scalar], tables: [OddMultiples], splits: [[OddMultiples]], backend: CurveBackend = .current
     ) -> EdwardsPoint {
         precondition(scalars.count == tables.count && splits.count == tables.count, "one table per scalar")
         var limbs = [[UInt8]]()
@@ -144,7 +144,7 @@ enum VartimeMSM {
     /// Interleaved width-5 NAF (Straus); best for up to a few hundred points. Runs on `backend`
     /// when it is a supported vector backend (the same loop in C), else in Swift; the result is the
     /// same point either way. Variable time: public scalars only.
-    static func straus(scalars: [[UInt8]], tables: [OddMultiples], backend: CurveBackend = VectorMSM.preferred) -> EdwardsPoint {
+    static func straus(scalars: [[UInt8]], tables: [OddMultiples], backend: CurveBackend = .current) -> EdwardsPoint {
         let n = scalars.count
         // Flat layouts: NAF digit i of scalar j at [i·n + j]; entry k of table j at [8j + k].
         var nafs = [Int8](repeating: 0, count: 256 * n)

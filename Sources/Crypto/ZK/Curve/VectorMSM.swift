@@ -7,12 +7,6 @@ import DataFiRistretto
 // backend is serial or unsupported (or memory is short), and the caller then runs its Swift code.
 
 enum VectorMSM {
-    /// The backend the multiscalar multiplications use unless told otherwise: `CurveBackend.current`
-    /// when it is IFMA, else the serial Swift code. With AVX2 these loops measured no faster than
-    /// the serial Swift code (whose additions use tables normalized to Z = 1), and slower for the
-    /// bucket pass (BENCHMARKS.md), so AVX2 runs them only when asked for explicitly.
-    static var preferred: CurveBackend { CurveBackend.current == .ifma ? .ifma : .serial }
-
     /// The C code of a vector backend, or nil for the serial one and for unsupported ones.
     static func code(_ backend: CurveBackend) -> Int32? {
         switch backend {
