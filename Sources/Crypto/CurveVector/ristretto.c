@@ -248,6 +248,13 @@ static int fe_sqrt_ratio_m1(cv_fe51 *r, const cv_fe51 *u, const cv_fe51 *v) {
     return sqrt_ratio_finish(r, &power, &v3, u, v);
 }
 
+static const cv_fe51 fe_sqrt_ad_minus_one = {{0x7f6a0497b2e1bULL, 0x1836f0a97afd2ULL, 0x7d747f6be7638ULL,
+                                               0x456079e7e6498ULL, 0x376931bf2b834ULL}};
+static const cv_fe51 fe_one_minus_d_sq = {{0x409c1945fc176ULL, 0x719abc6a1fc4fULL, 0x1c37f90b20684ULL,
+                                           0x6bccca55eedfULL, 0x29072a8b2b3eULL}};
+static const cv_fe51 fe_d_minus_one_sq = {{0x55aaa44ed4d20ULL, 0x59603c3332635ULL, 0x26d3baf4a7928ULL,
+                                           0x120a66e6997a9ULL, 0x5968b37af66c2ULL}};
+
 /// RFC 9496 decoding to extended coordinates; 0 on success, -1 for a non-canonical or off-group
 /// encoding. Branches only on whether the (public) encoding is valid.
 static int ristretto_decode(cv_fe51 out[4], const uint8_t bytes[32]) {
@@ -285,20 +292,25 @@ static int ristretto_decode(cv_fe51 out[4], const uint8_t bytes[32]) {
     return 0;
 }
 
-/// RFC 9496 encoding of extended coordinates (X, Y, Z, T); constant time.
-static void ristretto_encode(uint8_t s[32], const cv_fe51 in[4]) {
+/// The first half of RFC 9496 encoding of (X, Y, Z, T): u1 = (Z + Y)(Z - Y), u2 = XY and t, whose
+/// inverse square root the second half needs.
+static void encode_start(cv_fe51 *u1, cv_fe51 *u2, cv_fe51 *t, const cv_fe51 in[4]) {
+    cv_fe51 sum;
+    fe_add(&sum, &in[2], &in[1]);
+    fe_sub(u1, &in[2], &in[1]);
+    fe_mul(u1, u1, &sum);  // (Z+Y)(Z-Y)
+    fe_mul(u2, &in[0], &in[1]);
+    fe_sq(t, u2);
+    fe_mul(t, t, u1);
+}
+
+/// The second half of RFC 9496 encoding, given invsqrt = 1/sqrt(u1 u2^2); constant time.
+static void encode_finish(uint8_t s[32], const cv_fe51 in[4], const cv_fe51 *u1, const cv_fe51 *u2,
+                          const cv_fe51 *invsqrt) {
     const cv_fe51 *x0 = &in[0], *y0 = &in[1], *z0 = &in[2], *t0 = &in[3];
-    cv_fe51 u1, u2, t, one, invsqrt, den1, den2, zinv, ix0, iy0, enchanted, x, y, deninv, negy;
-    fe_add(&t, z0, y0);
-    fe_sub(&u1, z0, y0);
-    fe_mul(&u1, &u1, &t);   // (Z+Y)(Z-Y)
-    fe_mul(&u2, x0, y0);
-    fe_sq(&t, &u2);
-    fe_mul(&t, &t, &u1);
-    fe_1(&one);
-    (void)fe_sqrt_ratio_m1(&invsqrt, &one, &t);
-    fe_mul(&den1, &invsqrt, &u1);
-    fe_mul(&den2, &invsqrt, &u2);
+    cv_fe51 t, den1, den2, zinv, ix0, iy0, enchanted, x, y, deninv, negy;
+    fe_mul(&den1, invsqrt, u1);
+    fe_mul(&den2, invsqrt, u2);
     fe_mul(&zinv, &den1, &den2);
     fe_mul(&zinv, &zinv, t0);
     fe_mul(&ix0, x0, &fe_sqrtm1);
@@ -319,6 +331,130 @@ static void ristretto_encode(uint8_t s[32], const cv_fe51 in[4]) {
     fe_mul(&t, &deninv, &t);
     fe_abs(&t, &t);
     fe_tobytes(s, &t);
+}
+
+/// RFC 9496 encoding of extended coordinates (X, Y, Z, T); constant time.
+static void ristretto_encode(uint8_t s[32], const cv_fe51 in[4]) {
+    cv_fe51 u1, u2, t, one, invsqrt;
+    encode_start(&u1, &u2, &t, in);
+    fe_1(&one);
+    (void)fe_sqrt_ratio_m1(&invsqrt, &one, &t);
+    encode_finish(s, in, &u1, &u2, &invsqrt);
+}
+
+/// Serial extended-coordinate addition (add-2008-hwcd-3, a = -1); constant time.
+static void point_add_serial(cv_fe51 r[4], const cv_fe51 p[4], const cv_fe51 q[4]) {
+    cv_fe51 a, b, c, d, e, f, g, h, t;
+    fe_sub(&a, &p[1], &p[0]);
+    fe_sub(&t, &q[1], &q[0]);
+    fe_mul(&a, &a, &t);  // (Y1 - X1)(Y2 - X2)
+    fe_add(&b, &p[1], &p[0]);
+    fe_add(&t, &q[1], &q[0]);
+    fe_mul(&b, &b, &t);  // (Y1 + X1)(Y2 + X2)
+    fe_mul(&c, &p[3], &q[3]);
+    fe_mul(&c, &c, &fe_d);
+    fe_add(&c, &c, &c);  // 2d T1 T2
+    fe_mul(&d, &p[2], &q[2]);
+    fe_add(&d, &d, &d);  // 2 Z1 Z2
+    fe_sub(&e, &b, &a);
+    fe_sub(&f, &d, &c);
+    fe_add(&g, &d, &c);
+    fe_add(&h, &b, &a);
+    fe_mul(&r[0], &e, &f);
+    fe_mul(&r[1], &g, &h);
+    fe_mul(&r[2], &f, &g);
+    fe_mul(&r[3], &e, &h);
+}
+
+/// The state of RFC 9496's one-way map MAP(t) around its square root: r = i t^2, u, v.
+typedef struct {
+    cv_fe51 t, r, u, v, w, v3;
+} map_state;
+
+/// MAP(t) up to SQRT_RATIO_M1(u, v): w = u v^7 is what needs its (p - 5) / 8 power.
+static void map_start(map_state *m, const uint8_t bytes[32]) {
+    cv_fe51 one, t;
+    fe_1(&one);
+    fe_frombytes(&m->t, bytes);  // the top bit is ignored: RFC 9496 masks it
+    fe_sq(&t, &m->t);
+    fe_mul(&m->r, &t, &fe_sqrtm1);  // r = i t^2
+    fe_add(&t, &m->r, &one);
+    fe_mul(&m->u, &t, &fe_one_minus_d_sq);  // u = (r + 1)(1 - d^2)
+    cv_fe51 rd, left, right;
+    fe_mul(&rd, &m->r, &fe_d);
+    fe_add(&left, &rd, &one);
+    fe_neg(&left, &left);  // -1 - r d
+    fe_add(&right, &m->r, &fe_d);
+    fe_mul(&m->v, &left, &right);  // v = (-1 - r d)(r + d)
+    sqrt_ratio_start(&m->w, &m->v3, &m->u, &m->v);
+}
+
+/// The rest of MAP(t), given power = w^((p - 5) / 8): the point in extended coordinates.
+static void map_finish(cv_fe51 out[4], const map_state *m, const cv_fe51 *power) {
+    cv_fe51 s, sprime, c, n, one, t, w0, w1, w2, w3, ss;
+    fe_1(&one);
+    int was_square = sqrt_ratio_finish(&s, power, &m->v3, &m->u, &m->v);
+    fe_mul(&sprime, &s, &m->t);
+    fe_abs(&sprime, &sprime);
+    fe_neg(&sprime, &sprime);  // -|s t|
+    fe_cmov(&s, &sprime, 1 - was_square);
+    fe_neg(&c, &one);
+    fe_cmov(&c, &m->r, 1 - was_square);
+    fe_sub(&t, &m->r, &one);
+    fe_mul(&n, &c, &t);
+    fe_mul(&n, &n, &fe_d_minus_one_sq);
+    fe_sub(&n, &n, &m->v);  // N = c (r - 1)(d - 1)^2 - v
+    fe_mul(&w0, &s, &m->v);
+    fe_add(&w0, &w0, &w0);  // 2 s v
+    fe_mul(&w1, &n, &fe_sqrt_ad_minus_one);
+    fe_sq(&ss, &s);
+    fe_sub(&w2, &one, &ss);
+    fe_add(&w3, &one, &ss);
+    fe_mul(&out[0], &w0, &w3);
+    fe_mul(&out[1], &w2, &w1);
+    fe_mul(&out[2], &w1, &w3);
+    fe_mul(&out[3], &w0, &w2);
+}
+
+int datafi_cv_ristretto_from_uniform(int backend, size_t count, const uint8_t *uniform, uint8_t *out) {
+    memset(out, 0, 32 * count);
+    if (backend != DATAFI_CV_AVX2 && backend != DATAFI_CV_IFMA) return -2;
+    if (!(datafi_cv_supported_mask() & (1 << backend))) return -2;
+#if defined(__x86_64__)
+    void (*pow4)(cv_fe51[4], const cv_fe51[4]) = backend == DATAFI_CV_IFMA ? cv_ifma_pow22523_4 : cv_avx2_pow22523_4;
+    static const uint8_t zero[64] = {0};
+    for (size_t first = 0; first < count; first += 4) {
+        // Two maps per element: lanes (element 2g, first half), (2g, second), (2g + 1, first), ...
+        map_state maps[8];
+        cv_fe51 w[4], power[4], points[8][4], sums[4][4];
+        for (size_t k = 0; k < 8; k++) {
+            const uint8_t *bytes = first + k / 2 < count ? uniform + 64 * (first + k / 2) : zero;
+            map_start(&maps[k], bytes + 32 * (k % 2));
+        }
+        for (int half = 0; half < 2; half++) {
+            for (int k = 0; k < 4; k++) w[k] = maps[4 * half + k].w;
+            pow4(power, w);
+            for (int k = 0; k < 4; k++) map_finish(points[4 * half + k], &maps[4 * half + k], &power[k]);
+        }
+        // The sums, encoded with the four inverse square roots side by side.
+        cv_fe51 u1[4], u2[4], t[4], v3[4], one;
+        fe_1(&one);
+        for (int k = 0; k < 4; k++) {
+            point_add_serial(sums[k], points[2 * k], points[2 * k + 1]);
+            encode_start(&u1[k], &u2[k], &t[k], sums[k]);
+            sqrt_ratio_start(&w[k], &v3[k], &one, &t[k]);
+        }
+        pow4(power, w);
+        for (size_t k = 0; k < 4 && first + k < count; k++) {
+            cv_fe51 invsqrt;
+            (void)sqrt_ratio_finish(&invsqrt, &power[k], &v3[k], &one, &t[k]);
+            encode_finish(out + 32 * (first + k), sums[k], &u1[k], &u2[k], &invsqrt);
+        }
+    }
+    return 0;
+#else
+    return -2;
+#endif
 }
 
 int datafi_cv_ristretto_is_valid(const uint8_t p[32]) {

@@ -346,8 +346,9 @@ public struct PJCServer: Sendable {
         var generator = SodiumRandomNumberGenerator()
         order.shuffle(using: &generator)
         let shuffled = order
+        let hashed = PSIHash.points(shuffled.map { Array(unique[$0].0.utf8) }, domain: PJCMessage.domain)
         let points = PJCParallel.map(count: shuffled.count, placeholder: RistrettoPoint.identity) { i in
-            scalar * RistrettoPoint.hash(Array(unique[shuffled[i]].0.utf8), domain: PJCMessage.domain)
+            scalar * hashed[i]
         }
         let ciphertexts = PJCParallel.map(count: shuffled.count, placeholder: PaillierCiphertext?.none) { i in
             paillier.encrypt(unique[shuffled[i]].1)
@@ -392,8 +393,9 @@ public struct PJCClient: Sendable {
     public func request() -> PJCPoints {
         let scalar = PJCScalar.of(key)
         let items = items
+        let hashed = PSIHash.points(items.map { Array($0.utf8) }, domain: PJCMessage.domain)
         var points = PJCParallel.map(count: items.count, placeholder: RistrettoPoint.identity) { i in
-            scalar * RistrettoPoint.hash(Array(items[i].utf8), domain: PJCMessage.domain)
+            scalar * hashed[i]
         }
         var generator = SodiumRandomNumberGenerator()
         points.shuffle(using: &generator)

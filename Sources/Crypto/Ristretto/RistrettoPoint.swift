@@ -182,6 +182,42 @@ public struct RistrettoPoint: Sendable, Equatable, Hashable, CustomStringConvert
         return uniform.withUnsafeBytes { fromUniform($0) }
     }
 
+    /// Hashes each message to an element, exactly as ``hash(_:domain:)`` does one message. On a
+    /// vector backend (`CurveBackend`) the inverse square roots of the map and of the encoding run
+    /// for four elements side by side, about three times faster than one by one with AVX-512 IFMA.
+    /// Constant time in the messages' contents.
+    /// - Parameters:
+    ///   - messages: the messages; an empty list gives an empty list.
+    ///   - domain: the domain separation tag, as for ``hash(_:domain:)``.
+    /// - Returns: one element per message, in order.
+    public static func hash(_ messages: [[UInt8]], domain: String) -> [RistrettoPoint] {
+        let tag = Array(domain.utf8)
+        var uniform = [UInt8]()
+        uniform.reserveCapacity(64 * messages.count)
+        for message in messages { uniform += ExpandMessageXMD.sha512Unchecked(message, domain: tag, length: 64) }
+        return fromUniform(many: uniform, backend: .current)
+    }
+
+    /// The one-way map of each 64-byte block of `uniform`, on `backend` (libsodium for the serial one).
+    static func fromUniform(many uniform: [UInt8], backend: CurveBackend) -> [RistrettoPoint] {
+        let count = uniform.count / 64
+        if backend != .serial {
+            var encodings = [UInt8](repeating: 0, count: 32 * count)
+            if datafi_cv_ristretto_from_uniform(backend.code, count, uniform, &encodings) == 0 {
+                return (0..<count).map { i in
+                    var storage: Bytes32 = (0, 0, 0, 0)
+                    withUnsafeMutableBytes(of: &storage) { dst in
+                        encodings.withUnsafeBytes { dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[(32 * i)..<(32 * i + 32)])) }
+                    }
+                    return RistrettoPoint(storage: storage)
+                }
+            }
+        }
+        return uniform.withUnsafeBytes { bytes in
+            (0..<count).map { i in fromUniform(UnsafeRawBufferPointer(rebasing: bytes[(64 * i)..<(64 * i + 64)])) }
+        }
+    }
+
     /// The sum of products `Σ sᵢ·Pᵢ`, each product computed in constant time.
     /// An empty input gives the identity.
     /// - Throws: `RistrettoError.lengthMismatch` when the arrays have different lengths.

@@ -45,6 +45,13 @@ int datafi_cv_ristretto_scalarmult(int backend, uint8_t q[32], const uint8_t n[3
 /// the rule that the top bit is zero), else 0. Uses the portable serial field code.
 int datafi_cv_ristretto_is_valid(const uint8_t p[32]);
 
+/// RFC 9496's one-way map from 64 uniform bytes to a ristretto255 element (libsodium's
+/// `crypto_core_ristretto255_from_hash`), for `count` inputs of 64 bytes at `uniform`, writing the
+/// 32-byte encodings to `out`. The inverse square roots (two maps and the encoding per element) run
+/// four at a time in the vector lanes. Constant time. Returns 0, or -2 (`out` zeroed) when
+/// `backend` is not a supported vector backend.
+int datafi_cv_ristretto_from_uniform(int backend, size_t count, const uint8_t *uniform, uint8_t *out);
+
 /// Ed25519 decoding (RFC 8032) of `count` 32-byte encodings at `points`, four at a time with the
 /// inverse square roots computed lane-wise: `valid[i]` = 1 when encoding i has y below p, is on the
 /// curve and has not x = 0 with the sign bit set, and, when `check_order` is non-zero, encodes a
