@@ -27,7 +27,8 @@ import Testing
 }
 
 @Test func batchedHashMatchesOneByOne() {
-    let messages: [[UInt8]] = [[], [0], Array("abc".utf8), [UInt8](repeating: 0x61, count: 1000)]
+    let messages: [[UInt8]] =
+        [[], [0], Array("abc".utf8), [UInt8](repeating: 0x61, count: 1000)]
         + (0..<9).map { SecureRandom.bytes(count: $0 * 7) }
     let batched = RistrettoPoint.hash(messages, domain: "DataFi.Test.v1")
     #expect(batched == messages.map { RistrettoPoint.hash($0, domain: "DataFi.Test.v1") })
