@@ -65,7 +65,7 @@ let modules: [Module] = [
                               "DataFiDPSGD", "DataFiScorePlus", "DataFiSupport"],
            testResources: [.copy("Fixtures")]),
     Module("DataFiJointRisk", path: "Sources/Credit/JointRisk", dependencies: ["DataFiPSI", "DataFiPaillier"]),
-    Module("DataFiLedger", path: "Sources/Ledger/Core", dependencies: ["DataFiSodium"],
+    Module("DataFiLedger", path: "Sources/Ledger/Core", dependencies: ["DataFiSodium", "DataFiZK"],
            testDependencies: ["DataFiSodium", "DataFiSupport"], testResources: [.copy("Fixtures")]),
     Module("DataFiLedgerSQLite", path: "Sources/Ledger/SQLite",
            dependencies: ["DataFiLedger", .product(name: "GRDB", package: "GRDB.swift")],

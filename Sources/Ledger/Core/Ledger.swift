@@ -1,4 +1,5 @@
 import DataFiSodium
+import DataFiZK
 import Dispatch
 import Foundation
 
@@ -128,7 +129,8 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
 
     /// Checks, applies and durably logs `envelopes` as one batch at ledger time `time` (seconds since 1970).
     ///
-    /// Signatures are verified on `threads` threads before the sequential apply. An envelope with a bad
+    /// Signatures are verified in batches of 64 (`Ed25519BatchVerification`, the same verdicts as one by
+    /// one) on `threads` threads before the sequential apply. An envelope with a bad
     /// signature, another origin, a passed deadline or a nonce that is not its signer's next one is rejected
     /// (nothing logged); one the state machine refuses is logged with its code. Returns one result per
     /// envelope, in order, after the batch is durable.
@@ -136,11 +138,25 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
     public mutating func submit(_ envelopes: [Envelope<Transaction>], at time: UInt64,
                                 threads: Int = 1) throws(LedgerError) -> [SubmitResult] {
         let origin = metadata.origin
-        let check: @Sendable (Envelope<Transaction>) -> LedgerError? = { envelope in
-            guard envelope.origin == origin else { return .wrongOrigin(expected: origin, actual: envelope.origin) }
-            guard envelope.deadline >= time else { return .expired(deadline: envelope.deadline, now: time) }
-            guard envelope.isSignatureValid else { return .badSignature }
-            return Machine.admit(envelope.transaction, personal: envelope.personal)
+        // A chunk's signatures are checked as one batch (`Ed25519BatchVerification`: exactly the
+        // verdicts of checking each alone).
+        let check: @Sendable (ArraySlice<Envelope<Transaction>>) -> [LedgerError?] = { chunk in
+            var problems: [LedgerError?] = chunk.map { envelope in
+                guard envelope.origin == origin else { return .wrongOrigin(expected: origin, actual: envelope.origin) }
+                guard envelope.deadline >= time else { return .expired(deadline: envelope.deadline, now: time) }
+                return nil
+            }
+            let signed = problems.indices.filter { problems[$0] == nil }
+            let items = signed.map { i in
+                let envelope = chunk[chunk.startIndex + i]
+                return Ed25519BatchVerification.Item(
+                    publicKey: envelope.signer, message: envelope.signingBytes, signature: envelope.signature)
+            }
+            for (i, valid) in zip(signed, Ed25519BatchVerification.verify(items)) {
+                let envelope = chunk[chunk.startIndex + i]
+                problems[i] = valid ? Machine.admit(envelope.transaction, personal: envelope.personal) : .badSignature
+            }
+            return problems
         }
         var workingState = state, workingNonces = nonces, workingFrontier = frontier
         var batch = LedgerBatch(start: frontier.size)
@@ -187,18 +203,23 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         return results
     }
 
-    /// Runs `check` on every envelope on `threads` worker threads, chunk by chunk in order, while the calling
+    /// Runs `check` on every chunk of 64 envelopes on `threads` worker threads, in order, while the calling
     /// thread hands each envelope and its check result to `consume` in order as soon as its chunk is done: the
-    /// sequential apply overlaps the parallel signature checks.
+    /// sequential apply overlaps the parallel signature checks. With one thread, chunk by chunk on this one.
     static func pipelined(_ envelopes: [Envelope<Transaction>], threads: Int,
-                          check: @escaping @Sendable (Envelope<Transaction>) -> LedgerError?,
+                          check: @escaping @Sendable (ArraySlice<Envelope<Transaction>>) -> [LedgerError?],
                           consume: (Envelope<Transaction>, LedgerError?) throws(LedgerError) -> Void) throws(LedgerError) {
         let n = envelopes.count
-        guard threads > 1, n >= 64 else {
-            for envelope in envelopes { try consume(envelope, check(envelope)) }
+        let chunk = 64, chunks = (n + chunk - 1) / chunk
+        guard threads > 1, n >= chunk else {
+            for c in 0..<chunks {
+                let range = c * chunk..<min(n, (c + 1) * chunk)
+                for (envelope, problem) in zip(envelopes[range], check(envelopes[range])) {
+                    try consume(envelope, problem)
+                }
+            }
             return
         }
-        let chunk = 64, chunks = (n + chunk - 1) / chunk
         let checked = UnsafeMutableBufferPointer<LedgerError?>.allocate(capacity: n)
         checked.initialize(repeating: nil)
         let shared = UncheckedBox(checked)
@@ -208,7 +229,8 @@ public struct Ledger<Machine: LedgerStateMachine, Store: LedgerStore> {
         for _ in 0..<threads {
             DispatchQueue.global().async(group: group) {
                 while let c = counter.take(below: chunks) {
-                    for i in c * chunk..<min(n, (c + 1) * chunk) { shared.value[i] = check(envelopes[i]) }
+                    let range = c * chunk..<min(n, (c + 1) * chunk)
+                    for (i, problem) in zip(range, check(envelopes[range])) { shared.value[i] = problem }
                     ready[c].signal()
                 }
             }
