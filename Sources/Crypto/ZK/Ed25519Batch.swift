@@ -33,8 +33,8 @@ import DataFiSodium
 /// Speed: on a vector backend (`CurveBackend`) R and A are decoded four at a time and each R's subgroup
 /// check, a multiplication by ℓ, runs on four points at once, one per lane; a batch of 64 takes about
 /// 0.41× the time of 64 single verifications with AVX-512 IFMA and 0.64× with AVX2. On the serial
-/// backend the check is libsodium's `crypto_core_ed25519_is_valid_point` and a batch is slower than
-/// one by one (BENCHMARKS.md).
+/// backend libsodium's subgroup check would cost most of a verification per R, so each signature is
+/// checked on its own there (BENCHMARKS.md).
 ///
 /// ```swift
 /// let key = Signing.PrivateKey()
@@ -87,6 +87,9 @@ public enum Ed25519BatchVerification {
         _ items: [Item], backend: CurveBackend = .current, using generator: inout G
     ) -> [Bool] {
         SodiumRuntime.ensureInitialized()
+        // Without a vector backend the exact subgroup check of each R (libsodium's) costs most of a
+        // verification, and checking one by one is faster.
+        guard VectorMSM.code(backend) != nil else { return items.map(single) }
         var verdicts = [Bool](repeating: false, count: items.count)
         let points = decode(
             items.map { $0.signature.count == 64 ? Array($0.signature[0..<32]) : nil }, primeOrder: true, backend)
@@ -117,11 +120,11 @@ public enum Ed25519BatchVerification {
 
     /// Each 32-byte Ed25519 encoding (nil: none) decoded, or nil when it does not decode; with
     /// `primeOrder`, also nil unless the point has order ℓ. The vector backends decode four points at a
-    /// time and multiply them by ℓ lane-wise; the serial one uses libsodium's
-    /// `crypto_core_ed25519_is_valid_point` for the order.
+    /// time and multiply them by ℓ lane-wise; otherwise libsodium's `crypto_core_ed25519_is_valid_point`
+    /// decides the order.
     static func decode(_ encodings: [[UInt8]?], primeOrder: Bool, _ backend: CurveBackend) -> [EdwardsPoint?] {
         if let code = VectorMSM.code(backend) {
-            let flat = encodings.flatMap { $0 ?? [UInt8](repeating: 0, count: 32) }
+            let flat = encodings.flatMap { $0 ?? [UInt8](repeating: 0, count: 32) }  // a placeholder, answer ignored
             var coordinates = [UInt64](repeating: 0, count: 20 * encodings.count)
             var valid = [UInt8](repeating: 0, count: encodings.count)
             let status = datafi_cv_ed25519_decode_points(
@@ -129,13 +132,7 @@ public enum Ed25519BatchVerification {
             if status == 0 {
                 return (0..<encodings.count).map { i in
                     guard encodings[i] != nil, valid[i] == 1 else { return nil }
-                    func field(_ c: Int) -> FieldElement {
-                        let base = 20 * i + 5 * c
-                        return FieldElement(
-                            coordinates[base], coordinates[base + 1], coordinates[base + 2], coordinates[base + 3],
-                            coordinates[base + 4])
-                    }
-                    return EdwardsPoint(x: field(0), y: field(1), z: field(2), t: field(3))
+                    return VectorMSM.point(Array(coordinates[(20 * i)..<(20 * i + 20)]))
                 }
             }
         }
